@@ -1,0 +1,23 @@
+/* test_support.h - small helpers shared by the Check test programs: where the
+ * shared reference circuits are, reading files, running a command. */
+#ifndef MPCC_TEST_SUPPORT_H
+#define MPCC_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+/* The ../shared folder if it holds circuits/vectors.txt, else NULL (after
+ * printing, once, a line saying which tests are skipped and why). */
+const char *ts_shared_dir(void);
+
+/* Reads a whole file into a NUL-terminated malloc'd buffer; NULL if unreadable. */
+char *ts_read_file(const char *path, size_t *len_out);
+
+/* Writes text to a fresh temporary file; returns its malloc'd path (caller unlinks, frees). */
+char *ts_write_temp(const char *text, size_t len);
+
+/* Runs `sh -c cmd`, capturing stdout and stderr into malloc'd strings (either
+ * pointer may be NULL to discard). Returns the exit status, or -1 if the
+ * command could not be run or was killed by a signal. */
+int ts_run(const char *cmd, char **out, char **err);
+
+#endif
