@@ -1,0 +1,594 @@
+/* builder.c - the hash-consed AND/XOR graph behind builder.h and its
+ * conversion to a struct circuit (dead-gate elimination, INV materialisation,
+ * slot renumbering with reuse). Word-level gadgets live in gadgets_*.c.
+ * Nodes are stored in creation order, which is a topological order. */
+#include "circuits/builder.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum bld_op { BLD_OP_CONST = 0, BLD_OP_INPUT = 1, BLD_OP_AND = 2, BLD_OP_XOR = 3 };
+
+/* A node in 8 bytes, the op encoded in the operand order (operands always
+ * differ): AND stores (x, y) with x < y, XOR stores (y, x); an input stores
+ * (UINT32_MAX, UINT32_MAX) and the constant (0, 0). One cache line per probe. */
+struct bld_node {
+    uint32_t a, b;
+};
+
+static enum bld_op node_op(struct bld_node n)
+{
+    if (n.a < n.b)
+        return BLD_OP_AND;
+    if (n.a > n.b)
+        return BLD_OP_XOR;
+    return n.a == 0 ? BLD_OP_CONST : BLD_OP_INPUT;
+}
+
+static uint32_t node_lo(struct bld_node n)
+{
+    return n.a < n.b ? n.a : n.b;
+}
+
+static uint32_t node_hi(struct bld_node n)
+{
+    return n.a < n.b ? n.b : n.a;
+}
+
+#define BLD_TAG_BITS 0xC0000000u
+
+struct bld_tag_run {
+    uint32_t first_node; /* nodes from here on (until the next run) carry tag */
+    uint32_t tag;
+};
+
+struct bld {
+    /* Node i (XOR operands are never complemented). */
+    uint32_t n_nodes, cap_nodes;
+    struct bld_node *nodes;
+
+    /* Open addressing on the node record; a slot holds a node id (below
+     * 2^30) with two hash bits on top (BLD_TAG_BITS), 0 = empty. */
+    uint32_t *table;
+    uint32_t table_mask; /* capacity - 1 (power of two) */
+
+    uint32_t n_inputs, cap_inputs; /* input values */
+    uint32_t *input_widths;
+    uint32_t n_input_bits;
+    uint32_t *input_nodes; /* node id of input bit k */
+    uint32_t cap_input_nodes;
+
+    uint32_t n_outputs, cap_outputs;
+    uint32_t *output_widths;
+    uint64_t n_output_bits, cap_output_bits;
+    bld_wire *output_wires;
+
+    struct bld_tag_run *tags;
+    uint32_t n_tags, cap_tags;
+    uint64_t *tag_counts; /* after bld_finish: live ANDs per tag, index = tag */
+    uint32_t n_tag_counts;
+
+    uint64_t n_and;
+    uint64_t peak_live;
+    int failed;
+    struct mpcc_error first_err;
+};
+
+void bld_note_error(struct bld *b, enum mpcc_status code, const char *what)
+{
+    if (b->failed)
+        return;
+    b->failed = 1;
+    mpcc_error_set(&b->first_err, code, "builder: %s", what);
+}
+
+static int bld_grow(void **p, uint64_t *cap, uint64_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 1;
+    uint64_t nc = *cap ? *cap : 16;
+    while (nc < need)
+        nc *= 2;
+    if (nc > SIZE_MAX / elem)
+        return 0;
+    void *q = realloc(*p, (size_t)(nc * elem));
+    if (q == NULL)
+        return 0;
+    *p = q;
+    *cap = nc;
+    return 1;
+}
+
+/* bld_grow for uint32_t capacities. */
+static int bld_grow32(void **p, uint32_t *cap, uint64_t need, size_t elem)
+{
+    uint64_t c64 = *cap;
+    if (need > UINT32_MAX)
+        return 0;
+    int ok = bld_grow(p, &c64, need, elem);
+    if (ok)
+        *cap = c64 > UINT32_MAX ? UINT32_MAX : (uint32_t)c64;
+    return ok;
+}
+
+struct bld *bld_new(struct mpcc_error *err)
+{
+    struct bld *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        goto fail;
+    b->cap_nodes = 1024;
+    b->nodes = malloc(b->cap_nodes * sizeof *b->nodes);
+    b->table = calloc(2048, sizeof *b->table);
+    b->tags = malloc(sizeof *b->tags);
+    if (!b->nodes || !b->table || !b->tags)
+        goto fail;
+    b->table_mask = 2047;
+    b->cap_tags = 1;
+    b->n_tags = 1;
+    b->tags[0].first_node = 0;
+    b->tags[0].tag = 0;
+    b->nodes[0].a = b->nodes[0].b = 0;
+    b->n_nodes = 1;
+    return b;
+fail:
+    bld_free(b);
+    mpcc_error_set(err, MPCC_ERR_NOMEM, "builder: out of memory creating a builder");
+    return NULL;
+}
+
+void bld_free(struct bld *b)
+{
+    if (b == NULL)
+        return;
+    free(b->nodes);
+    free(b->table);
+    free(b->input_widths);
+    free(b->input_nodes);
+    free(b->output_widths);
+    free(b->output_wires);
+    free(b->tags);
+    free(b->tag_counts);
+    free(b);
+}
+
+int bld_failed(const struct bld *b)
+{
+    return b->failed;
+}
+
+int bld_is_const(bld_wire w)
+{
+    return w == BLD_FALSE || w == BLD_TRUE;
+}
+
+uint64_t bld_and_count(const struct bld *b)
+{
+    return b->n_and;
+}
+
+uint64_t bld_node_count(const struct bld *b)
+{
+    return b->n_nodes;
+}
+
+uint64_t bld_peak_live(const struct bld *b)
+{
+    return b->peak_live;
+}
+
+static uint32_t bld_hash(uint32_t a, uint32_t b)
+{
+    uint64_t h = (uint64_t)a << 32 | b; /* the 64-bit finaliser of MurmurHash3 */
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 33;
+    return (uint32_t)h;
+}
+
+/* Grows node arrays (and the table at > 50% load). 0 on failure (recorded). */
+static int bld_reserve_node(struct bld *b)
+{
+    if (b->n_nodes >= BLD_MAX_NODES) {
+        bld_note_error(b, MPCC_ERR_LIMIT, "more than 2^30 nodes");
+        return 0;
+    }
+    if (b->n_nodes == b->cap_nodes) {
+        uint32_t nc = b->cap_nodes * 2;
+        struct bld_node *nn = realloc(b->nodes, (size_t)nc * sizeof *nn);
+        if (nn == NULL) {
+            bld_note_error(b, MPCC_ERR_NOMEM, "out of memory growing the node array");
+            return 0;
+        }
+        b->nodes = nn;
+        b->cap_nodes = nc;
+    }
+    if ((uint64_t)b->n_nodes * 2 >= (uint64_t)b->table_mask + 1) {
+        uint32_t ncap = (b->table_mask + 1) * 2;
+        uint32_t *t = calloc(ncap, sizeof *t);
+        if (t == NULL) {
+            bld_note_error(b, MPCC_ERR_NOMEM, "out of memory growing the hash table");
+            return 0;
+        }
+        uint32_t mask = ncap - 1;
+        /* Re-insert in node order: sequential reads of the node array. */
+        for (uint32_t id = 1; id < b->n_nodes; id++) {
+            if (b->nodes[id].a == b->nodes[id].b)
+                continue; /* inputs are not hashed */
+            uint32_t hv = bld_hash(b->nodes[id].a, b->nodes[id].b), h = hv & mask;
+            while (t[h] != 0)
+                h = (h + 1) & mask;
+            t[h] = id | (hv & BLD_TAG_BITS);
+        }
+        free(b->table);
+        b->table = t;
+        b->table_mask = mask;
+    }
+    return 1;
+}
+
+/* The node (op, x, y) with x < y, found or created; returns its id, 0 on failure. */
+static uint32_t bld_node(struct bld *b, uint32_t op, uint32_t x, uint32_t y)
+{
+    if (!bld_reserve_node(b))
+        return 0;
+    struct bld_node key;
+    key.a = op == BLD_OP_AND ? x : y;
+    key.b = op == BLD_OP_AND ? y : x;
+    uint32_t hv = bld_hash(key.a, key.b), h = hv & b->table_mask;
+    for (;;) {
+        uint32_t e = b->table[h];
+        if (e == 0)
+            break;
+        /* The entry's top bits are hash bits: most mismatches skip the node read. */
+        uint32_t id = e & ~BLD_TAG_BITS;
+        if ((e & BLD_TAG_BITS) == (hv & BLD_TAG_BITS) && b->nodes[id].a == key.a &&
+            b->nodes[id].b == key.b)
+            return id;
+        h = (h + 1) & b->table_mask;
+    }
+    uint32_t id = b->n_nodes++;
+    b->nodes[id] = key;
+    b->table[h] = id | (hv & BLD_TAG_BITS);
+    if (op == BLD_OP_AND)
+        b->n_and++;
+    return id;
+}
+
+bld_wire bld_not(struct bld *b, bld_wire x)
+{
+    (void)b;
+    return x ^ 1u;
+}
+
+bld_wire bld_and(struct bld *b, bld_wire x, bld_wire y)
+{
+    if (b->failed)
+        return BLD_FALSE;
+    if (x > y) {
+        bld_wire t = x;
+        x = y;
+        y = t;
+    }
+    if (x == BLD_FALSE)
+        return BLD_FALSE;
+    if (x == BLD_TRUE || x == y)
+        return y;
+    if ((x ^ 1u) == y)
+        return BLD_FALSE;
+    /* One level of look-ahead: x & (x & z) = x & z, x & (~x & z) = 0. */
+    for (int k = 0; k < 2; k++) {
+        bld_wire p = k ? x : y, q = k ? y : x;
+        struct bld_node nd = b->nodes[p >> 1];
+        if ((p & 1u) == 0 && nd.a < nd.b) {
+            if (nd.a == q || nd.b == q)
+                return p;
+            if (nd.a == (q ^ 1u) || nd.b == (q ^ 1u))
+                return BLD_FALSE;
+        }
+    }
+    uint32_t id = bld_node(b, BLD_OP_AND, x, y);
+    return id ? (bld_wire)id << 1 : BLD_FALSE;
+}
+
+bld_wire bld_xor(struct bld *b, bld_wire x, bld_wire y)
+{
+    if (b->failed)
+        return BLD_FALSE;
+    uint32_t c = (x ^ y) & 1u;
+    x &= ~1u;
+    y &= ~1u;
+    if (x > y) {
+        bld_wire t = x;
+        x = y;
+        y = t;
+    }
+    if (x == y)
+        return c;
+    if (x == BLD_FALSE)
+        return y ^ c;
+    /* One level of look-ahead: x ^ (x ^ z) = z. */
+    struct bld_node ny = b->nodes[y >> 1], nx = b->nodes[x >> 1];
+    if (ny.a > ny.b) {
+        if (ny.a == x)
+            return ny.b ^ c;
+        if (ny.b == x)
+            return ny.a ^ c;
+    }
+    if (nx.a > nx.b) {
+        if (nx.a == y)
+            return nx.b ^ c;
+        if (nx.b == y)
+            return nx.a ^ c;
+    }
+    uint32_t id = bld_node(b, BLD_OP_XOR, x, y);
+    return id ? ((bld_wire)id << 1) ^ c : BLD_FALSE;
+}
+
+bld_wire bld_or(struct bld *b, bld_wire x, bld_wire y)
+{
+    return bld_and(b, x ^ 1u, y ^ 1u) ^ 1u;
+}
+
+bld_wire bld_mux(struct bld *b, bld_wire sel, bld_wire if1, bld_wire if0)
+{
+    if (sel == BLD_TRUE)
+        return if1;
+    if (sel == BLD_FALSE || if1 == if0)
+        return if0;
+    return bld_xor(b, if0, bld_and(b, sel, bld_xor(b, if1, if0)));
+}
+
+void bld_input(struct bld *b, uint32_t width, bld_wire *out)
+{
+    if (!b->failed && (uint64_t)b->n_input_bits + width > CIRC_MAX_WIRES / 2)
+        bld_note_error(b, MPCC_ERR_LIMIT, "too many input bits");
+    if (!b->failed && (!bld_grow32((void **)&b->input_widths, &b->cap_inputs,
+                                   (uint64_t)b->n_inputs + 1, sizeof *b->input_widths) ||
+                       !bld_grow32((void **)&b->input_nodes, &b->cap_input_nodes,
+                                   (uint64_t)b->n_input_bits + width, sizeof *b->input_nodes)))
+        bld_note_error(b, MPCC_ERR_NOMEM, "out of memory adding an input");
+    if (b->failed) {
+        for (uint32_t i = 0; i < width; i++)
+            out[i] = BLD_FALSE;
+        return;
+    }
+    b->input_widths[b->n_inputs++] = width;
+    for (uint32_t i = 0; i < width; i++) {
+        out[i] = BLD_FALSE;
+        if (!bld_reserve_node(b))
+            continue;
+        uint32_t id = b->n_nodes++;
+        b->nodes[id].a = b->nodes[id].b = UINT32_MAX; /* not hashed */
+        b->input_nodes[b->n_input_bits++] = id;
+        out[i] = (bld_wire)id << 1;
+    }
+}
+
+void bld_output(struct bld *b, uint32_t width, const bld_wire *w)
+{
+    if (b->failed)
+        return;
+    if (width == 0 || b->n_output_bits + width > CIRC_MAX_WIRES) {
+        bld_note_error(b, MPCC_ERR_LIMIT, "output width out of range");
+        return;
+    }
+    if (!bld_grow32((void **)&b->output_widths, &b->cap_outputs, (uint64_t)b->n_outputs + 1,
+                    sizeof *b->output_widths) ||
+        !bld_grow((void **)&b->output_wires, &b->cap_output_bits, b->n_output_bits + width,
+                  sizeof *b->output_wires)) {
+        bld_note_error(b, MPCC_ERR_NOMEM, "out of memory adding an output");
+        return;
+    }
+    b->output_widths[b->n_outputs++] = width;
+    memcpy(b->output_wires + b->n_output_bits, w, width * sizeof *w);
+    b->n_output_bits += width;
+}
+
+void bld_set_tag(struct bld *b, uint32_t tag)
+{
+    if (b->failed)
+        return;
+    struct bld_tag_run *last = &b->tags[b->n_tags - 1];
+    if (last->tag == tag)
+        return;
+    if (last->first_node == b->n_nodes) {
+        last->tag = tag;
+        return;
+    }
+    if (!bld_grow32((void **)&b->tags, &b->cap_tags, (uint64_t)b->n_tags + 1, sizeof *b->tags)) {
+        bld_note_error(b, MPCC_ERR_NOMEM, "out of memory recording a tag");
+        return;
+    }
+    b->tags[b->n_tags].first_node = b->n_nodes;
+    b->tags[b->n_tags].tag = tag;
+    b->n_tags++;
+}
+
+uint64_t bld_tag_and_count(const struct bld *b, uint32_t tag)
+{
+    if (b->tag_counts == NULL || tag >= b->n_tag_counts)
+        return 0;
+    return b->tag_counts[tag];
+}
+
+/* Counts live ANDs per tag (flags bit 0 = live). 0 on allocation failure. */
+static int bld_count_tags(struct bld *b, const uint8_t *flags)
+{
+    uint32_t max_tag = 0;
+    for (uint32_t t = 0; t < b->n_tags; t++)
+        if (b->tags[t].tag > max_tag)
+            max_tag = b->tags[t].tag;
+    free(b->tag_counts);
+    b->n_tag_counts = 0;
+    b->tag_counts = calloc((size_t)max_tag + 1, sizeof *b->tag_counts);
+    if (b->tag_counts == NULL)
+        return 0;
+    b->n_tag_counts = max_tag + 1;
+    for (uint32_t t = 0; t < b->n_tags; t++) {
+        uint32_t end = t + 1 < b->n_tags ? b->tags[t + 1].first_node : b->n_nodes;
+        uint64_t cnt = 0;
+        for (uint32_t i = b->tags[t].first_node; i < end; i++)
+            cnt += (flags[i] & 1u) && b->nodes[i].a < b->nodes[i].b;
+        b->tag_counts[b->tags[t].tag] += cnt;
+    }
+    return 1;
+}
+
+/* Slot allocation state for bld_finish. */
+struct bld_slots {
+    uint32_t *free_list;
+    uint32_t n_free;
+    uint32_t next; /* first never-used slot */
+};
+
+static uint32_t bld_slot_take(struct bld_slots *s)
+{
+    return s->n_free ? s->free_list[--s->n_free] : s->next++;
+}
+
+/* One read of value w done: frees its slot when nothing reads it any more. */
+static void bld_slot_release(struct bld_slots *s, uint32_t *refs, const uint32_t *slot, uint32_t w)
+{
+    if (refs[w] != UINT32_MAX && --refs[w] == 0)
+        s->free_list[s->n_free++] = slot[w];
+}
+
+struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
+{
+    struct circuit *c = NULL;
+    uint8_t *flags = NULL;   /* per node: bit 0 live, bit 1 complement needed */
+    uint32_t *refs = NULL;   /* per value (wire): reads still to come, UINT32_MAX = output */
+    uint32_t *slot = NULL;   /* per value: its slot */
+    uint32_t *owires = NULL; /* output slots */
+    struct bld_slots s = { 0 };
+    enum mpcc_status st = MPCC_OK;
+    struct mpcc_error lerr;
+
+    if (b->failed) {
+        if (err)
+            *err = b->first_err;
+        return NULL;
+    }
+    uint32_t n = b->n_nodes;
+    flags = calloc(n, 1);
+    refs = calloc((size_t)n * 2, sizeof *refs);
+    slot = malloc((size_t)n * 2 * sizeof *slot);
+    s.free_list = malloc(((size_t)n * 2 + 2) * sizeof *s.free_list);
+    owires = malloc((b->n_output_bits ? b->n_output_bits : 1) * sizeof *owires);
+    c = circ_new(&lerr);
+    if (!flags || !refs || !slot || !s.free_list || !owires || !c) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "builder: out of memory finishing the circuit");
+        goto out;
+    }
+
+    /* Liveness, backwards from the outputs (operands have smaller ids). */
+    int need_const = 0;
+    for (uint64_t k = 0; k < b->n_output_bits; k++) {
+        bld_wire w = b->output_wires[k];
+        flags[w >> 1] |= (uint8_t)(1u | ((w & 1u) << 1));
+        refs[w] = UINT32_MAX;
+        if (bld_is_const(w))
+            need_const = 1;
+    }
+    for (uint32_t i = n; i-- > 1;) {
+        if (!(flags[i] & 1u) || b->nodes[i].a == b->nodes[i].b)
+            continue;
+        bld_wire x = b->nodes[i].a, y = b->nodes[i].b;
+        flags[x >> 1] |= (uint8_t)(1u | ((x & 1u) << 1));
+        flags[y >> 1] |= (uint8_t)(1u | ((y & 1u) << 1));
+        if (refs[x] != UINT32_MAX)
+            refs[x]++;
+        if (refs[y] != UINT32_MAX)
+            refs[y]++;
+    }
+    for (uint32_t i = 1; i < n; i++)
+        if ((flags[i] & 2u) && refs[2 * i] != UINT32_MAX)
+            refs[2 * i]++; /* the INV gate reads the positive value */
+    if (need_const && b->n_input_bits == 0) {
+        st = mpcc_error_set(err, MPCC_ERR_INVALID,
+                            "builder: a constant output needs at least one input wire");
+        goto out;
+    }
+
+    for (uint32_t k = 0; k < b->n_inputs; k++)
+        if ((st = circ_add_input(c, b->input_widths[k], err)) != MPCC_OK)
+            goto out;
+    /* Input bit k sits in slot k; unread inputs' slots are free at once. */
+    s.next = b->n_input_bits;
+    for (uint32_t k = b->n_input_bits; k-- > 0;) {
+        uint32_t id = b->input_nodes[k];
+        slot[2 * id] = k;
+        if (refs[2 * id] == 0)
+            s.free_list[s.n_free++] = k;
+    }
+
+    uint64_t n_gates = 0;
+    for (uint32_t i = 1; i < n; i++)
+        if (flags[i] & 1u)
+            n_gates += (b->nodes[i].a != b->nodes[i].b) + ((flags[i] >> 1) & 1u);
+    if ((st = circ_reserve_gates(c, n_gates + 2, err)) != MPCC_OK)
+        goto out;
+
+    for (uint32_t i = 1; i < n; i++) {
+        if (!(flags[i] & 1u))
+            continue;
+        enum bld_op op = node_op(b->nodes[i]);
+        if (op == BLD_OP_AND || op == BLD_OP_XOR) {
+            bld_wire x = node_lo(b->nodes[i]), y = node_hi(b->nodes[i]);
+            uint32_t o = bld_slot_take(&s);
+            slot[2 * i] = o;
+            st = circ_add_gate(c, op == BLD_OP_AND ? CIRC_AND : CIRC_XOR, slot[x], slot[y],
+                               o, err);
+            if (st != MPCC_OK)
+                goto out;
+            /* Released after the write: a gate never overwrites its own input. */
+            bld_slot_release(&s, refs, slot, x);
+            bld_slot_release(&s, refs, slot, y);
+        }
+        if (flags[i] & 2u) {
+            uint32_t o = bld_slot_take(&s);
+            slot[2 * i + 1] = o;
+            if ((st = circ_add_gate(c, CIRC_INV, slot[2 * i], slot[2 * i], o, err)) != MPCC_OK)
+                goto out;
+            bld_slot_release(&s, refs, slot, 2 * i);
+        }
+    }
+    if (need_const) {
+        /* XOR of any written slot with itself is 0, whatever it holds now. */
+        uint32_t o = bld_slot_take(&s);
+        slot[0] = o;
+        if ((st = circ_add_gate(c, CIRC_XOR, 0, 0, o, err)) != MPCC_OK)
+            goto out;
+        if (flags[0] & 2u) {
+            slot[1] = bld_slot_take(&s);
+            if ((st = circ_add_gate(c, CIRC_INV, o, o, slot[1], err)) != MPCC_OK)
+                goto out;
+        }
+    }
+    for (uint64_t k = 0; k < b->n_output_bits; k++)
+        owires[k] = slot[b->output_wires[k]];
+    uint64_t off = 0;
+    for (uint32_t k = 0; k < b->n_outputs; k++) {
+        if ((st = circ_add_output(c, b->output_widths[k], owires + off, err)) != MPCC_OK)
+            goto out;
+        off += b->output_widths[k];
+    }
+    if (!bld_count_tags(b, flags)) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "builder: out of memory counting tags");
+        goto out;
+    }
+    b->peak_live = c->n_wires;
+out:
+    free(flags);
+    free(refs);
+    free(slot);
+    free(s.free_list);
+    free(owires);
+    if (st != MPCC_OK) {
+        circ_free(c);
+        c = NULL;
+    }
+    return c;
+}

@@ -1,0 +1,41 @@
+/* stats.h - static figures of a circuit: gate counts by kind, AND-depth,
+ * depth and the peak number of live wires (the label memory a streaming
+ * garbler or evaluator needs). Computed, never stored in the circuit; this
+ * module does not change or optimise circuits. */
+#ifndef MPCC_STATS_H
+#define MPCC_STATS_H
+
+#include <stdint.h>
+
+#include "circuits/circuit.h"
+#include "mpcc/error.h"
+
+struct circ_stats {
+    uint64_t n_gates;
+    uint64_t n_and;
+    uint64_t n_xor;
+    uint64_t n_inv;
+    uint32_t n_wires; /* wire slots */
+    uint32_t n_inputs;
+    uint64_t n_input_bits;
+    uint32_t n_outputs;
+    uint64_t n_output_bits;
+    /* Longest chain of gates counting AND gates only (XOR and INV add 0),
+     * over every gate of the circuit; inputs have depth 0. */
+    uint64_t and_depth;
+    /* Longest chain of gates counting every gate as 1. */
+    uint64_t depth;
+    /* Most values alive at once. A value is alive from its write (inputs:
+     * from the start) to its last read; output values stay alive to the end;
+     * a value never read dies at once. Values last read by a gate die before
+     * that gate's output is born, so this is the fewest slots a renumbering
+     * that reuses dead slots could achieve. */
+    uint64_t peak_live_wires;
+};
+
+/* Fills *st in O(gates + wires) time and memory. Refuses (with circ_validate's
+ * message) a circuit that reads a wire before writing it. */
+enum mpcc_status circ_stats_compute(const struct circuit *c, struct circ_stats *st,
+                                    struct mpcc_error *err);
+
+#endif

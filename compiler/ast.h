@@ -1,0 +1,134 @@
+/* ast.h - the syntax tree of a .mpc program, as the parser builds it, and the
+ * arena that owns every node and string of one compilation.
+ * The tree carries no types or resolved names: semantic checks and lowering
+ * (lower*.c) walk it later. Lists are singly linked through `next`. */
+#ifndef MPCC_AST_H
+#define MPCC_AST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- arena: bump allocation in chunks, freed all at once ---- */
+struct ast_arena_chunk;
+struct ast_arena {
+    struct ast_arena_chunk *head;
+    int failed; /* sticky: an allocation failed */
+};
+void ast_arena_init(struct ast_arena *a);
+void ast_arena_clear(struct ast_arena *a);
+/* Zeroed memory aligned for any object; NULL (and a->failed set) on failure. */
+void *ast_alloc(struct ast_arena *a, size_t n);
+char *ast_strndup(struct ast_arena *a, const char *s, size_t n);
+/* A position in the arena; release frees everything allocated after it. */
+struct ast_mark {
+    struct ast_arena_chunk *chunk;
+    size_t used;
+};
+struct ast_mark ast_arena_mark(const struct ast_arena *a);
+void ast_arena_release(struct ast_arena *a, struct ast_mark m);
+
+struct ast_loc {
+    const char *file;
+    int line; /* 1-based */
+    int col;  /* 1-based */
+};
+
+enum ast_tref_kind { ATR_BOOL, ATR_UINT, ATR_INT, ATR_NAMED, ATR_VOID };
+struct ast_tref {
+    enum ast_tref_kind kind;
+    uint32_t width;   /* ATR_UINT / ATR_INT */
+    const char *name; /* ATR_NAMED: a struct name */
+    struct ast_loc loc;
+};
+
+enum ast_expr_kind {
+    AE_INT,    /* text: the literal as written */
+    AE_BOOL,   /* op: 0 or 1 */
+    AE_NAME,   /* name */
+    AE_UNARY,  /* op ('-', '~', '!'), a */
+    AE_BINARY, /* op (token code), a, b */
+    AE_COND,   /* a ? b : c */
+    AE_CALL,   /* name(args) */
+    AE_CAST,   /* tref(a) */
+    AE_INDEX,  /* a[b] */
+    AE_FIELD,  /* a.name */
+    AE_ARRAY   /* [args] */
+};
+
+struct ast_expr {
+    enum ast_expr_kind kind;
+    struct ast_loc loc;
+    int op;
+    const char *name;
+    const char *text;
+    struct ast_expr *a, *b, *c;
+    struct ast_expr *args;
+    struct ast_tref *tref;
+    struct ast_expr *next;
+};
+
+enum ast_stmt_kind { AS_DECL, AS_ASSIGN, AS_IF, AS_FOR, AS_RETURN, AS_BLOCK, AS_EXPR };
+
+struct ast_stmt {
+    enum ast_stmt_kind kind;
+    struct ast_loc loc;
+    /* AS_DECL: tref name dims [= init] */
+    struct ast_tref *tref;
+    const char *name;
+    struct ast_expr *dims;
+    struct ast_expr *init;
+    /* AS_ASSIGN: lhs op rhs (op '=' or the binary operator of a compound); AS_EXPR: rhs;
+     * AS_RETURN: rhs (may be NULL) */
+    struct ast_expr *lhs;
+    int op;
+    struct ast_expr *rhs;
+    /* AS_IF */
+    struct ast_expr *cond;
+    struct ast_stmt *then_s, *else_s;
+    /* AS_FOR: for name in from..to body; AS_BLOCK: body */
+    struct ast_expr *from, *to;
+    struct ast_stmt *body;
+    uint32_t tag; /* lowering: profile tag of this statement (0: none yet) */
+    struct ast_stmt *next;
+};
+
+struct ast_name {
+    const char *name;
+    struct ast_loc loc;
+    struct ast_name *next;
+};
+
+/* A struct field or a function parameter: tref name dims. */
+struct ast_field {
+    struct ast_tref *tref;
+    const char *name;
+    struct ast_expr *dims;
+    struct ast_loc loc;
+    struct ast_field *next;
+};
+
+enum ast_item_kind { AI_PARTY, AI_CONST, AI_STRUCT, AI_INPUT, AI_FN, AI_STMT, AI_OUTPUT, AI_IMPORT };
+
+struct ast_item {
+    enum ast_item_kind kind;
+    struct ast_loc loc;
+    const char *name;        /* CONST, STRUCT, INPUT, FN, OUTPUT, IMPORT (the module) */
+    struct ast_name *names;  /* PARTY: the parties; OUTPUT: recipients (NULL = all) */
+    struct ast_name *owner;  /* INPUT */
+    struct ast_expr *value;  /* CONST; OUTPUT (NULL: the variable called name) */
+    struct ast_field *fields; /* STRUCT fields; FN parameters */
+    struct ast_tref *tref;   /* INPUT type; FN return type */
+    struct ast_expr *dims;   /* INPUT */
+    struct ast_stmt *body;   /* FN body (a block's list); AI_STMT: the statement */
+    struct ast_loc name_loc;
+    struct ast_item *next;
+};
+
+/* Reverses a list built by prepending. */
+struct ast_expr *ast_expr_reverse(struct ast_expr *l);
+struct ast_stmt *ast_stmt_reverse(struct ast_stmt *l);
+struct ast_name *ast_name_reverse(struct ast_name *l);
+struct ast_field *ast_field_reverse(struct ast_field *l);
+struct ast_item *ast_item_reverse(struct ast_item *l);
+
+#endif

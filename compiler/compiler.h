@@ -1,0 +1,52 @@
+/* compiler.h - the public API of the .mpc compiler: source text in, a
+ * struct mpcc_program (typed interface + circuit) out, with every problem as
+ * a diagnostic naming file:line:column. The library never prints; the
+ * command layer (driver.c) does. */
+#ifndef MPCC_COMPILER_H
+#define MPCC_COMPILER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "circuits/program.h"
+#include "diag.h"
+#include "mpcc/error.h"
+
+/* AND gates attributed to one source line (for --profile). */
+struct mpcc_profile_line {
+    char *function; /* "" for top-level code */
+    char *file;
+    int line;
+    uint64_t n_and;
+};
+
+struct mpcc_profile {
+    struct mpcc_profile_line *lines; /* in order of first execution */
+    size_t n;
+};
+void mpcc_profile_clear(struct mpcc_profile *p);
+
+struct compile_options {
+    const char *const *include_dirs; /* searched for `import "name";` after the importing file's folder */
+    size_t n_include_dirs;
+    const char *stdlib_dir;          /* searched last; NULL: none */
+    struct mpcc_diags *diags;        /* if non-NULL, receives every diagnostic */
+    struct mpcc_profile *profile;    /* if non-NULL, receives AND counts per line */
+};
+
+/* Compiles the file at path. On success *out is a new program (free with
+ * prog_free). On failure *out is NULL, err holds the first diagnostic as
+ * "file:line:col: message" (MPCC_ERR_PARSE for errors in the program,
+ * MPCC_ERR_IO if the file cannot be read, MPCC_ERR_NOMEM) and opts->diags,
+ * when given, holds all of them. opts may be NULL. */
+enum mpcc_status mpcc_compile_file(const char *path, const struct compile_options *opts,
+                                   struct mpcc_program **out, struct mpcc_error *err);
+
+/* As mpcc_compile_file for source text in memory; name is used in
+ * diagnostics and as the folder base for imports. text need not be
+ * NUL-terminated and may contain any bytes. */
+enum mpcc_status mpcc_compile_source(const char *name, const char *text, size_t len,
+                                     const struct compile_options *opts,
+                                     struct mpcc_program **out, struct mpcc_error *err);
+
+#endif

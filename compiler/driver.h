@@ -1,0 +1,32 @@
+/* driver.h - the command layer of the compiler for the `mpcc` tool:
+ * `mpcc compile`, `mpcc run` and `mpcc stats` on .mpc sources, plus the
+ * plaintext evaluation of a compiled program that `run` and tests share.
+ * The cmd_ functions parse arguments and print (diagnostics to stderr);
+ * argv[0] is the command's name. They return the process exit status. */
+#ifndef MPCC_DRIVER_H
+#define MPCC_DRIVER_H
+
+#include <stdint.h>
+
+#include "circuits/program.h"
+#include "circuits/values.h"
+#include "mpcc/error.h"
+
+/* mpcc compile PROG.mpc -o OUT.circ [-I DIR]... : writes the program
+ * (atomically; nothing is written when compilation fails). */
+int mpcc_cmd_compile(int argc, char **argv);
+/* mpcc run PROG.mpc|PROG.circ [--input [PARTY:]NAME=VALUE]... [--inputs FILE]... [-I DIR]...
+ * : evaluates in plaintext and prints each party's outputs. */
+int mpcc_cmd_run(int argc, char **argv);
+/* mpcc stats PROG.mpc|PROG.circ [--profile] [-I DIR]... : gate counts and depth;
+ * --profile lists AND gates per source line and per function. */
+int mpcc_cmd_stats(int argc, char **argv);
+
+/* Evaluates p in plaintext on the complete input set in (see values.h);
+ * *out receives p->circ->n_outputs malloc'd bit arrays (one 0/1 byte per bit,
+ * output k has its type's bits); free with mpcc_free_outputs. */
+enum mpcc_status mpcc_eval_plain(const struct mpcc_program *p, const struct values_set *in,
+                                 uint8_t ***out, struct mpcc_error *err);
+void mpcc_free_outputs(const struct mpcc_program *p, uint8_t **out);
+
+#endif

@@ -1,0 +1,188 @@
+/* lower.h - internal contract of the lowering phase: the context that walks
+ * the syntax tree, checks names and types as it goes, and emits gates through
+ * the circuit builder (functions inlined, loops unrolled, secret branches
+ * muxed). Shared by lower.c (items, interface), lower_expr.c, lower_stmt.c.
+ * Not a public API: see compiler.h. */
+#ifndef MPCC_LOWER_H
+#define MPCC_LOWER_H
+
+#include <stdint.h>
+
+#include "ast.h"
+#include "circuits/builder.h"
+#include "consteval.h"
+#include "diag.h"
+#include "types.h"
+
+#define LOWER_MAX_LOOP_ITERS ((int64_t)1 << 20)  /* iterations of one for loop */
+#define LOWER_MAX_STEPS ((uint64_t)1 << 26)      /* statements executed while unrolling */
+#define LOWER_MAX_CALL_DEPTH 64
+#define LOWER_MAX_NODES ((uint64_t)1 << 25)     /* builder nodes (about 24 bytes each) */
+#define LOWER_MAX_NESTING 400                    /* nested expressions / statements */
+
+/* A value during lowering: a typed word (w: t->bits wires, in the scratch
+ * arena) or an untyped constant (t->kind == TY_UNTYPED, c). */
+struct lv_value {
+    const struct mpcc_type *t;
+    bld_wire *w;
+    struct ce_int c;
+};
+
+struct lv_var {
+    const char *name;
+    const struct mpcc_type *t;
+    bld_wire *w;       /* malloc'd, t->bits wires (NULL for untyped constants) */
+    struct ce_int c;   /* untyped constants */
+    int readonly;      /* const declarations, loop variables, inputs */
+    int kind;          /* LV_VAR, LV_CONST, LV_LOOP, LV_INPUT */
+    int level;         /* secret-branch nesting level at declaration */
+    int block_depth;   /* 0: top level of its function or of the program */
+    struct ast_loc loc;
+    struct lv_var *next;
+};
+enum { LV_VAR, LV_CONST, LV_LOOP, LV_INPUT };
+
+struct lv_log_entry {
+    struct lv_var *v;
+    bld_wire *old; /* malloc'd copy of the value before the branch */
+};
+struct lv_log {
+    struct lv_log_entry *e;
+    size_t n, cap;
+};
+
+struct lv_fn {
+    const struct ast_item *item;
+    struct lv_fn *next;
+};
+
+struct lv_struct {
+    const char *name;
+    const struct mpcc_type *t;
+    struct lv_struct *next;
+};
+
+/* One inlined call. */
+struct lv_frame {
+    const struct lv_fn *fn;
+    const struct mpcc_type *ret_t; /* TY_VOID when the function returns nothing */
+    struct lv_var *ret;            /* return value (NULL for void) */
+    struct lv_var *returned;       /* bool: has this call returned on the current path */
+    struct lv_var *locals;
+    int block_depth;
+    struct ast_loc call_loc;
+    struct lv_frame *parent;
+};
+
+struct lv_party {
+    const char *name;
+    struct ast_loc loc;
+};
+
+struct lv_output {
+    const char *name;
+    const struct mpcc_type *t;
+    uint32_t *recipients;
+    uint32_t n_recipients;
+};
+
+struct lv_input {
+    const char *name;
+    const struct mpcc_type *t;
+    uint32_t owner;
+};
+
+/* Profile tags: one per (function, source line) that emitted gates. */
+struct lv_tag {
+    const char *fn; /* "" at top level */
+    const char *file;
+    int line;
+};
+
+struct compile_options;
+
+struct lower {
+    const struct compile_options *opts;
+    char **modules;            /* resolved paths of the files already loaded */
+    size_t n_modules;
+    struct ast_arena *arena;   /* AST and types: lives for the compilation */
+    struct ast_arena scratch;  /* values: released statement by statement */
+    struct mpcc_diags *diags;
+    struct bld *b;
+    int oom;                   /* an allocation failed: stop */
+    int stop;                  /* a limit was hit: stop quietly after the error */
+    uint64_t steps;
+    int depth;                 /* current expression + statement nesting */
+
+    struct lv_party *parties;
+    uint32_t n_parties;
+    struct lv_fn *fns;
+    struct lv_struct *structs;
+    struct lv_var *globals;
+    int block_depth;           /* at top level */
+    struct lv_frame *frame;    /* innermost inlined call, NULL at top level */
+    int call_depth;
+
+    int level;                 /* secret-branch nesting */
+    bld_wire path;             /* conjunction of the enclosing secret conditions */
+    struct lv_log *log;        /* assignments to log in the current secret branch */
+
+    struct lv_input *inputs;
+    uint32_t n_inputs, cap_inputs;
+    struct lv_output *outputs;
+    uint32_t n_outputs, cap_outputs;
+
+    struct lv_tag *tags; /* tag k+1 is tags[k] */
+    uint32_t n_tags, cap_tags;
+    uint32_t cur_tag;
+};
+
+/* --- lower.c --- */
+/* Lowers the items of a file in order (modules: only const/struct/fn/import). */
+void lw_items(struct lower *lw, struct ast_item *items, int is_module);
+/* Frees variables, tables and scratch (not the builder, arena or diags). */
+void lw_clear(struct lower *lw);
+void lw_nomem(struct lower *lw);
+bld_wire *lw_wires(struct lower *lw, uint64_t n); /* scratch wires (zeroed = BLD_FALSE) */
+struct lv_var *lw_lookup(struct lower *lw, const char *name);
+const struct lv_fn *lw_find_fn(struct lower *lw, const char *name);
+/* Resolves a type reference plus array dimensions; NULL after an error. */
+const struct mpcc_type *lw_resolve_type(struct lower *lw, const struct ast_tref *tr,
+                                        const struct ast_expr *dims);
+/* Declares a variable in the current scope, value copied from w (or zero). */
+struct lv_var *lw_declare(struct lower *lw, const char *name, struct ast_loc loc,
+                          const struct mpcc_type *t, const bld_wire *w);
+void lw_var_free(struct lv_var *v);
+/* Attributes the gates of statement s to its (function, line) tag. */
+void lw_set_tag(struct lower *lw, struct ast_stmt *s);
+
+/* --- compile.c --- */
+/* Loads, parses and lowers the module an import names (once per file). */
+void lw_import(struct lower *lw, const struct ast_item *imp);
+
+/* --- lower_expr.c --- */
+/* Lowers e; returns 0 after reporting an error. */
+int lx_expr(struct lower *lw, const struct ast_expr *e, struct lv_value *out);
+/* Lowers e as a value of type t (implicit conversions, array literals). */
+int lx_expr_to(struct lower *lw, const struct ast_expr *e, const struct mpcc_type *t,
+               struct lv_value *out, const char *what);
+/* Converts v to type t where the language allows it implicitly. */
+int lx_convert(struct lower *lw, struct ast_loc loc, const struct lv_value *v,
+               const struct mpcc_type *t, struct lv_value *out, const char *what);
+/* Evaluates a compile-time integer constant expression. */
+int lx_const_int(struct lower *lw, const struct ast_expr *e, struct ce_int *out, const char *what);
+/* True if every wire of a typed value is a constant (then *c holds it). */
+int lx_value_const(const struct lv_value *v, struct ce_int *c);
+/* Lowers a bool condition: *w its wire. */
+int lx_cond(struct lower *lw, const struct ast_expr *e, bld_wire *w);
+
+/* --- lower_stmt.c --- */
+/* Executes a list of statements; returns 0 if lowering must stop (no memory, limits). */
+int ls_stmts(struct lower *lw, struct ast_stmt *s);
+int ls_stmt(struct lower *lw, struct ast_stmt *s);
+/* Inlines a call; out gets the return value (TY_VOID type when none). */
+int ls_call(struct lower *lw, const struct ast_expr *call, struct lv_value *out);
+/* Stores v into var with the secret-branch log and the return guard. */
+void ls_assign(struct lower *lw, struct lv_var *var, const bld_wire *w);
+
+#endif

@@ -1,0 +1,110 @@
+/* types.c - construction, comparison and spelling of .mpc types (types.h).
+ * Type checking of expressions is in lower_expr.c. */
+#include "types.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct mpcc_type *ty_scalar(struct ast_arena *a, enum ty_kind k, uint32_t width)
+{
+    struct mpcc_type *t = ast_alloc(a, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->kind = k;
+    t->width = k == TY_BOOL ? 1 : width;
+    t->bits = (k == TY_BOOL || k == TY_UINT || k == TY_INT) ? t->width : 0;
+    return t;
+}
+
+const struct mpcc_type *ty_array(struct ast_arena *a, const struct mpcc_type *elem, uint32_t len)
+{
+    if (len == 0 || elem->bits > TY_MAX_BITS / len)
+        return NULL;
+    struct mpcc_type *t = ast_alloc(a, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->kind = TY_ARRAY;
+    t->elem = elem;
+    t->len = len;
+    t->bits = elem->bits * len;
+    return t;
+}
+
+int ty_is_int(const struct mpcc_type *t)
+{
+    return t->kind == TY_UINT || t->kind == TY_INT;
+}
+
+int ty_is_scalar(const struct mpcc_type *t)
+{
+    return t->kind == TY_BOOL || ty_is_int(t);
+}
+
+int ty_equal(const struct mpcc_type *x, const struct mpcc_type *y)
+{
+    if (x == y)
+        return 1;
+    if (x->kind != y->kind)
+        return 0;
+    switch (x->kind) {
+    case TY_BOOL:
+    case TY_UNTYPED:
+    case TY_VOID:
+        return 1;
+    case TY_UINT:
+    case TY_INT:
+        return x->width == y->width;
+    case TY_ARRAY:
+        return x->len == y->len && ty_equal(x->elem, y->elem);
+    case TY_STRUCT:
+        return 0; /* one definition, one pointer */
+    }
+    return 0;
+}
+
+int ty_widens(const struct mpcc_type *from, const struct mpcc_type *to)
+{
+    if (ty_equal(from, to))
+        return 1;
+    if (from->kind == TY_UINT && to->kind == TY_UINT)
+        return to->width > from->width;
+    if (from->kind == TY_INT && to->kind == TY_INT)
+        return to->width > from->width;
+    if (from->kind == TY_UINT && to->kind == TY_INT)
+        return to->width > from->width;
+    return 0;
+}
+
+void ty_name(const struct mpcc_type *t, char *buf, size_t len)
+{
+    char dims[128] = "";
+    size_t dl = 0;
+    while (t->kind == TY_ARRAY) {
+        int n = snprintf(dims + dl, sizeof dims - dl, "[%u]", t->len);
+        if (n > 0 && (size_t)n < sizeof dims - dl)
+            dl += (size_t)n;
+        t = t->elem;
+    }
+    switch (t->kind) {
+    case TY_BOOL:
+        snprintf(buf, len, "bool%s", dims);
+        break;
+    case TY_UINT:
+        snprintf(buf, len, "uint%u%s", t->width, dims);
+        break;
+    case TY_INT:
+        snprintf(buf, len, "int%u%s", t->width, dims);
+        break;
+    case TY_STRUCT:
+        snprintf(buf, len, "%s%s", t->name, dims);
+        break;
+    case TY_UNTYPED:
+        snprintf(buf, len, "integer constant");
+        break;
+    case TY_VOID:
+        snprintf(buf, len, "nothing");
+        break;
+    case TY_ARRAY:
+        break;
+    }
+}

@@ -1,0 +1,47 @@
+/* types.h - the types of the .mpc language (bool, uintN, intN, arrays,
+ * structs, untyped constants) with their bit sizes, spelling and the rules
+ * for implicit conversion. Types live in the compilation's arena.
+ * Nothing here emits gates. */
+#ifndef MPCC_TYPES_H
+#define MPCC_TYPES_H
+
+#include <stdint.h>
+
+#include "ast.h"
+
+#define TY_MAX_BITS ((uint64_t)1 << 24) /* bits in one value */
+
+enum ty_kind { TY_BOOL, TY_UINT, TY_INT, TY_ARRAY, TY_STRUCT, TY_UNTYPED, TY_VOID };
+
+struct ty_field {
+    const char *name;
+    const struct mpcc_type *type;
+    uint64_t offset; /* bit offset inside the struct */
+};
+
+struct mpcc_type {
+    enum ty_kind kind;
+    uint32_t width;                /* UINT/INT; BOOL: 1 */
+    uint32_t len;                  /* ARRAY */
+    const struct mpcc_type *elem;  /* ARRAY */
+    const char *name;              /* STRUCT */
+    uint32_t n_fields;             /* STRUCT */
+    struct ty_field *fields;       /* STRUCT */
+    uint64_t bits;                 /* size of a value in bits */
+};
+
+/* Constructors (arena-allocated; NULL on allocation failure). */
+const struct mpcc_type *ty_scalar(struct ast_arena *a, enum ty_kind k, uint32_t width);
+/* NULL also when the array would exceed TY_MAX_BITS. */
+const struct mpcc_type *ty_array(struct ast_arena *a, const struct mpcc_type *elem, uint32_t len);
+
+int ty_is_int(const struct mpcc_type *t);    /* UINT or INT */
+int ty_is_scalar(const struct mpcc_type *t); /* BOOL, UINT or INT */
+int ty_equal(const struct mpcc_type *x, const struct mpcc_type *y);
+/* True if every value of `from` is a value of `to` (integer widening). */
+int ty_widens(const struct mpcc_type *from, const struct mpcc_type *to);
+
+/* The spelling of a type ("uint8", "Patient[4]", "int32[2][3]") into buf. */
+void ty_name(const struct mpcc_type *t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# quickstart.sh - the README's two commands: install what is missing on a
+# Debian machine, build, and either run the demo or run every test.
+#   ./quickstart.sh demo    build (Release) and run the main demo
+#   ./quickstart.sh test    build and run the whole test suite through ctest
+# Environment: MPCC_SANITIZE=1 builds with ASan+UBSan (in build-sanitize/);
+# CC picks the compiler; MPCC_BUILD_DIR overrides the build folder.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(cmake gcc make flex bison check libssl-dev pkg-config openssl)
+
+install_missing_packages() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "quickstart: installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+configure_and_build() {
+    local type=Release dir=${MPCC_BUILD_DIR:-build} extra=()
+    if [ "${MPCC_SANITIZE:-0}" = 1 ]; then
+        type=Debug dir=${MPCC_BUILD_DIR:-build-sanitize} extra=(-DMPCC_SANITIZE=ON)
+    fi
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" "${extra[@]}" >/dev/null
+    cmake --build "$dir" -j"$(nproc)" >/dev/null
+    BUILD_DIR=$dir
+}
+
+cmd=${1:-}
+case "$cmd" in
+demo)
+    install_missing_packages
+    configure_and_build
+    exec bash examples/demo.sh "$BUILD_DIR"
+    ;;
+test)
+    install_missing_packages
+    configure_and_build
+    cd "$BUILD_DIR"
+    exec ctest --output-on-failure -j"$(nproc)"
+    ;;
+*)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,107 @@
+/* gc_internal.h - what the garbler and the evaluator share and nobody else
+ * uses: the batch size, the scheduled-gate record, and the window scheduler
+ * (schedule.c) that reorders a window of gates so independent AND gates meet
+ * in full batches. Not part of gc.h's contract. */
+#ifndef MPCC_GC_INTERNAL_H
+#define MPCC_GC_INTERNAL_H
+
+#include <stdint.h>
+#include <xmmintrin.h>
+
+#include "circuits/circuit.h"
+#include "mpcc/error.h"
+#include "runtime/crypto/block.h"
+#include "runtime/gc/gc.h"
+
+/* AND gates hashed in one batch: 32 gates = 64 tweaks = 128 garbler blocks,
+ * two rounds of the VAES kernels' 16-key groups. */
+#define GC_BATCH 32
+
+/* Gates planned together. A window's tables (at most 32 bytes per gate) fit
+ * GC_SINK_CHUNK_BYTES. */
+#define GC_WINDOW 8192
+
+/* A gate in execution order, as the executors want it: wire numbers plus one
+ * (index 0 of the executors' slot array is a constant: Delta for the
+ * garbler, zero for the evaluator), INV rewritten as XOR with slot 0, and for
+ * an AND gate its rank among its window's ANDs in circuit order (which fixes
+ * its tweak and table position). */
+struct gc_sgate {
+    uint32_t in0, in1, out, rank;
+};
+
+/* A window's gates form runs: consecutive gates of one kind, encoded as
+ * len << 1 | is_and. Each AND run is hashed in batches of GC_BATCH, the last
+ * one flushed before the next run starts; XOR runs are done inline. */
+#define GC_RUN_AND 1u
+
+/* Phases: XOR/INV gates get even phases, AND gates odd ones; running a
+ * window phase by phase (circuit order within a phase, each AND phase hashed
+ * in batches once collected) respects every read-after-write,
+ * write-after-read and write-after-write dependency on wire slots. */
+struct gc_sched {
+    uint32_t n_wires;
+    uint32_t base;   /* absolute phase where the next window starts */
+    uint32_t *slot;  /* per slot, 2 words: first phase its current value can be
+                      * read; first phase it may be overwritten */
+    uint32_t *phase; /* per gate of the window, relative to base */
+    uint32_t *count; /* counting-sort buckets */
+};
+
+/* Gates ahead whose input labels an XOR run prefetches. */
+#ifndef GC_PREFETCH
+#define GC_PREFETCH 16
+#endif
+
+/* Prefetches the two input labels of a planned gate (wire numbers: public). */
+static inline void gc_prefetch_inputs(const block *slots, const struct gc_sgate *g)
+{
+    _mm_prefetch((const char *)&slots[g->in0], _MM_HINT_T0);
+    _mm_prefetch((const char *)&slots[g->in1], _MM_HINT_T0);
+}
+
+/* Most runs a window can have. */
+#define GC_MAX_RUNS (2 * GC_WINDOW + 2)
+
+/* 1 on success, 0 when out of memory. */
+int gc_sched_init(struct gc_sched *s, uint32_t n_wires);
+void gc_sched_free(struct gc_sched *s);
+
+/* One planned window. */
+struct gc_window {
+    const struct gc_sgate *sg;
+    const uint32_t *runs;
+    uint32_t n_gates, n_and, n_runs;
+};
+
+/* Plans gates first .. first+n-1 (n <= GC_WINDOW) into out[0 .. n-1] and
+ * runs[0 .. *n_runs-1] (at most GC_MAX_RUNS), counting ANDs. Refuses unknown
+ * ops and wires beyond n_wires, naming the gate; `who` prefixes the message. */
+enum mpcc_status gc_sched_plan(struct gc_sched *s, const struct circ_gate *gates, uint64_t first,
+                               uint32_t n, struct gc_sgate *out, uint32_t *runs,
+                               uint32_t *n_runs, uint32_t *n_and_out, const char *who,
+                               struct mpcc_error *err);
+
+/* Walks the windows of a gate range: from a gc_plan, or planned on the fly
+ * from a circuit. */
+struct gc_win_iter {
+    const struct gc_plan *plan; /* or NULL: */
+    const struct circuit *c;
+    struct gc_sched *sched;
+    struct gc_sgate *buf; /* GC_WINDOW entries */
+    uint32_t *runs;       /* GC_MAX_RUNS entries */
+    uint64_t pos, end;    /* gates (on the fly) or windows (plan) */
+    const char *who;
+};
+
+/* Sets w->n_gates = 0 at the end of the range. */
+enum mpcc_status gc_win_next(struct gc_win_iter *it, struct gc_window *w, struct mpcc_error *err);
+
+/* Checks that a plan or circuit fits wire slots n_wires; for a circuit also
+ * that [begin, end) is within it. Fills the iterator. */
+enum mpcc_status gc_win_start(struct gc_win_iter *it, const struct gc_plan *plan,
+                              const struct circuit *c, uint64_t begin, uint64_t end,
+                              uint32_t n_wires, struct gc_sched *sched, struct gc_sgate *buf,
+                              uint32_t *runs, const char *who, struct mpcc_error *err);
+
+#endif

@@ -1,0 +1,307 @@
+/* net.c - the implementation-independent half of a channel: write and read
+ * buffers, exact-length receives, frames, counters, and error messages that
+ * name the peer. Sockets and TLS live in net_tcp.c and net_tls.c. */
+#include "runtime/net/net_internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t net_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int net_poll_fd(int fd, short events, int64_t deadline_ms)
+{
+    for (;;) {
+        /* Always poll at least once, so a ready fd counts even at the deadline. */
+        int64_t left = deadline_ms - net_now_ms();
+        if (left < 0)
+            left = 0;
+        struct pollfd p = {.fd = fd, .events = events, .revents = 0};
+        int r = poll(&p, 1, left > 1000000000 ? 1000000000 : (int)left);
+        if (r > 0)
+            return 1;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (r == 0 && left == 0)
+            return 0;
+    }
+}
+
+enum mpcc_status net_channel_new(const struct net_ops *ops, int fd, const char *peer_name,
+                                 const char *addr, int timeout_ms, struct net_channel **out,
+                                 struct mpcc_error *err)
+{
+    *out = NULL;
+    struct net_channel *ch = calloc(1, sizeof *ch);
+    if (ch == NULL) {
+        close(fd);
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for a channel");
+    }
+    ch->ops = ops;
+    ch->fd = fd;
+    ch->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+    ch->max_frame = NET_FRAME_MAX_DEFAULT;
+    snprintf(ch->peer, sizeof ch->peer, "peer '%s' (%s)", peer_name ? peer_name : "?",
+             addr ? addr : "?");
+    ch->wbuf = malloc(NET_BUFFER_BYTES);
+    ch->rbuf = malloc(NET_BUFFER_BYTES);
+    if (ch->wbuf == NULL || ch->rbuf == NULL) {
+        net_free(ch);
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for channel buffers");
+    }
+    *out = ch;
+    return MPCC_OK;
+}
+
+static enum mpcc_status net_broken(struct net_channel *ch, struct mpcc_error *err)
+{
+    return mpcc_error_set(err, ch->broken, "%s: channel unusable after an earlier error",
+                          ch->peer);
+}
+
+/* Writes all of buf, or fails with a message naming the peer. */
+static enum mpcc_status net_write_all(struct net_channel *ch, const uint8_t *buf, size_t len,
+                                      struct mpcc_error *err)
+{
+    int64_t deadline = net_now_ms() + ch->timeout_ms;
+    size_t off = 0;
+    while (off < len) {
+        char why[NET_WHY_MAX] = "";
+        size_t done = 0;
+        enum mpcc_status st = ch->ops->write_some(ch, buf + off, len - off, &done, deadline, why);
+        if (st != MPCC_OK) {
+            ch->broken = st;
+            if (st == MPCC_ERR_TIMEOUT)
+                return mpcc_error_set(err, st, "%s: not accepting data for %d ms (%zu of %zu "
+                                      "bytes sent)", ch->peer, ch->timeout_ms, off, len);
+            return mpcc_error_set(err, st, "%s: %s while sending %zu bytes", ch->peer, why,
+                                  len - off);
+        }
+        off += done;
+        ch->bytes_sent += done;
+    }
+    return MPCC_OK;
+}
+
+enum mpcc_status net_flush(struct net_channel *ch, struct mpcc_error *err)
+{
+    if (ch->broken != MPCC_OK)
+        return net_broken(ch, err);
+    if (ch->wlen == 0)
+        return MPCC_OK;
+    size_t n = ch->wlen;
+    ch->wlen = 0;
+    return net_write_all(ch, ch->wbuf, n, err);
+}
+
+enum mpcc_status net_send(struct net_channel *ch, const void *buf, size_t len,
+                          struct mpcc_error *err)
+{
+    if (ch->broken != MPCC_OK)
+        return net_broken(ch, err);
+    if (len <= NET_BUFFER_BYTES - ch->wlen) {
+        memcpy(ch->wbuf + ch->wlen, buf, len);
+        ch->wlen += len;
+        return ch->wlen == NET_BUFFER_BYTES ? net_flush(ch, err) : MPCC_OK;
+    }
+    enum mpcc_status st = net_flush(ch, err);
+    if (st != MPCC_OK)
+        return st;
+    if (len >= NET_BUFFER_BYTES / 2) /* big writes go straight out */
+        return net_write_all(ch, buf, len, err);
+    memcpy(ch->wbuf, buf, len);
+    ch->wlen = len;
+    return MPCC_OK;
+}
+
+/* Reads at least one byte into dst (at most cap), waiting until deadline. */
+static enum mpcc_status net_read_some(struct net_channel *ch, uint8_t *dst, size_t cap,
+                                      size_t *got, int64_t deadline, size_t have, size_t want,
+                                      const char *what, struct mpcc_error *err)
+{
+    char why[NET_WHY_MAX] = "";
+    enum mpcc_status st = ch->ops->read_some(ch, dst, cap, got, deadline, why);
+    if (st == MPCC_OK) {
+        ch->bytes_recv += *got;
+        return MPCC_OK;
+    }
+    ch->broken = st;
+    if (st == MPCC_ERR_TIMEOUT)
+        return mpcc_error_set(err, st, "%s: timed out after %d ms waiting for %zu bytes of %s "
+                              "(got %zu)", ch->peer, ch->timeout_ms, want, what, have);
+    return mpcc_error_set(err, st, "%s: %s while waiting for %zu bytes of %s (got %zu)",
+                          ch->peer, why, want, what, have);
+}
+
+enum mpcc_status net_recv(struct net_channel *ch, void *buf, size_t len, const char *what,
+                          struct mpcc_error *err)
+{
+    if (ch->broken != MPCC_OK)
+        return net_broken(ch, err);
+    uint8_t *out = buf;
+    size_t have = ch->rlen - ch->rpos;
+    if (have >= len) {
+        memcpy(out, ch->rbuf + ch->rpos, len);
+        ch->rpos += len;
+        return MPCC_OK;
+    }
+    memcpy(out, ch->rbuf + ch->rpos, have);
+    ch->rpos = ch->rlen = 0;
+    /* About to wait: whatever we queued may be what the peer waits for. */
+    enum mpcc_status st = net_flush(ch, err);
+    if (st != MPCC_OK)
+        return st;
+    int64_t deadline = net_now_ms() + ch->timeout_ms;
+    while (have < len) {
+        size_t need = len - have, got = 0;
+        if (need >= NET_BUFFER_BYTES / 2) {
+            st = net_read_some(ch, out + have, need, &got, deadline, have, len, what, err);
+            if (st != MPCC_OK)
+                return st;
+            have += got;
+            continue;
+        }
+        st = net_read_some(ch, ch->rbuf, NET_BUFFER_BYTES, &got, deadline, have, len, what, err);
+        if (st != MPCC_OK)
+            return st;
+        size_t take = got < need ? got : need;
+        memcpy(out + have, ch->rbuf, take);
+        have += take;
+        ch->rpos = take;
+        ch->rlen = got;
+    }
+    return MPCC_OK;
+}
+
+static void net_put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t net_get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+enum mpcc_status net_send_frame(struct net_channel *ch, uint32_t type, const void *payload,
+                                size_t len, struct mpcc_error *err)
+{
+    if (len > ch->max_frame)
+        return mpcc_error_set(err, MPCC_ERR_LIMIT, "%s: frame of %zu bytes exceeds the "
+                              "limit of %u bytes", ch->peer, len, ch->max_frame);
+    uint8_t hdr[8];
+    net_put_u32(hdr, type);
+    net_put_u32(hdr + 4, (uint32_t)len);
+    enum mpcc_status st = net_send(ch, hdr, sizeof hdr, err);
+    if (st == MPCC_OK && len > 0)
+        st = net_send(ch, payload, len, err);
+    return st;
+}
+
+/* Reads a frame header and checks type and length against limit. */
+static enum mpcc_status net_recv_header(struct net_channel *ch, uint32_t expected_type,
+                                        size_t limit, size_t *len, const char *what,
+                                        struct mpcc_error *err)
+{
+    uint8_t hdr[8];
+    char hwhat[NET_WHY_MAX];
+    snprintf(hwhat, sizeof hwhat, "frame header of %s", what);
+    enum mpcc_status st = net_recv(ch, hdr, sizeof hdr, hwhat, err);
+    if (st != MPCC_OK)
+        return st;
+    uint32_t type = net_get_u32(hdr), n = net_get_u32(hdr + 4);
+    if (type != expected_type) {
+        ch->broken = MPCC_ERR_PROTOCOL;
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s: expected a frame of type 0x%08x "
+                              "(%s) but got type 0x%08x", ch->peer, expected_type, what, type);
+    }
+    if (limit > ch->max_frame)
+        limit = ch->max_frame;
+    if (n > limit) {
+        ch->broken = MPCC_ERR_LIMIT;
+        return mpcc_error_set(err, MPCC_ERR_LIMIT, "%s: frame of %u bytes for %s exceeds the "
+                              "limit of %zu bytes", ch->peer, n, what, limit);
+    }
+    *len = n;
+    return MPCC_OK;
+}
+
+enum mpcc_status net_recv_frame(struct net_channel *ch, uint32_t expected_type, void *buf,
+                                size_t cap, size_t *len, const char *what,
+                                struct mpcc_error *err)
+{
+    size_t n = 0;
+    enum mpcc_status st = net_recv_header(ch, expected_type, cap, &n, what, err);
+    if (st == MPCC_OK && n > 0)
+        st = net_recv(ch, buf, n, what, err);
+    *len = st == MPCC_OK ? n : 0;
+    return st;
+}
+
+enum mpcc_status net_recv_frame_alloc(struct net_channel *ch, uint32_t expected_type,
+                                      size_t max_len, void **buf, size_t *len,
+                                      const char *what, struct mpcc_error *err)
+{
+    *buf = NULL;
+    *len = 0;
+    size_t n = 0;
+    enum mpcc_status st = net_recv_header(ch, expected_type, max_len, &n, what, err);
+    if (st != MPCC_OK)
+        return st;
+    void *p = malloc(n > 0 ? n : 1);
+    if (p == NULL) {
+        ch->broken = MPCC_ERR_NOMEM;
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for %zu bytes of %s", n, what);
+    }
+    st = net_recv(ch, p, n, what, err);
+    if (st != MPCC_OK) {
+        free(p);
+        return st;
+    }
+    *buf = p;
+    *len = n;
+    return MPCC_OK;
+}
+
+void net_set_timeout(struct net_channel *ch, int timeout_ms)
+{
+    ch->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+}
+
+void net_set_max_frame(struct net_channel *ch, uint32_t max_len) { ch->max_frame = max_len; }
+uint64_t net_bytes_sent(const struct net_channel *ch) { return ch->bytes_sent; }
+uint64_t net_bytes_recv(const struct net_channel *ch) { return ch->bytes_recv; }
+const char *net_peer(const struct net_channel *ch) { return ch->peer; }
+const char *net_kind(const struct net_channel *ch) { return ch->ops->kind; }
+
+void net_close(struct net_channel *ch)
+{
+    if (ch == NULL)
+        return;
+    if (ch->broken == MPCC_OK)
+        (void)net_flush(ch, NULL);
+    net_free(ch);
+}
+
+void net_free(struct net_channel *ch)
+{
+    if (ch == NULL)
+        return;
+    if (ch->ops != NULL && ch->ops->destroy != NULL)
+        ch->ops->destroy(ch);
+    else if (ch->fd >= 0)
+        close(ch->fd);
+    free(ch->wbuf);
+    free(ch->rbuf);
+    free(ch);
+}

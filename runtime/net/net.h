@@ -1,0 +1,97 @@
+/* net.h - the channel between two parties: buffered send/receive with a
+ * timeout on every wait, type+length framing, byte counters, and errors that
+ * name the peer and what was expected. Implementations: TCP (v4/v6, host
+ * names), TLS 1.3 with mutual authentication (net_tls.h), and an in-memory
+ * pair (a socketpair) for tests. It knows nothing of the messages' meaning. */
+#ifndef MPCC_NET_H
+#define MPCC_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mpcc/error.h"
+
+/* Largest frame payload accepted by default (net_set_max_frame changes it). */
+#define NET_FRAME_MAX_DEFAULT (64u << 20)
+/* Size of the write buffer and of the read buffer of each channel. */
+#define NET_BUFFER_BYTES (256u << 10)
+
+struct net_channel;
+struct net_listener;
+
+/* --- Establishing channels. peer_name is a label for error messages ("bob");
+ * timeout_ms (> 0) bounds the connection set-up and, afterwards, every send,
+ * receive or flush call on the channel (no call waits longer than that). */
+
+/* Binds and listens on host_port: "HOST:PORT", "[V6ADDR]:PORT", ":PORT" or
+ * "*:PORT" (all interfaces). Port 0 picks a free port (see net_listener_port). */
+enum mpcc_status net_tcp_listen(const char *host_port, struct net_listener **out,
+                                struct mpcc_error *err);
+/* The port the listener is bound to. */
+uint16_t net_listener_port(const struct net_listener *l);
+/* Waits up to timeout_ms for one peer to connect. */
+enum mpcc_status net_tcp_accept(struct net_listener *l, const char *peer_name, int timeout_ms,
+                                struct net_channel **out, struct mpcc_error *err);
+void net_listener_free(struct net_listener *l);
+/* net_tcp_listen + net_tcp_accept + net_listener_free. */
+enum mpcc_status net_tcp_listen_accept(const char *host_port, const char *peer_name,
+                                       int timeout_ms, struct net_channel **out,
+                                       struct mpcc_error *err);
+/* Connects to host_port, retrying a refused connection until timeout_ms has
+ * passed (the listener may start later). */
+enum mpcc_status net_tcp_connect(const char *host_port, const char *peer_name, int timeout_ms,
+                                 struct net_channel **out, struct mpcc_error *err);
+/* Two connected in-memory channels (a socketpair): a talks to b. a's peer is
+ * called name_b and b's peer name_a. */
+enum mpcc_status net_mem_pair(const char *name_a, const char *name_b, int timeout_ms,
+                              struct net_channel **a, struct net_channel **b,
+                              struct mpcc_error *err);
+/* Wraps an already connected stream socket fd (the channel owns it from now,
+ * even on failure). */
+enum mpcc_status net_fd_channel(int fd, const char *peer_name, int timeout_ms,
+                                struct net_channel **out, struct mpcc_error *err);
+
+/* --- Using a channel. After any error the channel is broken: every later
+ * call fails at once with a message saying so. */
+
+/* Queues len bytes (sent when the buffer fills, on net_flush, or before a
+ * receive has to wait). */
+enum mpcc_status net_send(struct net_channel *ch, const void *buf, size_t len,
+                          struct mpcc_error *err);
+/* Sends everything queued. */
+enum mpcc_status net_flush(struct net_channel *ch, struct mpcc_error *err);
+/* Receives exactly len bytes; `what` names them for error messages
+ * ("OT extension matrix"). Flushes queued output before waiting. */
+enum mpcc_status net_recv(struct net_channel *ch, void *buf, size_t len, const char *what,
+                          struct mpcc_error *err);
+
+/* A frame: 4-byte type, 4-byte payload length (little-endian), payload. */
+enum mpcc_status net_send_frame(struct net_channel *ch, uint32_t type, const void *payload,
+                                size_t len, struct mpcc_error *err);
+/* Receives one frame of type expected_type into buf (capacity cap); its
+ * length goes to *len. A wrong type, or a length above cap or the channel's
+ * frame limit, is an error raised before the payload is read. */
+enum mpcc_status net_recv_frame(struct net_channel *ch, uint32_t expected_type, void *buf,
+                                size_t cap, size_t *len, const char *what,
+                                struct mpcc_error *err);
+/* Same, into a malloc'd buffer (caller frees *buf) of at most max_len bytes;
+ * the length is checked before the allocation. */
+enum mpcc_status net_recv_frame_alloc(struct net_channel *ch, uint32_t expected_type,
+                                      size_t max_len, void **buf, size_t *len,
+                                      const char *what, struct mpcc_error *err);
+
+void net_set_timeout(struct net_channel *ch, int timeout_ms);
+void net_set_max_frame(struct net_channel *ch, uint32_t max_len);
+uint64_t net_bytes_sent(const struct net_channel *ch);
+uint64_t net_bytes_recv(const struct net_channel *ch);
+/* "peer 'bob' (127.0.0.1:7000)": how errors name the other side. */
+const char *net_peer(const struct net_channel *ch);
+/* "tcp", "tls" or "mem". */
+const char *net_kind(const struct net_channel *ch);
+
+/* Flushes (best effort, bounded by the timeout), then frees. NULL is fine. */
+void net_close(struct net_channel *ch);
+/* Frees without flushing (after an error). NULL is fine. */
+void net_free(struct net_channel *ch);
+
+#endif

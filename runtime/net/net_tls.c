@@ -1,0 +1,388 @@
+/* net_tls.c - the TLS 1.3 channel: an OpenSSL SSL object over the TCP
+ * socket through a small BIO of our own (send with MSG_NOSIGNAL, so a closed
+ * peer is an error, never SIGPIPE), non-blocking with poll-based timeouts.
+ * Certificates are loaded here; buffering and framing stay in net.c. */
+#include "runtime/net/net_tls.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "runtime/net/net_internal.h"
+
+struct net_tls {
+    int fd;
+    SSL_CTX *ctx;
+    SSL *ssl;
+    BIO_METHOD *meth;
+    X509 *pin;
+};
+
+static int net_tls_bio_write(BIO *b, const char *buf, int len)
+{
+    const int *fd = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    ssize_t r = send(*fd, buf, (size_t)len, MSG_NOSIGNAL);
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        BIO_set_retry_write(b);
+    return (int)r;
+}
+
+static int net_tls_bio_read(BIO *b, char *buf, int len)
+{
+    const int *fd = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    ssize_t r = recv(*fd, buf, (size_t)len, 0);
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        BIO_set_retry_read(b);
+    return (int)r;
+}
+
+static long net_tls_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    (void)b, (void)num, (void)ptr;
+    return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+static void net_tls_impl_free(struct net_tls *t)
+{
+    if (t == NULL)
+        return;
+    SSL_free(t->ssl); /* frees the BIO too */
+    SSL_CTX_free(t->ctx);
+    BIO_meth_free(t->meth);
+    X509_free(t->pin);
+    if (t->fd >= 0)
+        close(t->fd);
+    free(t);
+}
+
+/* The last OpenSSL error as text ("certificate verify failed", ...). */
+static void net_tls_reason(char *out, size_t cap)
+{
+    unsigned long e = ERR_peek_last_error();
+    const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
+    snprintf(out, cap, "%s", r != NULL ? r : "unknown TLS error");
+    ERR_clear_error();
+}
+
+/* Maps a failed SSL call to a status and a reason. */
+static enum mpcc_status net_tls_failure(struct net_tls *t, int ret, char *why)
+{
+    int e = SSL_get_error(t->ssl, ret);
+    if (e == SSL_ERROR_ZERO_RETURN) {
+        snprintf(why, NET_WHY_MAX, "connection closed");
+        return MPCC_ERR_CLOSED;
+    }
+    if (e == SSL_ERROR_SYSCALL) {
+        int en = errno;
+        ERR_clear_error();
+        snprintf(why, NET_WHY_MAX, "%s", en == ECONNRESET ? "connection reset by peer"
+                                         : en == EPIPE || en == 0 ? "connection closed"
+                                                                  : strerror(en));
+        return en == 0 || en == EPIPE || en == ECONNRESET ? MPCC_ERR_CLOSED : MPCC_ERR_IO;
+    }
+    unsigned long le = ERR_peek_last_error();
+    if (ERR_GET_LIB(le) == ERR_LIB_SSL && ERR_GET_REASON(le) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+        ERR_clear_error();
+        snprintf(why, NET_WHY_MAX, "connection closed");
+        return MPCC_ERR_CLOSED;
+    }
+    char r[128];
+    net_tls_reason(r, sizeof r);
+    snprintf(why, NET_WHY_MAX, "TLS error: %s", r);
+    return MPCC_ERR_CRYPTO;
+}
+
+/* Waits for what SSL asked for; MPCC_OK to retry. */
+static enum mpcc_status net_tls_wait(struct net_tls *t, int ret, int64_t deadline, char *why)
+{
+    int e = SSL_get_error(t->ssl, ret);
+    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+        return net_tls_failure(t, ret, why);
+    int p = net_poll_fd(t->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+    if (p == 0)
+        return MPCC_ERR_TIMEOUT;
+    if (p < 0) {
+        snprintf(why, NET_WHY_MAX, "poll: %s", strerror(errno));
+        return MPCC_ERR_IO;
+    }
+    return MPCC_OK;
+}
+
+static enum mpcc_status net_tls_write_some(struct net_channel *ch, const uint8_t *buf,
+                                           size_t len, size_t *done, int64_t deadline_ms,
+                                           char *why)
+{
+    struct net_tls *t = ch->impl;
+    int n = len > INT_MAX ? INT_MAX : (int)len;
+    for (;;) {
+        ERR_clear_error();
+        int r = SSL_write(t->ssl, buf, n);
+        if (r > 0) {
+            *done = (size_t)r;
+            return MPCC_OK;
+        }
+        enum mpcc_status st = net_tls_wait(t, r, deadline_ms, why);
+        if (st != MPCC_OK)
+            return st;
+    }
+}
+
+static enum mpcc_status net_tls_read_some(struct net_channel *ch, uint8_t *buf, size_t len,
+                                          size_t *got, int64_t deadline_ms, char *why)
+{
+    struct net_tls *t = ch->impl;
+    int n = len > INT_MAX ? INT_MAX : (int)len;
+    for (;;) {
+        ERR_clear_error();
+        int r = SSL_read(t->ssl, buf, n);
+        if (r > 0) {
+            *got = (size_t)r;
+            return MPCC_OK;
+        }
+        enum mpcc_status st = net_tls_wait(t, r, deadline_ms, why);
+        if (st != MPCC_OK)
+            return st;
+    }
+}
+
+static void net_tls_destroy(struct net_channel *ch)
+{
+    struct net_tls *t = ch->impl;
+    if (t != NULL && ch->broken == MPCC_OK)
+        (void)SSL_shutdown(t->ssl); /* best effort close_notify, never waits */
+    net_tls_impl_free(t);
+    ch->impl = NULL;
+    ch->fd = -1;
+}
+
+static const struct net_ops net_tls_ops = {"tls", net_tls_write_some, net_tls_read_some,
+                                           net_tls_destroy};
+
+static enum mpcc_status net_tls_setup_ctx(struct net_tls *t, const struct net_tls_config *cfg,
+                                          int is_server, struct mpcc_error *err)
+{
+    char r[128];
+    t->ctx = SSL_CTX_new(is_server ? TLS_server_method() : TLS_client_method());
+    if (t->ctx == NULL || !SSL_CTX_set_min_proto_version(t->ctx, TLS1_3_VERSION) ||
+        !SSL_CTX_set_max_proto_version(t->ctx, TLS1_3_VERSION)) {
+        net_tls_reason(r, sizeof r);
+        return mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS set-up failed: %s", r);
+    }
+    SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_read_ahead(t->ctx, 1); /* fewer, larger reads from the socket */
+    (void)SSL_CTX_set_ciphersuites(t->ctx, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+                                           "TLS_CHACHA20_POLY1305_SHA256");
+    SSL_CTX_set_options(t->ctx, SSL_OP_NO_TICKET);
+    if (SSL_CTX_use_certificate_chain_file(t->ctx, cfg->cert_file) != 1) {
+        net_tls_reason(r, sizeof r);
+        return mpcc_error_set(err, MPCC_ERR_CRYPTO, "cannot load certificate '%s': %s",
+                              cfg->cert_file, r);
+    }
+    if (SSL_CTX_use_PrivateKey_file(t->ctx, cfg->key_file, SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(t->ctx) != 1) {
+        net_tls_reason(r, sizeof r);
+        return mpcc_error_set(err, MPCC_ERR_CRYPTO, "cannot load private key '%s' for "
+                              "certificate '%s': %s", cfg->key_file, cfg->cert_file, r);
+    }
+    if (cfg->ca_file != NULL && SSL_CTX_load_verify_locations(t->ctx, cfg->ca_file, NULL) != 1) {
+        net_tls_reason(r, sizeof r);
+        return mpcc_error_set(err, MPCC_ERR_CRYPTO, "cannot load CA certificates '%s': %s",
+                              cfg->ca_file, r);
+    }
+    if (cfg->peer_cert_file != NULL) {
+        FILE *f = fopen(cfg->peer_cert_file, "r");
+        if (f != NULL) {
+            t->pin = PEM_read_X509(f, NULL, NULL, NULL);
+            fclose(f);
+        }
+        X509_STORE *store = SSL_CTX_get_cert_store(t->ctx);
+        if (t->pin == NULL || X509_STORE_add_cert(store, t->pin) != 1) {
+            net_tls_reason(r, sizeof r);
+            return mpcc_error_set(err, MPCC_ERR_CRYPTO, "cannot load pinned peer certificate "
+                                  "'%s': %s", cfg->peer_cert_file, f == NULL ? strerror(errno) : r);
+        }
+        /* The pinned certificate is itself a trust anchor, CA-issued or not. */
+        X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+    }
+    SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    return MPCC_OK;
+}
+
+static enum mpcc_status net_tls_fail(struct net_channel *tcp, struct net_tls *t,
+                                     enum mpcc_status st, const char *fmt_reason,
+                                     struct mpcc_error *err)
+{
+    long vr = t->ssl != NULL ? SSL_get_verify_result(t->ssl) : X509_V_OK;
+    if (st == MPCC_ERR_TIMEOUT)
+        mpcc_error_set(err, st, "TLS handshake with %s timed out after %d ms (is the peer "
+                       "using TLS?)", tcp->peer, tcp->timeout_ms);
+    else if (vr != X509_V_OK)
+        mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS handshake with %s failed: its certificate "
+                       "was rejected: %s", tcp->peer, X509_verify_cert_error_string(vr));
+    else
+        mpcc_error_set(err, st, "TLS handshake with %s failed: %s", tcp->peer, fmt_reason);
+    return st == MPCC_OK ? MPCC_ERR_CRYPTO : st;
+}
+
+/* Handshake, pin check and the confirmation byte each way. */
+static enum mpcc_status net_tls_handshake(struct net_channel *tcp, struct net_tls *t,
+                                          const struct net_tls_config *cfg,
+                                          struct mpcc_error *err)
+{
+    char why[NET_WHY_MAX] = "";
+    int64_t deadline = net_now_ms() + tcp->timeout_ms;
+    enum mpcc_status st;
+    for (;;) {
+        ERR_clear_error();
+        int r = SSL_do_handshake(t->ssl);
+        if (r == 1)
+            break;
+        if ((st = net_tls_wait(t, r, deadline, why)) != MPCC_OK) {
+            if (st == MPCC_ERR_CRYPTO && strstr(why, "alert") != NULL)
+                return mpcc_error_set(err, st, "TLS handshake with %s failed: the peer "
+                                      "rejected our certificate (%s)", tcp->peer, why);
+            if (st != MPCC_ERR_TIMEOUT)
+                strncat(why, " (is the peer using TLS?)", NET_WHY_MAX - strlen(why) - 1);
+            return net_tls_fail(tcp, t, st, why, err);
+        }
+    }
+    if (t->pin != NULL) {
+        X509 *peer = SSL_get1_peer_certificate(t->ssl);
+        int same = peer != NULL && X509_cmp(peer, t->pin) == 0;
+        X509_free(peer);
+        if (!same)
+            return mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS handshake with %s failed: its "
+                                  "certificate is not the pinned one ('%s')", tcp->peer,
+                                  cfg->peer_cert_file);
+    }
+    /* TLS 1.3 lets a client finish before the server has judged its
+     * certificate: one byte each way makes both verdicts known here. */
+    uint8_t ok = 0x5a, got = 0;
+    for (;;) {
+        ERR_clear_error();
+        int r = SSL_write(t->ssl, &ok, 1);
+        if (r == 1)
+            break;
+        if ((st = net_tls_wait(t, r, deadline, why)) != MPCC_OK)
+            return net_tls_fail(tcp, t, st, why, err);
+    }
+    for (;;) {
+        ERR_clear_error();
+        int r = SSL_read(t->ssl, &got, 1);
+        if (r == 1)
+            break;
+        if ((st = net_tls_wait(t, r, deadline, why)) != MPCC_OK) {
+            if (st == MPCC_ERR_CRYPTO && strstr(why, "alert") != NULL)
+                return mpcc_error_set(err, st, "TLS handshake with %s failed: the peer "
+                                      "rejected our certificate (%s)", tcp->peer, why);
+            if (st == MPCC_ERR_CLOSED)
+                return mpcc_error_set(err, st, "TLS handshake with %s failed: the peer closed "
+                                      "the connection (did it reject our certificate?)",
+                                      tcp->peer);
+            return net_tls_fail(tcp, t, st, why, err);
+        }
+    }
+    if (got != ok)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "TLS handshake with %s failed: bad "
+                              "confirmation byte 0x%02x", tcp->peer, got);
+    return MPCC_OK;
+}
+
+/* After a failed handshake: stop sending, then read and drop what the peer
+ * still sends for a moment, so that closing does not reset the connection
+ * before our alert reaches it. Bounded to 200 ms. */
+static void net_tls_linger(int fd)
+{
+    char sink[4096];
+    int64_t deadline = net_now_ms() + 200;
+    shutdown(fd, SHUT_WR);
+    while (net_poll_fd(fd, POLLIN, deadline) == 1) {
+        ssize_t r = recv(fd, sink, sizeof sink, 0);
+        if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
+            break;
+    }
+}
+
+enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_config *cfg,
+                              int is_server, struct net_channel **out, struct mpcc_error *err)
+{
+    *out = NULL;
+    enum mpcc_status st;
+    struct net_tls *t = NULL;
+    if (cfg == NULL || cfg->cert_file == NULL || cfg->key_file == NULL ||
+        (cfg->ca_file == NULL && cfg->peer_cert_file == NULL)) {
+        st = mpcc_error_set(err, MPCC_ERR_INVALID, "TLS needs a certificate, its key, and a CA "
+                            "or a pinned peer certificate");
+        goto fail;
+    }
+    if (tcp->rlen != tcp->rpos || tcp->wlen != 0 || tcp->broken != MPCC_OK) {
+        st = mpcc_error_set(err, MPCC_ERR_INVALID, "TLS must start on a fresh channel to %s",
+                            tcp->peer);
+        goto fail;
+    }
+    t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for TLS");
+        goto fail;
+    }
+    t->fd = tcp->fd;
+    tcp->fd = -1;
+    if ((st = net_tls_setup_ctx(t, cfg, is_server, err)) != MPCC_OK)
+        goto fail;
+    t->meth = BIO_meth_new(BIO_TYPE_SOURCE_SINK | BIO_get_new_index(), "mpcc socket");
+    BIO *bio = NULL;
+    if (t->meth == NULL || !BIO_meth_set_write(t->meth, net_tls_bio_write) ||
+        !BIO_meth_set_read(t->meth, net_tls_bio_read) ||
+        !BIO_meth_set_ctrl(t->meth, net_tls_bio_ctrl) || (t->ssl = SSL_new(t->ctx)) == NULL ||
+        (bio = BIO_new(t->meth)) == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for TLS");
+        goto fail;
+    }
+    BIO_set_data(bio, &t->fd);
+    BIO_set_init(bio, 1);
+    SSL_set_bio(t->ssl, bio, bio);
+    if (cfg->peer_cert_name != NULL && SSL_set1_host(t->ssl, cfg->peer_cert_name) != 1) {
+        st = mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS: cannot require peer name '%s'",
+                            cfg->peer_cert_name);
+        goto fail;
+    }
+    if (is_server)
+        SSL_set_accept_state(t->ssl);
+    else
+        SSL_set_connect_state(t->ssl);
+    if ((st = net_tls_handshake(tcp, t, cfg, err)) != MPCC_OK)
+        goto fail;
+    int fd = t->fd;
+    char peer[NET_PEER_MAX];
+    snprintf(peer, sizeof peer, "%s", tcp->peer);
+    t->fd = -1; /* the new channel owns fd from here */
+    if ((st = net_channel_new(&net_tls_ops, fd, "", "", tcp->timeout_ms, out, err)) != MPCC_OK) {
+        t->fd = -1;
+        goto fail;
+    }
+    t->fd = fd;
+    (*out)->impl = t;
+    (*out)->max_frame = tcp->max_frame;
+    snprintf((*out)->peer, sizeof (*out)->peer, "%s", peer);
+    net_free(tcp);
+    return MPCC_OK;
+fail:
+    ERR_clear_error();
+    if (t != NULL && t->ssl != NULL && t->fd >= 0)
+        net_tls_linger(t->fd);
+    net_tls_impl_free(t);
+    net_free(tcp);
+    return st;
+}

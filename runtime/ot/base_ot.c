@@ -1,0 +1,266 @@
+/* base_ot.c - base oblivious transfer: Chou-Orlandi "simplest OT" on P-256
+ * with OpenSSL's EC_POINT arithmetic, semi-honest. Every received point is
+ * decoded with an on-curve check and refused at infinity; each key is
+ * SHA-256 over a domain tag, both points, the OT index and the shared point.
+ * It yields random keys (random OT); IKNP (iknp.c) expands them. */
+#include "runtime/ot/ot.h"
+
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OT_PT_BYTES 65 /* uncompressed P-256 point */
+#define OT_BASE_MAX (1u << 16)
+
+static const char ot_co_tag[] = "mpcc chou-orlandi ot v1";
+
+struct ot_ec {
+    EC_GROUP *group;
+    BN_CTX *bn;
+    EVP_MD_CTX *md;
+};
+
+static enum mpcc_status ot_ec_fail(struct mpcc_error *err, const char *what)
+{
+    unsigned long e = ERR_get_error();
+    char buf[256] = "no OpenSSL detail";
+    if (e != 0)
+        ERR_error_string_n(e, buf, sizeof buf);
+    ERR_clear_error();
+    return mpcc_error_set(err, MPCC_ERR_CRYPTO, "base OT: %s failed (%s)", what, buf);
+}
+
+static enum mpcc_status ot_ec_init(struct ot_ec *ec, struct mpcc_error *err)
+{
+    ec->group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    ec->bn = BN_CTX_new();
+    ec->md = EVP_MD_CTX_new();
+    if (ec->group == NULL || ec->bn == NULL || ec->md == NULL)
+        return ot_ec_fail(err, "setting up P-256");
+    return MPCC_OK;
+}
+
+static void ot_ec_clear(struct ot_ec *ec)
+{
+    EC_GROUP_free(ec->group);
+    BN_CTX_free(ec->bn);
+    EVP_MD_CTX_free(ec->md);
+}
+
+/* A uniformly random scalar in [1, order). */
+static enum mpcc_status ot_random_scalar(struct ot_ec *ec, BIGNUM *x, struct mpcc_error *err)
+{
+    const BIGNUM *order = EC_GROUP_get0_order(ec->group);
+    do {
+        if (!BN_priv_rand_range(x, order))
+            return ot_ec_fail(err, "drawing a random scalar");
+    } while (BN_is_zero(x));
+    BN_set_flags(x, BN_FLG_CONSTTIME);
+    return MPCC_OK;
+}
+
+static int ot_encode(struct ot_ec *ec, const EC_POINT *p, uint8_t out[OT_PT_BYTES])
+{
+    return EC_POINT_point2oct(ec->group, p, POINT_CONVERSION_UNCOMPRESSED, out, OT_PT_BYTES,
+                              ec->bn) == OT_PT_BYTES;
+}
+
+/* Decodes a peer's point: on the curve (checked by OpenSSL) and not infinity. */
+static enum mpcc_status ot_decode(struct ot_ec *ec, const uint8_t in[OT_PT_BYTES], EC_POINT *p,
+                                  const char *what, size_t index, struct mpcc_error *err)
+{
+    if (in[0] != 0x04 || !EC_POINT_oct2point(ec->group, p, in, OT_PT_BYTES, ec->bn) ||
+        EC_POINT_is_at_infinity(ec->group, p) || EC_POINT_is_on_curve(ec->group, p, ec->bn) != 1) {
+        ERR_clear_error();
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "base OT: the peer's %s %zu is not a "
+                              "valid P-256 point", what, index);
+    }
+    return MPCC_OK;
+}
+
+/* key = first 16 bytes of SHA-256(tag || A || B || index || P). */
+static enum mpcc_status ot_derive(struct ot_ec *ec, const uint8_t a[OT_PT_BYTES],
+                                  const uint8_t b[OT_PT_BYTES], uint32_t index,
+                                  const uint8_t p[OT_PT_BYTES], block *key,
+                                  struct mpcc_error *err)
+{
+    uint8_t idx[4] = {(uint8_t)index, (uint8_t)(index >> 8), (uint8_t)(index >> 16),
+                      (uint8_t)(index >> 24)};
+    uint8_t md[32];
+    unsigned mdlen = 0;
+    if (!EVP_DigestInit_ex(ec->md, EVP_sha256(), NULL) ||
+        !EVP_DigestUpdate(ec->md, ot_co_tag, sizeof ot_co_tag) ||
+        !EVP_DigestUpdate(ec->md, a, OT_PT_BYTES) || !EVP_DigestUpdate(ec->md, b, OT_PT_BYTES) ||
+        !EVP_DigestUpdate(ec->md, idx, 4) || !EVP_DigestUpdate(ec->md, p, OT_PT_BYTES) ||
+        !EVP_DigestFinal_ex(ec->md, md, &mdlen))
+        return ot_ec_fail(err, "SHA-256");
+    *key = blk_load(md);
+    OPENSSL_cleanse(md, sizeof md);
+    return MPCC_OK;
+}
+
+static enum mpcc_status ot_check_n(size_t n, struct mpcc_error *err)
+{
+    if (n == 0 || n > OT_BASE_MAX)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "base OT: count %zu outside 1..%u", n,
+                              OT_BASE_MAX);
+    return MPCC_OK;
+}
+
+enum mpcc_status ot_base_send(struct net_channel *ch, size_t n, block *k0, block *k1,
+                              struct mpcc_error *err)
+{
+    struct ot_ec ec = {0};
+    BIGNUM *a = BN_secure_new();
+    EC_POINT *pa = NULL, *neg_aa = NULL, *pb = NULL, *p = NULL;
+    uint8_t ea[OT_PT_BYTES], ep[OT_PT_BYTES], *eb = NULL;
+    size_t got = 0;
+    enum mpcc_status st = ot_check_n(n, err);
+    if (st != MPCC_OK)
+        goto out;
+    if ((st = ot_ec_init(&ec, err)) != MPCC_OK)
+        goto out;
+    pa = EC_POINT_new(ec.group), neg_aa = EC_POINT_new(ec.group);
+    pb = EC_POINT_new(ec.group), p = EC_POINT_new(ec.group);
+    eb = malloc(n * OT_PT_BYTES);
+    if (a == NULL || pa == NULL || neg_aa == NULL || pb == NULL || p == NULL || eb == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "base OT: out of memory");
+        goto out;
+    }
+    if ((st = ot_random_scalar(&ec, a, err)) != MPCC_OK)
+        goto out;
+    /* A = aG is sent; -aA turns aB into a(B - A) for the second key. */
+    if (!EC_POINT_mul(ec.group, pa, a, NULL, NULL, ec.bn) ||
+        !EC_POINT_mul(ec.group, neg_aa, NULL, pa, a, ec.bn) ||
+        !EC_POINT_invert(ec.group, neg_aa, ec.bn) || !ot_encode(&ec, pa, ea)) {
+        st = ot_ec_fail(err, "computing A");
+        goto out;
+    }
+    if ((st = net_send_frame(ch, OT_FRAME_BASE_A, ea, sizeof ea, err)) != MPCC_OK ||
+        (st = net_flush(ch, err)) != MPCC_OK)
+        goto out;
+    st = net_recv_frame(ch, OT_FRAME_BASE_B, eb, n * OT_PT_BYTES, &got, "base OT points B",
+                        err);
+    if (st != MPCC_OK)
+        goto out;
+    if (got != n * OT_PT_BYTES) {
+        st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s: base OT points B: expected %zu bytes, "
+                            "got %zu", net_peer(ch), n * OT_PT_BYTES, got);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *bi = eb + i * OT_PT_BYTES;
+        if ((st = ot_decode(&ec, bi, pb, "point B", i, err)) != MPCC_OK)
+            goto out;
+        if (!EC_POINT_mul(ec.group, p, NULL, pb, a, ec.bn) || !ot_encode(&ec, p, ep)) {
+            st = ot_ec_fail(err, "computing aB");
+            goto out;
+        }
+        if ((st = ot_derive(&ec, ea, bi, (uint32_t)i, ep, &k0[i], err)) != MPCC_OK)
+            goto out;
+        if (!EC_POINT_add(ec.group, p, p, neg_aa, ec.bn) || !ot_encode(&ec, p, ep)) {
+            st = ot_ec_fail(err, "computing a(B - A)");
+            goto out;
+        }
+        if ((st = ot_derive(&ec, ea, bi, (uint32_t)i, ep, &k1[i], err)) != MPCC_OK)
+            goto out;
+    }
+out:
+    OPENSSL_cleanse(ep, sizeof ep);
+    BN_clear_free(a);
+    EC_POINT_clear_free(pa);
+    EC_POINT_clear_free(neg_aa);
+    EC_POINT_free(pb);
+    EC_POINT_clear_free(p);
+    free(eb);
+    ot_ec_clear(&ec);
+    return st;
+}
+
+enum mpcc_status ot_base_recv(struct net_channel *ch, size_t n, const uint8_t *choice_bits,
+                              block *kc, struct mpcc_error *err)
+{
+    struct ot_ec ec = {0};
+    BIGNUM **b = NULL;
+    EC_POINT *pa = NULL, *pb0 = NULL, *pb1 = NULL, *p = NULL;
+    uint8_t ea[OT_PT_BYTES], e0[OT_PT_BYTES], e1[OT_PT_BYTES], ep[OT_PT_BYTES], *eb = NULL;
+    size_t got = 0;
+    enum mpcc_status st = ot_check_n(n, err);
+    if (st != MPCC_OK)
+        goto out;
+    if ((st = ot_ec_init(&ec, err)) != MPCC_OK)
+        goto out;
+    pa = EC_POINT_new(ec.group), pb0 = EC_POINT_new(ec.group);
+    pb1 = EC_POINT_new(ec.group), p = EC_POINT_new(ec.group);
+    eb = malloc(n * OT_PT_BYTES);
+    b = calloc(n, sizeof *b);
+    if (b == NULL || pa == NULL || pb0 == NULL || pb1 == NULL || p == NULL || eb == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "base OT: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((b[i] = BN_secure_new()) == NULL) {
+            st = mpcc_error_set(err, MPCC_ERR_NOMEM, "base OT: out of memory");
+            goto out;
+        }
+    st = net_recv_frame(ch, OT_FRAME_BASE_A, ea, sizeof ea, &got, "base OT point A", err);
+    if (st != MPCC_OK)
+        goto out;
+    if (got != sizeof ea) {
+        st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s: base OT point A: expected %zu bytes, "
+                            "got %zu", net_peer(ch), sizeof ea, got);
+        goto out;
+    }
+    if ((st = ot_decode(&ec, ea, pa, "point A", 0, err)) != MPCC_OK)
+        goto out;
+    /* First all B_i (fixed-base multiplications, quick), sent at once, so the
+     * peer's work overlaps with our variable-base multiplications below. */
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *ebi = eb + i * OT_PT_BYTES;
+        if ((st = ot_random_scalar(&ec, b[i], err)) != MPCC_OK)
+            goto out;
+        /* Both candidates B0 = bG and B1 = bG + A are always computed; the
+         * choice bit picks one with a mask, never a branch or an index. */
+        if (!EC_POINT_mul(ec.group, pb0, b[i], NULL, NULL, ec.bn) ||
+            !EC_POINT_add(ec.group, pb1, pb0, pa, ec.bn) || !ot_encode(&ec, pb0, e0) ||
+            !ot_encode(&ec, pb1, e1)) {
+            st = ot_ec_fail(err, "computing B");
+            goto out;
+        }
+        uint8_t mask = (uint8_t)(0u - ((choice_bits[i / 8] >> (i % 8)) & 1u));
+        for (size_t k = 0; k < OT_PT_BYTES; k++)
+            ebi[k] = (uint8_t)(e0[k] ^ (mask & (e0[k] ^ e1[k])));
+    }
+    if ((st = net_send_frame(ch, OT_FRAME_BASE_B, eb, n * OT_PT_BYTES, err)) != MPCC_OK ||
+        (st = net_flush(ch, err)) != MPCC_OK)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (!EC_POINT_mul(ec.group, p, NULL, pa, b[i], ec.bn) || !ot_encode(&ec, p, ep)) {
+            st = ot_ec_fail(err, "computing bA");
+            goto out;
+        }
+        if ((st = ot_derive(&ec, ea, eb + i * OT_PT_BYTES, (uint32_t)i, ep, &kc[i], err)) !=
+            MPCC_OK)
+            goto out;
+    }
+out:
+    OPENSSL_cleanse(ep, sizeof ep);
+    OPENSSL_cleanse(e0, sizeof e0);
+    OPENSSL_cleanse(e1, sizeof e1);
+    if (b != NULL)
+        for (size_t i = 0; i < n; i++)
+            BN_clear_free(b[i]);
+    free(b);
+    EC_POINT_free(pa);
+    EC_POINT_clear_free(pb0);
+    EC_POINT_clear_free(pb1);
+    EC_POINT_clear_free(p);
+    free(eb);
+    ot_ec_clear(&ec);
+    return st;
+}

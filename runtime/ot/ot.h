@@ -1,0 +1,92 @@
+/* ot.h - oblivious transfer over a channel: base OT (Chou-Orlandi on P-256,
+ * semi-honest) and IKNP OT extension with the ALSZ optimisations, producing
+ * correlated OT whose correlation is the garbler's free-XOR Delta, and
+ * random / chosen-message OT from it through a correlation-robust hash. Streamed:
+ * call ot_send_correlated / ot_recv_correlated as often as needed with any
+ * n; internal memory does not grow with n. Semi-honest security only (no
+ * consistency check against a malicious receiver); see
+ * docs/security-ot-net.md. Choice bits are packed LSB-first: OT j chooses
+ * bit (choice[j / 8] >> (j % 8)) & 1. */
+#ifndef MPCC_OT_H
+#define MPCC_OT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mpcc/error.h"
+#include "runtime/crypto/block.h"
+#include "runtime/net/net.h"
+
+#define OT_KAPPA 128 /* computational security parameter = number of base OTs */
+
+/* Frame types on the channel ("OT" + kind). */
+#define OT_FRAME_BASE_A 0x4f540001u /* base OT sender's point A */
+#define OT_FRAME_BASE_B 0x4f540002u /* base OT receiver's points B_i */
+#define OT_FRAME_EXT_U 0x4f540003u  /* extension receiver's matrix u for one chunk */
+/* (0x4f540004 salt and 0x4f540005 chosen messages: see ot_internal.h) */
+
+/* --- Base OT (random OT: the parties get keys, not chosen messages). */
+
+/* Sender side: for i < n, k0[i] and k1[i] are two random keys, of which the
+ * receiver learns exactly the one it chose. */
+enum mpcc_status ot_base_send(struct net_channel *ch, size_t n, block *k0, block *k1,
+                              struct mpcc_error *err);
+/* Receiver side: kc[i] = (choice bit i) ? k1[i] : k0[i]. */
+enum mpcc_status ot_base_recv(struct net_channel *ch, size_t n, const uint8_t *choice_bits,
+                              block *kc, struct mpcc_error *err);
+
+/* --- Correlated OT extension (IKNP). The sender holds Delta (lsb should be 1
+ * for point-and-permute, not required here); for each OT j it gets a random
+ * zero label z_j, and the receiver gets z_j xor (choice_j ? Delta : 0). The
+ * base OTs run inside ot_cot_*_new (roles reversed: the COT sender is the
+ * base-OT receiver, choosing with the bits of Delta). */
+struct ot_cot_sender;
+struct ot_cot_receiver;
+
+enum mpcc_status ot_cot_sender_new(struct net_channel *ch, block delta,
+                                   struct ot_cot_sender **out, struct mpcc_error *err);
+/* n correlated OTs: out_zero_labels[j] = z_j (n blocks; n >= 1). */
+enum mpcc_status ot_send_correlated(struct ot_cot_sender *s, size_t n, block *out_zero_labels,
+                                    struct mpcc_error *err);
+void ot_cot_sender_free(struct ot_cot_sender *s);
+
+enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, struct ot_cot_receiver **out,
+                                     struct mpcc_error *err);
+/* n correlated OTs: out_labels[j] = z_j xor choice_j * Delta. The n here must
+ * equal the sender's n for the matching call. */
+enum mpcc_status ot_recv_correlated(struct ot_cot_receiver *r, const uint8_t *choice_bits,
+                                    size_t n, block *out_labels, struct mpcc_error *err);
+void ot_cot_receiver_free(struct ot_cot_receiver *r);
+
+/* --- Random and chosen-message OT on the same sessions (ot_chosen.c): the
+ * correlated outputs are hashed with the correlation-robust hash of
+ * runtime/crypto/hash.h (per-session salt, tweak = the OT's index in the
+ * session), which breaks the Delta correlation. */
+
+/* Random OT: the sender gets two independent-looking random messages
+ * m0[j], m1[j]; the receiver gets m_{choice_j}[j] in out[j]. */
+enum mpcc_status ot_send_random(struct ot_cot_sender *s, size_t n, block *m0, block *m1,
+                                struct mpcc_error *err);
+enum mpcc_status ot_recv_random(struct ot_cot_receiver *r, const uint8_t *choice_bits,
+                                size_t n, block *out, struct mpcc_error *err);
+/* Chosen-message OT: the sender's messages m0[j], m1[j] are its own; the
+ * receiver gets m_{choice_j}[j]. Costs 32 more bytes per OT on the wire. */
+enum mpcc_status ot_send_chosen(struct ot_cot_sender *s, size_t n, const block *m0,
+                                const block *m1, struct mpcc_error *err);
+enum mpcc_status ot_recv_chosen(struct ot_cot_receiver *r, const uint8_t *choice_bits,
+                                size_t n, block *out, struct mpcc_error *err);
+
+/* --- The 128 x m bit-matrix transpose IKNP needs (exposed for tests and
+ * benchmarks). in: 128 rows of m bits, row i at in + i * (m / 8); out: m
+ * blocks, bit i of out[j] = bit j of row i. m must be a multiple of 128. */
+void ot_transpose_128(const uint8_t *in, size_t m, block *out);
+/* The paths behind it: plain C (reference), SSE2, AVX2 (only when
+ * ot_have_avx2()) and AVX-512BW (only when ot_have_avx512()). */
+void ot_transpose_128_plain(const uint8_t *in, size_t m, block *out);
+void ot_transpose_128_sse2(const uint8_t *in, size_t m, block *out);
+void ot_transpose_128_avx2(const uint8_t *in, size_t m, block *out);
+void ot_transpose_128_avx512(const uint8_t *in, size_t m, block *out);
+int ot_have_avx2(void);
+int ot_have_avx512(void);
+
+#endif

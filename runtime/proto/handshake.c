@@ -1,0 +1,192 @@
+/* handshake.c - the first exchange of a two-party run: protocol version,
+ * circuit digest, names and roles, input ownership and output recipients.
+ * Everything is checked before any secret is used; no cryptography here. */
+#include "runtime/proto/proto.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "circuits/circuit.h"
+
+#define HELLO_MAGIC "mpcc-2pc"
+
+double proto_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static const char *role_name(unsigned role)
+{
+    return role == MPCC_GARBLER ? "garbler" : role == MPCC_EVALUATOR ? "evaluator" : "unknown";
+}
+
+static void hex8(const uint8_t *d, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        out[2 * i] = digits[d[i] >> 4];
+        out[2 * i + 1] = digits[d[i] & 15];
+    }
+    out[16] = '\0';
+}
+
+/* Layout: magic(8) version(4) digest(32) role(1) name_len(1) name
+ * peer_len(1) peer n_inputs(4) n_outputs(4) my_inputs[n_inputs]
+ * recipients[n_outputs]. */
+static uint8_t *encode_hello(const struct mpcc_2pc *run, size_t *len, struct mpcc_error *err)
+{
+    const struct circuit *c = run->circ;
+    size_t nl = strlen(run->my_name), pl = strlen(run->peer_name);
+    size_t total = 8 + 4 + 32 + 1 + 1 + nl + 1 + pl + 4 + 4 + c->n_inputs + c->n_outputs;
+    uint8_t *buf = malloc(total);
+    if (buf == NULL) {
+        mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory building the handshake");
+        return NULL;
+    }
+    uint8_t *p = buf;
+    memcpy(p, HELLO_MAGIC, 8), p += 8;
+    put_u32(p, MPCC_PROTOCOL_VERSION), p += 4;
+    memcpy(p, run->digest, 32), p += 32;
+    *p++ = (uint8_t)run->role;
+    *p++ = (uint8_t)nl;
+    memcpy(p, run->my_name, nl), p += nl;
+    *p++ = (uint8_t)pl;
+    memcpy(p, run->peer_name, pl), p += pl;
+    put_u32(p, c->n_inputs), p += 4;
+    put_u32(p, c->n_outputs), p += 4;
+    for (uint32_t k = 0; k < c->n_inputs; k++)
+        *p++ = run->my_inputs[k] ? 1 : 0;
+    for (uint32_t k = 0; k < c->n_outputs; k++)
+        *p++ = run->recipients[k] & 3;
+    *len = total;
+    return buf;
+}
+
+/* A bounds-checked reader over the peer's hello. */
+struct reader {
+    const uint8_t *p, *end;
+};
+
+static const uint8_t *take(struct reader *r, size_t n)
+{
+    if ((size_t)(r->end - r->p) < n)
+        return NULL;
+    const uint8_t *at = r->p;
+    r->p += n;
+    return at;
+}
+
+static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_channel *ch,
+                                    const uint8_t *buf, size_t len, struct mpcc_error *err)
+{
+    const struct circuit *c = run->circ;
+    const char *peer = net_peer(ch);
+    struct reader r = {buf, buf + len};
+    const uint8_t *magic = take(&r, 8), *ver = take(&r, 4), *digest = take(&r, 32);
+    const uint8_t *role = take(&r, 1), *nl = take(&r, 1);
+    if (magic == NULL || memcmp(magic, HELLO_MAGIC, 8) != 0)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                              "%s is not an mpcc two-party peer (bad handshake)", peer);
+    if (nl == NULL)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a truncated handshake", peer);
+    uint32_t version = get_u32(ver);
+    if (version != MPCC_PROTOCOL_VERSION)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                              "protocol version mismatch: we speak %u, %s speaks %u",
+                              MPCC_PROTOCOL_VERSION, peer, version);
+    const uint8_t *name = take(&r, *nl), *pl = take(&r, 1);
+    const uint8_t *expect = pl ? take(&r, *pl) : NULL;
+    const uint8_t *ni = take(&r, 4), *no = take(&r, 4);
+    if (name == NULL || expect == NULL || no == NULL)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a truncated handshake", peer);
+    if (memcmp(digest, run->digest, 32) != 0) {
+        char ours[17], theirs[17];
+        hex8(run->digest, ours);
+        hex8(digest, theirs);
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                              "circuit mismatch: our circuit's SHA-256 starts %s, %s's starts %s "
+                              "(both parties must run the same compiled program)",
+                              ours, peer, theirs);
+    }
+    size_t my_len = strlen(run->peer_name);
+    if (*nl != my_len || memcmp(name, run->peer_name, my_len) != 0)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                              "%s says it is party '%.*s', but we expect party '%s'", peer,
+                              (int)*nl, (const char *)name, run->peer_name);
+    size_t me_len = strlen(run->my_name);
+    if (*pl != me_len || memcmp(expect, run->my_name, me_len) != 0)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                              "%s expects party '%.*s', but we are party '%s'", peer, (int)*pl,
+                              (const char *)expect, run->my_name);
+    if (*role == (uint8_t)run->role || *role > MPCC_EVALUATOR)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                              "role conflict: we are the %s and %s also wants to be the %s",
+                              role_name(run->role), peer, role_name(*role));
+    if (get_u32(ni) != c->n_inputs || get_u32(no) != c->n_outputs)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a malformed handshake", peer);
+    const uint8_t *their_inputs = take(&r, c->n_inputs);
+    const uint8_t *their_recipients = take(&r, c->n_outputs);
+    if (their_recipients == NULL || r.p != r.end)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a malformed handshake", peer);
+    for (uint32_t k = 0; k < c->n_inputs; k++) {
+        unsigned mine = run->my_inputs[k] ? 1 : 0, theirs = their_inputs[k];
+        if (theirs > 1)
+            return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a malformed handshake", peer);
+        if (mine && theirs)
+            return mpcc_error_set(err, MPCC_ERR_INVALID,
+                                  "input value %u is given by both parties (us and %s)", k + 1,
+                                  peer);
+        if (!mine && !theirs)
+            return mpcc_error_set(err, MPCC_ERR_INVALID,
+                                  "input value %u is given by neither party (us nor %s)", k + 1,
+                                  peer);
+    }
+    for (uint32_t k = 0; k < c->n_outputs; k++)
+        if ((run->recipients[k] & 3) != their_recipients[k])
+            return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                                  "%s disagrees on who receives output value %u", peer, k + 1);
+    return MPCC_OK;
+}
+
+enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel *ch,
+                                 struct mpcc_error *err)
+{
+    size_t nl = strlen(run->my_name), pl = strlen(run->peer_name);
+    if (nl == 0 || nl > PROTO_NAME_MAX || pl == 0 || pl > PROTO_NAME_MAX)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "party names must have 1 to %d characters",
+                              PROTO_NAME_MAX);
+    size_t len = 0;
+    uint8_t *hello = encode_hello(run, &len, err);
+    if (hello == NULL)
+        return err ? err->code : MPCC_ERR_NOMEM;
+    enum mpcc_status st = net_send_frame(ch, PROTO_FRAME_HELLO, hello, len, err);
+    free(hello);
+    if (st == MPCC_OK)
+        st = net_flush(ch, err);
+    if (st != MPCC_OK)
+        return st;
+    uint8_t *theirs = NULL;
+    size_t their_len = 0;
+    size_t max = 8 + 4 + 32 + 3 + 2 * PROTO_NAME_MAX + 8 + (size_t)2 * CIRC_MAX_VALUES;
+    st = net_recv_frame_alloc(ch, PROTO_FRAME_HELLO, max, (void **)&theirs, &their_len,
+                              "handshake", err);
+    if (st != MPCC_OK)
+        return st;
+    st = check_hello(run, ch, theirs, their_len, err);
+    free(theirs);
+    return st;
+}

@@ -1,0 +1,416 @@
+/* yao.c - the two-party protocol (semi-honest Yao): after the handshake the
+ * garbler sends the hash salt and its own input labels, the evaluator gets
+ * the labels of its inputs through correlated OT (the OT correlation is the
+ * garbler's free-XOR Delta), tables stream from gc_garble straight into the
+ * channel while the evaluator consumes them, and each output is decoded only
+ * by its recipients. Neither side ever holds the whole table stream. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "circuits/circuit.h"
+#include "runtime/crypto/aes.h"
+#include "runtime/crypto/prg.h"
+#include "runtime/gc/gc.h"
+#include "runtime/ot/ot.h"
+#include "runtime/proto/proto.h"
+
+/* Labels move in chunks of this many wires (bounded memory for any input size). */
+#define LABEL_CHUNK 8192u
+
+static enum mpcc_status table_sink(void *ctx, const void *tables, size_t len,
+                                   struct mpcc_error *err)
+{
+    return net_send(ctx, tables, len, err);
+}
+
+static enum mpcc_status table_source(void *ctx, void *buf, size_t len, struct mpcc_error *err)
+{
+    return net_recv(ctx, buf, len, "garbled tables", err);
+}
+
+/* Calls fn(ctx, wire, index) for each input bit owned by `evaluator_side`
+ * (1: the evaluator's inputs, 0: the garbler's), in circuit order, in chunks:
+ * fills wires[] with up to LABEL_CHUNK wire numbers starting after *pos. */
+struct input_walk {
+    const struct mpcc_2pc *run;
+    unsigned want_mine; /* owned by this party (1) or by the peer (0) */
+    uint32_t value;     /* current input value */
+    uint32_t bit;       /* next bit within it */
+    uint64_t offset;    /* wire of bit 0 of the current value */
+};
+
+static size_t next_input_chunk(struct input_walk *w, uint32_t *wires, size_t cap)
+{
+    const struct circuit *c = w->run->circ;
+    size_t n = 0;
+    while (n < cap && w->value < c->n_inputs) {
+        unsigned mine = w->run->my_inputs[w->value] ? 1 : 0;
+        uint32_t width = c->input_widths[w->value];
+        if (mine != w->want_mine || w->bit == width) {
+            w->offset += width;
+            w->value++;
+            w->bit = 0;
+            continue;
+        }
+        wires[n++] = (uint32_t)(w->offset + w->bit++);
+    }
+    return n;
+}
+
+static uint64_t count_input_bits(const struct mpcc_2pc *run, unsigned mine)
+{
+    uint64_t n = 0;
+    for (uint32_t k = 0; k < run->circ->n_inputs; k++)
+        if ((run->my_inputs[k] ? 1u : 0u) == mine)
+            n += run->circ->input_widths[k];
+    return n;
+}
+
+static void pack_bits(const uint8_t *bits, size_t n, uint8_t *packed)
+{
+    memset(packed, 0, (n + 7) / 8);
+    for (size_t i = 0; i < n; i++)
+        packed[i / 8] |= (uint8_t)((bits[i] & 1) << (i % 8));
+}
+
+/* Output bits (positions in output_wires) that the party with role bit
+ * `who` (1 garbler, 2 evaluator) receives, as a 0/1 mask per output bit. */
+static uint64_t select_outputs(const struct mpcc_2pc *run, unsigned who, uint8_t *mask)
+{
+    const struct circuit *c = run->circ;
+    uint64_t n = 0, pos = 0;
+    for (uint32_t k = 0; k < c->n_outputs; k++)
+        for (uint32_t i = 0; i < c->output_widths[k]; i++, pos++) {
+            mask[pos] = (run->recipients[k] & who) ? 1 : 0;
+            n += mask[pos];
+        }
+    return n;
+}
+
+/* Sends bits[i] for each i with mask[i] set, packed, as one frame. */
+static enum mpcc_status send_masked_bits(struct net_channel *ch, uint32_t type, const uint8_t *bits,
+                                         const uint8_t *mask, uint64_t n_total, uint64_t n_sel,
+                                         struct mpcc_error *err)
+{
+    uint8_t *sel = malloc(n_sel ? n_sel : 1), *packed = malloc(n_sel / 8 + 1);
+    enum mpcc_status st = MPCC_OK;
+    if (sel == NULL || packed == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for output bits");
+        goto out;
+    }
+    uint64_t j = 0;
+    for (uint64_t i = 0; i < n_total; i++)
+        if (mask[i])
+            sel[j++] = bits[i];
+    pack_bits(sel, n_sel, packed);
+    st = net_send_frame(ch, type, packed, (n_sel + 7) / 8, err);
+    if (st == MPCC_OK)
+        st = net_flush(ch, err);
+out:
+    free(sel);
+    free(packed);
+    return st;
+}
+
+/* Receives a frame of packed bits for the masked positions into bits[]. */
+static enum mpcc_status recv_masked_bits(struct net_channel *ch, uint32_t type, const char *what,
+                                         uint8_t *bits, const uint8_t *mask, uint64_t n_total,
+                                         uint64_t n_sel, struct mpcc_error *err)
+{
+    size_t want = (size_t)((n_sel + 7) / 8), got = 0;
+    uint8_t *packed = malloc(want ? want : 1);
+    if (packed == NULL)
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for output bits");
+    enum mpcc_status st = net_recv_frame(ch, type, packed, want, &got, what, err);
+    if (st == MPCC_OK && got != want)
+        st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent %zu bytes of %s, expected %zu",
+                            net_peer(ch), got, what, want);
+    if (st == MPCC_OK) {
+        uint64_t j = 0;
+        for (uint64_t i = 0; i < n_total; i++)
+            if (mask[i]) {
+                bits[i] = (packed[j / 8] >> (j % 8)) & 1;
+                j++;
+            }
+    }
+    free(packed);
+    return st;
+}
+
+static void fill_got(const struct mpcc_2pc *run, unsigned who, uint8_t *got)
+{
+    for (uint32_t k = 0; k < run->circ->n_outputs; k++)
+        got[k] = (run->recipients[k] & who) ? 1 : 0;
+}
+
+static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_channel *ch,
+                                    const uint8_t *input_bits, uint8_t *output_bits,
+                                    uint8_t *got, struct mpcc_stats *stats,
+                                    struct mpcc_error *err)
+{
+    const struct circuit *c = run->circ;
+    struct prg prg;
+    struct gc_garbler *g = NULL;
+    struct ot_cot_sender *cot = NULL;
+    uint32_t *wires = NULL;
+    block *labels = NULL;
+    uint8_t *d = NULL, *mask = NULL, *colour = NULL;
+    enum mpcc_status st = prg_init_random(&prg, err);
+    if (st != MPCC_OK)
+        return st;
+    g = gc_garbler_new(c->n_wires, &prg, err);
+    wires = malloc(LABEL_CHUNK * sizeof *wires);
+    labels = malloc(LABEL_CHUNK * sizeof *labels);
+    if (g == NULL || wires == NULL || labels == NULL) {
+        st = g == NULL && err ? err->code : mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+
+    double t0 = proto_now();
+    uint8_t setup[16 + 8];
+    blk_store(setup, gc_garbler_salt(g));
+    uint64_t n_and = circ_count_op(c, CIRC_AND);
+    memcpy(setup + 16, &n_and, 8);
+    st = net_send_frame(ch, PROTO_FRAME_SETUP, setup, sizeof setup, err);
+    if (st != MPCC_OK)
+        goto out;
+
+    /* Our own inputs: random zero-labels, then the label of each actual bit. */
+    st = gc_garbler_random_labels(g, &prg, 0, (uint32_t)c->n_input_bits, err);
+    struct input_walk mine = {run, 1, 0, 0, 0};
+    size_t n;
+    while (st == MPCC_OK && (n = next_input_chunk(&mine, wires, LABEL_CHUNK)) > 0) {
+        for (size_t i = 0; i < n; i++)
+            labels[i] = gc_garbler_label(g, wires[i], input_bits[wires[i]]);
+        st = net_send(ch, labels, n * sizeof *labels, err);
+    }
+    if (st == MPCC_OK)
+        st = net_flush(ch, err);
+    if (st != MPCC_OK)
+        goto out;
+
+    /* The evaluator's inputs: correlated OT gives their zero-labels. */
+    uint64_t n_ot = count_input_bits(run, 0);
+    double t1 = proto_now();
+    if (n_ot > 0) {
+        st = ot_cot_sender_new(ch, gc_garbler_delta(g), &cot, err);
+        if (st != MPCC_OK)
+            goto out;
+        if (stats)
+            stats->t_base_ot = proto_now() - t1;
+        struct input_walk theirs = {run, 0, 0, 0, 0};
+        while ((n = next_input_chunk(&theirs, wires, LABEL_CHUNK)) > 0) {
+            st = ot_send_correlated(cot, n, labels, err);
+            for (size_t i = 0; st == MPCC_OK && i < n; i++)
+                st = gc_garbler_set_label(g, wires[i], labels[i], err);
+            if (st != MPCC_OK)
+                goto out;
+        }
+    }
+    double t2 = proto_now();
+
+    st = gc_garble(g, c, 0, c->n_gates, table_sink, ch, err);
+    if (st == MPCC_OK)
+        st = net_flush(ch, err);
+    if (st != MPCC_OK)
+        goto out;
+    double t3 = proto_now();
+
+    /* Outputs: decoding bits to the evaluator for its outputs; the
+     * evaluator's colour bits back for ours. */
+    uint64_t nob = c->n_output_bits;
+    d = malloc(nob ? nob : 1);
+    mask = malloc(nob ? nob : 1);
+    colour = malloc(nob ? nob : 1);
+    if (d == NULL || mask == NULL || colour == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for outputs");
+        goto out;
+    }
+    st = gc_garbler_decode_bits(g, c, d, err);
+    uint64_t n_sel = select_outputs(run, 2, mask);
+    if (st == MPCC_OK && n_sel > 0)
+        st = send_masked_bits(ch, PROTO_FRAME_DECODE, d, mask, nob, n_sel, err);
+    n_sel = select_outputs(run, 1, mask);
+    if (st == MPCC_OK && n_sel > 0) {
+        st = recv_masked_bits(ch, PROTO_FRAME_COLOUR, "output colour bits", colour, mask, nob,
+                              n_sel, err);
+        for (uint64_t i = 0; st == MPCC_OK && i < nob; i++)
+            if (mask[i])
+                output_bits[i] = (colour[i] ^ d[i]) & 1;
+    }
+    if (st == MPCC_OK) {
+        fill_got(run, 1, got);
+        if (stats) {
+            stats->n_ot = n_ot;
+            stats->t_inputs = t2 - t0 - stats->t_base_ot;
+            stats->t_garble = t3 - t2;
+            stats->t_output = proto_now() - t3;
+        }
+    }
+out:
+    ot_cot_sender_free(cot);
+    gc_garbler_free(g);
+    prg_clear(&prg);
+    if (labels)
+        OPENSSL_cleanse(labels, LABEL_CHUNK * sizeof *labels);
+    free(labels);
+    free(wires);
+    free(d);
+    free(mask);
+    free(colour);
+    return st;
+}
+
+static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_channel *ch,
+                                      const uint8_t *input_bits, uint8_t *output_bits,
+                                      uint8_t *got, struct mpcc_stats *stats,
+                                      struct mpcc_error *err)
+{
+    const struct circuit *c = run->circ;
+    struct gc_evaluator *e = NULL;
+    struct ot_cot_receiver *cot = NULL;
+    uint32_t *wires = NULL;
+    block *labels = NULL;
+    uint8_t *choice = NULL, *colour = NULL, *mask = NULL, *d = NULL;
+    enum mpcc_status st = MPCC_OK;
+    wires = malloc(LABEL_CHUNK * sizeof *wires);
+    labels = malloc(LABEL_CHUNK * sizeof *labels);
+    choice = malloc(LABEL_CHUNK / 8);
+    if (wires == NULL || labels == NULL || choice == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    double t0 = proto_now();
+    uint8_t setup[24];
+    size_t len = 0;
+    st = net_recv_frame(ch, PROTO_FRAME_SETUP, setup, sizeof setup, &len, "garbling set-up", err);
+    if (st == MPCC_OK && len != sizeof setup)
+        st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a malformed set-up message",
+                            net_peer(ch));
+    uint64_t n_and;
+    memcpy(&n_and, setup + 16, 8);
+    if (st == MPCC_OK && n_and != circ_count_op(c, CIRC_AND))
+        st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s garbles %llu AND gates, we expect %llu",
+                            net_peer(ch), (unsigned long long)n_and,
+                            (unsigned long long)circ_count_op(c, CIRC_AND));
+    if (st != MPCC_OK)
+        goto out;
+    e = gc_evaluator_new(c->n_wires, blk_load(setup), err);
+    if (e == NULL) {
+        st = err ? err->code : MPCC_ERR_NOMEM;
+        goto out;
+    }
+
+    /* The garbler's input labels. */
+    struct input_walk theirs = {run, 0, 0, 0, 0};
+    size_t n;
+    while ((n = next_input_chunk(&theirs, wires, LABEL_CHUNK)) > 0) {
+        st = net_recv(ch, labels, n * sizeof *labels, "garbler's input labels", err);
+        for (size_t i = 0; st == MPCC_OK && i < n; i++)
+            st = gc_evaluator_set_label(e, wires[i], labels[i], err);
+        if (st != MPCC_OK)
+            goto out;
+    }
+
+    /* Our inputs through correlated OT. */
+    uint64_t n_ot = count_input_bits(run, 1);
+    double t1 = proto_now();
+    if (n_ot > 0) {
+        st = ot_cot_receiver_new(ch, &cot, err);
+        if (st != MPCC_OK)
+            goto out;
+        if (stats)
+            stats->t_base_ot = proto_now() - t1;
+        struct input_walk mine = {run, 1, 0, 0, 0};
+        while ((n = next_input_chunk(&mine, wires, LABEL_CHUNK)) > 0) {
+            memset(choice, 0, LABEL_CHUNK / 8);
+            for (size_t i = 0; i < n; i++)
+                choice[i / 8] |= (uint8_t)((input_bits[wires[i]] & 1) << (i % 8));
+            st = ot_recv_correlated(cot, choice, n, labels, err);
+            for (size_t i = 0; st == MPCC_OK && i < n; i++)
+                st = gc_evaluator_set_label(e, wires[i], labels[i], err);
+            if (st != MPCC_OK)
+                goto out;
+        }
+    }
+    double t2 = proto_now();
+
+    st = gc_evaluate(e, c, 0, c->n_gates, table_source, ch, err);
+    if (st != MPCC_OK)
+        goto out;
+    double t3 = proto_now();
+
+    uint64_t nob = c->n_output_bits;
+    colour = malloc(nob ? nob : 1);
+    mask = malloc(nob ? nob : 1);
+    d = malloc(nob ? nob : 1);
+    if (colour == NULL || mask == NULL || d == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for outputs");
+        goto out;
+    }
+    st = gc_evaluator_colour_bits(e, c, colour, err);
+    uint64_t n_sel = select_outputs(run, 1, mask);
+    if (st == MPCC_OK && n_sel > 0)
+        st = send_masked_bits(ch, PROTO_FRAME_COLOUR, colour, mask, nob, n_sel, err);
+    n_sel = select_outputs(run, 2, mask);
+    if (st == MPCC_OK && n_sel > 0) {
+        st = recv_masked_bits(ch, PROTO_FRAME_DECODE, "output decoding bits", d, mask, nob,
+                              n_sel, err);
+        for (uint64_t i = 0; st == MPCC_OK && i < nob; i++)
+            if (mask[i])
+                output_bits[i] = (colour[i] ^ d[i]) & 1;
+    }
+    if (st == MPCC_OK) {
+        fill_got(run, 2, got);
+        if (stats) {
+            stats->n_ot = n_ot;
+            stats->t_inputs = t2 - t0 - stats->t_base_ot;
+            stats->t_garble = t3 - t2;
+            stats->t_output = proto_now() - t3;
+        }
+    }
+out:
+    ot_cot_receiver_free(cot);
+    gc_evaluator_free(e);
+    if (labels)
+        OPENSSL_cleanse(labels, LABEL_CHUNK * sizeof *labels);
+    free(labels);
+    free(wires);
+    free(choice);
+    free(colour);
+    free(mask);
+    free(d);
+    return st;
+}
+
+enum mpcc_status mpcc_2pc_run(const struct mpcc_2pc *run, struct net_channel *ch,
+                              const uint8_t *input_bits, uint8_t *output_bits, uint8_t *got,
+                              struct mpcc_stats *stats, struct mpcc_error *err)
+{
+    const struct circuit *c = run->circ;
+    struct mpcc_stats local = {0};
+    struct mpcc_stats *s = stats ? stats : &local;
+    memset(s, 0, sizeof *s);
+    memset(got, 0, c->n_outputs);
+    enum mpcc_status st = crypto_check_cpu(err);
+    if (st != MPCC_OK)
+        return st;
+    double t0 = proto_now();
+    st = proto_handshake(run, ch, err);
+    s->t_handshake = proto_now() - t0;
+    if (st != MPCC_OK)
+        return st;
+    if (run->role == MPCC_GARBLER)
+        st = run_garbler(run, ch, input_bits, output_bits, got, s, err);
+    else
+        st = run_evaluator(run, ch, input_bits, output_bits, got, s, err);
+    s->n_and = circ_count_op(c, CIRC_AND);
+    s->n_xor = circ_count_op(c, CIRC_XOR);
+    s->n_inv = circ_count_op(c, CIRC_INV);
+    s->bytes_sent = net_bytes_sent(ch);
+    s->bytes_recv = net_bytes_recv(ch);
+    s->t_total = proto_now() - t0;
+    return st;
+}

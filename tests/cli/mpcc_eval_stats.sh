@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# mpcc_eval_stats.sh - drives the real `mpcc` binary: `mpcc eval` reproduces
+# every line of the shared vectors.txt, `mpcc stats` reports sha256's counts,
+# and each usage or value error exits non-zero with its exact message on
+# stderr and nothing on stdout. Needs $MPCC and $MPCC_SHARED_DIR.
+set -u
+
+: "${MPCC:?set MPCC to the mpcc binary}"
+shared=${MPCC_SHARED_DIR:-}
+if [ -z "$shared" ] || [ ! -r "$shared/circuits/vectors.txt" ]; then
+    echo "SKIP: shared circuits not found (MPCC_SHARED_DIR='$shared')"
+    exit 0
+fi
+bristol=$shared/circuits/bristol
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mpcc-cli.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# run NAME ARGS...: runs mpcc, leaving stdout/stderr/status in $tmp/out, $tmp/err, $rc.
+run() {
+    "$MPCC" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+
+# expect_error WHAT STATUS MESSAGE ARGS...: non-zero STATUS, MESSAGE as the
+# first line of stderr, empty stdout.
+expect_error() {
+    local what=$1 want_rc=$2 want_msg=$3
+    shift 3
+    run "$@"
+    local got_msg
+    got_msg=$(head -n 1 "$tmp/err")
+    if [ "$rc" -ne "$want_rc" ]; then
+        fail "$what: exit status $rc, expected $want_rc"
+    elif [ "$got_msg" != "$want_msg" ]; then
+        fail "$what: stderr '$got_msg', expected '$want_msg'"
+    elif [ -s "$tmp/out" ]; then
+        fail "$what: unexpected stdout: $(head -c 200 "$tmp/out")"
+    else
+        pass
+    fi
+}
+
+# ---- every reference vector ----
+n_vectors=0
+while read -r line; do
+    [ -z "$line" ] && continue
+    n_vectors=$((n_vectors + 1))
+    name=${line%% *}
+    ins=${line#* }
+    ins=${ins%% -> *}
+    want=${line##* -> }
+    # shellcheck disable=SC2086 # the values are meant to split on spaces
+    run eval "$bristol/$name.txt" $ins
+    got=$(tr '\n' ' ' <"$tmp/out" | sed 's/ $//')
+    if [ "$rc" -ne 0 ] || [ "$got" != "$want" ] || [ -s "$tmp/err" ]; then
+        fail "vector $n_vectors ($name): status $rc, got '$got', expected '$want' $(cat "$tmp/err")"
+    else
+        pass
+    fi
+done <"$shared/circuits/vectors.txt"
+if [ "$n_vectors" -ne 80 ]; then
+    fail "vectors.txt has $n_vectors vectors, expected 80"
+fi
+
+# ---- stats ----
+run stats "$bristol/sha256.txt"
+for want in "gates: 135073" "and: 22573" "xor: 110644" "inv: 1856" \
+            "inputs: 2 (512, 256 bits)" "outputs: 1 (256 bits)"; do
+    if [ "$rc" -eq 0 ] && grep -qx "$want" "$tmp/out"; then
+        pass
+    else
+        fail "stats sha256.txt: no line '$want' (status $rc): $(cat "$tmp/out" "$tmp/err")"
+    fi
+done
+for key in wires and_depth depth peak_live_wires; do
+    if grep -qE "^$key: [0-9]+$" "$tmp/out"; then pass; else fail "stats: no '$key: N' line"; fi
+done
+
+# ---- errors ----
+expect_error "too few values" 1 "mpcc: eval: aes_128.txt takes 2 input values, 1 given" \
+    eval "$bristol/aes_128.txt" 000102030405060708090a0b0c0d0e0f
+expect_error "too many values" 1 "mpcc: eval: zero_equal.txt takes 1 input value, 2 given" \
+    eval "$bristol/zero_equal.txt" 0 1
+expect_error "non-hex value" 1 "mpcc: eval: value 2: 'xyz' is not hexadecimal" \
+    eval "$bristol/adder64.txt" 1 xyz
+expect_error "value too wide" 1 "mpcc: eval: value 1: 0x10000000000000000 does not fit in 64 bits" \
+    eval "$bristol/adder64.txt" 0x10000000000000000 0
+expect_error "empty value" 1 "mpcc: eval: value 1: empty value, expected hexadecimal digits" \
+    eval "$bristol/neg64.txt" ""
+expect_error "missing file" 1 "mpcc: cannot open $tmp/none.txt: No such file or directory" \
+    eval "$tmp/none.txt" 0
+printf '1 3\n1 1\n1 1\n\n2 1 0 1 2 FOO\n' >"$tmp/bad.txt"
+run eval "$tmp/bad.txt" 1
+if [ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "^mpcc: .*bad.txt:" "$tmp/err"; then
+    pass
+else
+    fail "malformed circuit: status $rc, stderr '$(cat "$tmp/err")'"
+fi
+expect_error "unknown command" 2 "mpcc: unknown command 'frobnicate' (try 'mpcc --help')" frobnicate
+expect_error "stats without file" 2 "mpcc: stats: expected one FILE argument" stats
+expect_error "eval without file" 2 \
+    "mpcc: eval: expected a FILE and one hexadecimal value per input" eval
+
+# ---- help and version ----
+run --version
+if [ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = "mpcc 0.1.0" ]; then pass; else fail "--version"; fi
+for args in "--help" "help"; do
+    run $args
+    if [ "$rc" -eq 0 ] && grep -q "^  stats FILE" "$tmp/out" && grep -q "^  eval FILE HEX" "$tmp/out"
+    then pass; else fail "mpcc $args: status $rc"; fi
+done
+run help eval
+if [ "$rc" -eq 0 ] && grep -q "^usage: mpcc eval FILE HEX" "$tmp/out"; then pass; else fail "help eval"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

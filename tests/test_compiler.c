@@ -1,0 +1,510 @@
+/* test_compiler.c - the .mpc compiler end to end: each language feature is
+ * compiled and evaluated in plaintext against expected outputs; every
+ * operator at widths 1..128, signed and unsigned, is checked against C
+ * arithmetic on edge and random values; gate counts pin AND-optimality of
+ * simple constructs. Error messages are in test_diagnostics.c. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "circuits/eval.h"
+#include "circuits/values.h"
+#include "compiler.h"
+#include "driver.h"
+#include "test_support.h"
+
+typedef unsigned __int128 u128;
+typedef __int128 s128;
+
+static struct mpcc_program *compile_ok(const char *src, struct mpcc_profile *prof)
+{
+    struct mpcc_program *p = NULL;
+    struct mpcc_error err = { 0 };
+    struct compile_options o = { 0 };
+    o.diags = mpcc_diags_new();
+    o.profile = prof;
+    ck_assert_ptr_nonnull(o.diags);
+    if (mpcc_compile_source("test.mpc", src, strlen(src), &o, &p, &err) != MPCC_OK) {
+        char *t = mpcc_diags_render(o.diags);
+        fprintf(stderr, "%s\n%s", err.msg, t ? t : "");
+        free(t);
+        mpcc_diags_free(o.diags);
+        ck_abort_msg("compilation failed: %s", err.msg);
+    }
+    mpcc_diags_free(o.diags);
+    return p;
+}
+
+/* Compiles src, evaluates with the given "NAME=VALUE" inputs (NULL-ended) and
+ * returns "name=value; name=value" for all outputs (malloc'd). */
+static char *run(const char *src, const char *const *inputs)
+{
+    struct mpcc_program *p = compile_ok(src, NULL);
+    struct mpcc_error err = { 0 };
+    struct values_set *set = values_set_new(p->iface, VALUES_ANY_PARTY, &err);
+    ck_assert_ptr_nonnull(set);
+    for (size_t i = 0; inputs != NULL && inputs[i] != NULL; i++)
+        ck_assert_msg(values_set_assign(set, inputs[i], &err) == MPCC_OK, "%s: %s", inputs[i], err.msg);
+    uint8_t **outs = NULL;
+    ck_assert_msg(mpcc_eval_plain(p, set, &outs, &err) == MPCC_OK, "%s", err.msg);
+    size_t cap = 4096, len = 0;
+    char *res = malloc(cap);
+    ck_assert_ptr_nonnull(res);
+    res[0] = '\0';
+    for (uint32_t k = 0; k < p->iface->n_outputs; k++) {
+        char *v = values_to_string(p->iface->outputs[k].type, outs[k], false, &err);
+        ck_assert_ptr_nonnull(v);
+        size_t need = strlen(p->iface->outputs[k].name) + strlen(v) + 4;
+        while (len + need + 1 > cap) {
+            cap *= 2;
+            res = realloc(res, cap);
+            ck_assert_ptr_nonnull(res);
+        }
+        len += (size_t)snprintf(res + len, cap - len, "%s%s=%s", k ? "; " : "",
+                                p->iface->outputs[k].name, v);
+        free(v);
+    }
+    mpcc_free_outputs(p, outs);
+    values_set_free(set);
+    prog_free(p);
+    return res;
+}
+
+static void check_run(const char *src, const char *const *inputs, const char *expect)
+{
+    char *r = run(src, inputs);
+    ck_assert_str_eq(r, expect);
+    free(r);
+}
+
+static uint64_t and_count(const char *src)
+{
+    struct mpcc_program *p = compile_ok(src, NULL);
+    uint64_t n = circ_count_op(p->circ, CIRC_AND);
+    prog_free(p);
+    return n;
+}
+
+static const char hospitals[] =
+    "// hospitals.mpc\n"
+    "party h1, h2, h3;\n"
+    "const N = 4;\n"
+    "struct Patient { uint8 age; bool diabetic; }\n"
+    "input h1 Patient a[N];\n"
+    "input h2 Patient b[N];\n"
+    "input h3 uint32 threshold;\n"
+    "fn count(Patient p[N], uint8 min_age) -> uint16 {\n"
+    "    uint16 n = 0;\n"
+    "    for i in 0..N {\n"
+    "        if (p[i].diabetic && p[i].age >= min_age) { n += 1; }\n"
+    "    }\n"
+    "    return n;\n"
+    "}\n"
+    "uint16 total = count(a, 65) + count(b, 65);\n"
+    "output all total;\n"
+    "output h3 over = total > threshold;\n";
+
+START_TEST(compiler_hospitals_example)
+{
+    const char *in[] = {
+        "h1:a=[{age: 70, diabetic: true}, {age: 64, diabetic: true}, {age: 80, diabetic: false}, {age: 65, diabetic: true}]",
+        "h2:b=[{age: 90, diabetic: true}, {age: 30, diabetic: true}, {age: 66, diabetic: true}, {age: 1, diabetic: false}]",
+        "h3:threshold=3", NULL };
+    check_run(hospitals, in, "total=4; over=true");
+    const char *in2[] = {
+        "h1:a=[{age: 70, diabetic: false}, {age: 64, diabetic: true}, {age: 80, diabetic: false}, {age: 65, diabetic: false}]",
+        "h2:b=[{age: 90, diabetic: true}, {age: 30, diabetic: true}, {age: 66, diabetic: false}, {age: 1, diabetic: false}]",
+        "h3:threshold=1", NULL };
+    check_run(hospitals, in2, "total=1; over=false");
+    struct mpcc_program *p = compile_ok(hospitals, NULL);
+    ck_assert_uint_eq(p->iface->n_parties, 3);
+    ck_assert_uint_eq(p->iface->n_inputs, 3);
+    ck_assert_str_eq(p->iface->inputs[2].name, "threshold");
+    ck_assert_uint_eq(p->iface->inputs[2].owner, 2);
+    ck_assert_uint_eq(p->iface->outputs[0].n_recipients, 3);
+    ck_assert_uint_eq(p->iface->outputs[1].n_recipients, 1);
+    ck_assert_uint_eq(p->iface->outputs[1].recipients[0], 2);
+    prog_free(p);
+}
+END_TEST
+
+START_TEST(compiler_literals_and_constants)
+{
+    const char *src2 = "party a, b;\n"
+                       "const K = 0x1_0 + 0b101 * 2 - 1_000 / 100;\n"
+                       "const BIG = 1 << 200;\n"
+                       "input a uint8 x;\n"
+                       "output all r1 = x + K;\n"
+                       "output all r2 = uint8(BIG >> 197);\n"
+                       "output all r3 = uint8(-1);\n"
+                       "output all r4 = int16(-7 / 2 * 10 + -7 % 2);\n"
+                       "output all r5 = uint256(BIG);\n";
+    const char *in[] = { "x=5", NULL };
+    check_run(src2, in,
+              "r1=21; r2=8; r3=255; r4=-31; r5=1606938044258990275541962092341162602522202993782792835301376");
+}
+END_TEST
+
+START_TEST(compiler_secret_if_else_and_nesting)
+{
+    const char *src = "party a, b;\n"
+                      "input a int16 x; input b int16 y;\n"
+                      "int16 m = 0; int16 k = 7;\n"
+                      "if (x > y) { m = x; if (x > 100) { k = 1; } else { k = 2; } }\n"
+                      "else if (x == y) { m = 0; }\n"
+                      "else { m = y; k = -3; }\n"
+                      "output all m; output all k;\n";
+    const char *i1[] = { "x=150", "y=3", NULL };
+    check_run(src, i1, "m=150; k=1");
+    const char *i2[] = { "x=50", "y=3", NULL };
+    check_run(src, i2, "m=50; k=2");
+    const char *i3[] = { "x=5", "y=5", NULL };
+    check_run(src, i3, "m=0; k=7");
+    const char *i4[] = { "x=-5", "y=5", NULL };
+    check_run(src, i4, "m=5; k=-3");
+}
+END_TEST
+
+START_TEST(compiler_compound_assignment_in_secret_branches)
+{
+    const char *src = "party a, b;\n"
+                      "input a uint8 x; input b bool c; input b bool d;\n"
+                      "uint8 n = x;\n"
+                      "if (c) { n += 5; if (d) { n -= 2; } else { n ^= 1; } n |= 128; }\n"
+                      "else { n = n * 2; n += 1; }\n"
+                      "output all n;\n";
+    const char *i1[] = { "x=7", "c=true", "d=true", NULL };
+    check_run(src, i1, "n=138");
+    const char *i2[] = { "x=7", "c=true", "d=false", NULL };
+    check_run(src, i2, "n=141");
+    const char *i3[] = { "x=7", "c=false", "d=true", NULL };
+    check_run(src, i3, "n=15");
+    /* Incrementing by a secret condition costs an incrementer, no mux. */
+    ck_assert_uint_le(and_count("party a, b; input a bool c; input b uint8 n0;"
+                                " uint8 n = n0; if (c) { n += 1; } output all n;"), 7);
+}
+END_TEST
+
+START_TEST(compiler_return_inside_secret_branch)
+{
+    const char *src = "party a, b;\n"
+                      "input a uint8 x;\n"
+                      "fn f(uint8 v) -> uint8 {\n"
+                      "  uint8 acc = 1;\n"
+                      "  if (v < 10) { return 100; }\n"
+                      "  acc = acc + v;\n"
+                      "  for i in 0..3 { if (v == 20 + i) { return acc * 2; } }\n"
+                      "  return acc;\n"
+                      "}\n"
+                      "fn g(uint8 v) -> uint8 { if (v > 5) { return 1; } else { return 2; } }\n"
+                      "output all r = f(x); output all s = g(x);\n";
+    const char *i1[] = { "x=3", NULL };
+    check_run(src, i1, "r=100; s=2");
+    const char *i2[] = { "x=21", NULL };
+    check_run(src, i2, "r=44; s=1");
+    const char *i3[] = { "x=30", NULL };
+    check_run(src, i3, "r=31; s=1");
+}
+END_TEST
+
+START_TEST(compiler_arrays_public_and_secret_index)
+{
+    const char *src = "party a, b;\n"
+                      "input a uint8 v[5]; input b uint3 i; input b int4 j;\n"
+                      "uint8 w[5] = v;\n"
+                      "w[i] = 99;\n"
+                      "uint8 m[2][3] = [[1, 2, 3], [4, 5, 6]];\n"
+                      "m[1][2] += v[0];\n"
+                      "output all r = v[i];\n"
+                      "output all s = v[j];\n"
+                      "output all w;\n"
+                      "output all t = m[1][2] + m[0][1];\n";
+    const char *i1[] = { "v=[10,11,12,13,14]", "i=2", "j=4", NULL };
+    check_run(src, i1, "r=12; s=14; w=[10, 11, 99, 13, 14]; t=18");
+    const char *i2[] = { "v=[10,11,12,13,14]", "i=6", "j=-1", NULL };
+    check_run(src, i2, "r=0; s=0; w=[10, 11, 12, 13, 14]; t=18");
+}
+END_TEST
+
+START_TEST(compiler_structs_loops_casts)
+{
+    const char *src = "party a, b;\n"
+                      "struct P { uint8 x; int8 y[2]; }\n"
+                      "input a P p;\n"
+                      "P q = p;\n"
+                      "q.y[1] = int8(q.x);\n"
+                      "uint16 s = 0;\n"
+                      "for i in 0..3 { for j in i..3 { s += uint16(i * 10 + j); } }\n"
+                      "output all q;\n"
+                      "output all s;\n"
+                      "output all z = uint16(p.y[0]);\n"
+                      "output all e = int16(p.y[0]);\n"
+                      "output all b = bool(p.x);\n"
+                      "output all c = p.x > 3 ? p.y[0] : int8(5);\n";
+    const char *i1[] = { "p={x: 200, y: [-2, 3]}", NULL };
+    check_run(src, i1, "q={x: 200, y: [-2, -56]}; s=48; z=65534; e=-2; b=true; c=-2");
+}
+END_TEST
+
+START_TEST(compiler_gate_counts_are_minimal)
+{
+    /* A 64-bit addition is 63 ANDs; public shifts and constant arithmetic are free. */
+    ck_assert_uint_eq(and_count("party a, b; input a uint64 x; input b uint64 y; output all r = x + y;"), 63);
+    ck_assert_uint_eq(and_count("party a, b; input a uint64 x; output all r = (x << 3) ^ (x >> 60);"), 0);
+    ck_assert_uint_eq(and_count("party a, b; input a uint64 x; uint64 k = 12; k = k * k + 3;"
+                                " output all r = x ^ k;"), 0);
+    /* A secret if that increments costs the adder plus one mux, not more. */
+    ck_assert_uint_le(and_count("party a, b; input a bool c; input b uint8 n;"
+                                " uint8 m = n; if (c) { m = m + 1; } output all m;"),
+                      7 + 8);
+    /* A public index is free. */
+    ck_assert_uint_eq(and_count("party a, b; input a uint8 v[4]; output all r = v[2] ^ v[3];"), 0);
+}
+END_TEST
+
+START_TEST(compiler_profile_attributes_ands_to_lines)
+{
+    struct mpcc_profile prof = { 0 };
+    struct mpcc_program *p = compile_ok(hospitals, &prof);
+    uint64_t total = 0, in_count = 0;
+    for (size_t i = 0; i < prof.n; i++) {
+        total += prof.lines[i].n_and;
+        if (strcmp(prof.lines[i].function, "count") == 0)
+            in_count += prof.lines[i].n_and;
+    }
+    ck_assert_uint_eq(total, circ_count_op(p->circ, CIRC_AND));
+    ck_assert_uint_gt(in_count, 0);
+    mpcc_profile_clear(&prof);
+    prog_free(p);
+}
+END_TEST
+
+START_TEST(compiler_imports_modules)
+{
+    char dir[] = "/tmp/mpcc_import_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[256], main_path[256];
+    snprintf(path, sizeof path, "%s/mathx.mpc", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("const TEN = 10;\nfn max8(uint8 a, uint8 b) -> uint8 { return a > b ? a : b; }\n", f);
+    fclose(f);
+    snprintf(main_path, sizeof main_path, "%s/main.mpc", dir);
+    f = fopen(main_path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("import \"mathx\";\nimport \"mathx.mpc\";\nparty a, b;\ninput a uint8 x; input b uint8 y;\n"
+          "output all m = max8(x, y) + TEN;\n", f);
+    fclose(f);
+    struct mpcc_program *p = NULL;
+    struct mpcc_error err = { 0 };
+    ck_assert_msg(mpcc_compile_file(main_path, NULL, &p, &err) == MPCC_OK, "%s", err.msg);
+    struct values_set *set = values_set_new(p->iface, VALUES_ANY_PARTY, &err);
+    ck_assert_int_eq(values_set_assign(set, "x=4", &err), MPCC_OK);
+    ck_assert_int_eq(values_set_assign(set, "y=9", &err), MPCC_OK);
+    uint8_t **outs;
+    ck_assert_int_eq(mpcc_eval_plain(p, set, &outs, &err), MPCC_OK);
+    char *v = values_to_string(p->iface->outputs[0].type, outs[0], false, &err);
+    ck_assert_str_eq(v, "19");
+    free(v);
+    mpcc_free_outputs(p, outs);
+    values_set_free(set);
+    prog_free(p);
+    unlink(path);
+    unlink(main_path);
+    rmdir(dir);
+}
+END_TEST
+
+/* ---- differential tests against C arithmetic ---- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static u128 mask_of(unsigned w)
+{
+    return w >= 128 ? ~(u128)0 : (((u128)1 << w) - 1);
+}
+
+static s128 sext(u128 v, unsigned w)
+{
+    if (w < 128 && ((v >> (w - 1)) & 1))
+        v |= ~mask_of(w);
+    return (s128)v;
+}
+
+enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_AND, OP_OR, OP_XOR, OP_SHL, OP_SHR,
+       OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_NEG, OP_NOT, OP_PSHL, OP_PSHR, N_OPS };
+static const char *const op_src[N_OPS] = {
+    "x + y", "x - y", "x * y", "x / y", "x % y", "x & y", "x | y", "x ^ y", "x << y", "x >> y",
+    "x == y", "x != y", "x < y", "x <= y", "x > y", "x >= y", "-x", "~x", "x << S", "x >> S" };
+
+static u128 expect(int op, unsigned w, int sg, u128 x, u128 y, unsigned pshift)
+{
+    u128 m = mask_of(w);
+    s128 sx = sext(x, w), sy = sext(y, w);
+    u128 r = 0;
+    switch (op) {
+    case OP_ADD: r = x + y; break;
+    case OP_SUB: r = x - y; break;
+    case OP_MUL: r = x * y; break;
+    case OP_DIV:
+    case OP_MOD:
+        if (y == 0) {
+            r = op == OP_DIV ? m : x;
+        } else if (!sg) {
+            r = op == OP_DIV ? x / y : x % y;
+        } else if (sy == -1) {
+            r = op == OP_DIV ? (u128)0 - x : 0; /* INT_MIN / -1 wraps to INT_MIN */
+        } else {
+            r = (u128)(op == OP_DIV ? sx / sy : sx % sy);
+        }
+        break;
+    case OP_AND: r = x & y; break;
+    case OP_OR: r = x | y; break;
+    case OP_XOR: r = x ^ y; break;
+    case OP_SHL: r = y >= w ? 0 : x << y; break;
+    case OP_SHR:
+        if (sg)
+            r = y >= w ? (u128)(sx < 0 ? -1 : 0) : (u128)(sx >> y);
+        else
+            r = y >= w ? 0 : x >> y;
+        break;
+    case OP_PSHL: r = pshift >= w ? 0 : x << pshift; break;
+    case OP_PSHR:
+        if (sg)
+            r = pshift >= w ? (u128)(sx < 0 ? -1 : 0) : (u128)(sx >> pshift);
+        else
+            r = pshift >= w ? 0 : x >> pshift;
+        break;
+    case OP_EQ: return x == y;
+    case OP_NE: return x != y;
+    case OP_LT: return sg ? sx < sy : x < y;
+    case OP_LE: return sg ? sx <= sy : x <= y;
+    case OP_GT: return sg ? sx > sy : x > y;
+    case OP_GE: return sg ? sx >= sy : x >= y;
+    case OP_NEG: r = (u128)0 - x; break;
+    case OP_NOT: r = ~x; break;
+    }
+    return r & m;
+}
+
+static int op_is_bool(int op)
+{
+    return op >= OP_EQ && op <= OP_GE;
+}
+
+static void diff_width(unsigned w, int sg)
+{
+    char src[4096];
+    unsigned pshift = w > 2 ? w / 2 + 1 : 1;
+    int n = snprintf(src, sizeof src, "party a, b;\nconst S = %u;\ninput a %s%u x;\ninput b %s%u y;\n",
+                     pshift, sg ? "int" : "uint", w, sg ? "int" : "uint", w);
+    for (int op = 0; op < N_OPS; op++)
+        n += snprintf(src + n, sizeof src - (size_t)n, "output all r%d = %s;\n", op, op_src[op]);
+    struct mpcc_program *p = compile_ok(src, NULL);
+    const struct circuit *c = p->circ;
+    ck_assert_uint_eq(c->n_input_bits, 2 * w);
+    uint64_t *in = calloc(2 * w, sizeof *in);
+    uint64_t *out = calloc(c->n_output_bits, sizeof *out);
+    ck_assert(in && out);
+    u128 m = mask_of(w);
+    u128 specials[5] = { 0, 1 & m, m, (sg ? (m >> 1) + 1 : m - 1) & m, (sg ? m >> 1 : 2) & m };
+    uint64_t seed = 0x9e3779b97f4a7c15ull ^ (w * 2 + (unsigned)sg);
+    for (int batch = 0; batch < 3; batch++) {
+        u128 xs[64], ys[64];
+        for (int j = 0; j < 64; j++) {
+            int t = batch * 64 + j;
+            if (t < 25) {
+                xs[j] = specials[t / 5];
+                ys[j] = specials[t % 5];
+            } else {
+                xs[j] = (((u128)rng_next(&seed) << 64) | rng_next(&seed)) & m;
+                ys[j] = (((u128)rng_next(&seed) << 64) | rng_next(&seed)) & m;
+                if (t % 7 == 0) /* small shift amounts and divisors */
+                    ys[j] &= 0xff & m;
+            }
+        }
+        memset(in, 0, 2 * w * sizeof *in);
+        for (int j = 0; j < 64; j++)
+            for (unsigned i = 0; i < w; i++) {
+                in[i] |= (uint64_t)((xs[j] >> i) & 1) << j;
+                in[w + i] |= (uint64_t)((ys[j] >> i) & 1) << j;
+            }
+        struct mpcc_error err = { 0 };
+        ck_assert_int_eq(circ_eval64(c, in, out, &err), MPCC_OK);
+        for (int op = 0; op < N_OPS; op++) {
+            uint64_t off = circ_output_offset(c, (uint32_t)op);
+            unsigned ow = op_is_bool(op) ? 1 : w;
+            for (int j = 0; j < 64; j++) {
+                u128 got = 0;
+                for (unsigned i = 0; i < ow; i++)
+                    got |= (u128)((out[off + i] >> j) & 1) << i;
+                u128 want = expect(op, w, sg, xs[j], ys[j], pshift);
+                ck_assert_msg(got == want, "%s%u: %s with x=%llx..%llx y=%llx..%llx: got %llx..%llx want %llx..%llx",
+                              sg ? "int" : "uint", w, op_src[op],
+                              (unsigned long long)(xs[j] >> 64), (unsigned long long)xs[j],
+                              (unsigned long long)(ys[j] >> 64), (unsigned long long)ys[j],
+                              (unsigned long long)(got >> 64), (unsigned long long)got,
+                              (unsigned long long)(want >> 64), (unsigned long long)want);
+            }
+        }
+    }
+    free(in);
+    free(out);
+    prog_free(p);
+}
+
+static const unsigned diff_widths[] = { 1, 7, 8, 16, 31, 32, 63, 64, 128 };
+
+START_TEST(compiler_operators_match_c_unsigned)
+{
+    diff_width(diff_widths[_i], 0);
+}
+END_TEST
+
+START_TEST(compiler_operators_match_c_signed)
+{
+    diff_width(diff_widths[_i], 1);
+}
+END_TEST
+
+static Suite *compiler_suite(void)
+{
+    Suite *s = suite_create("compiler");
+    TCase *tc = tcase_create("features");
+    tcase_add_test(tc, compiler_hospitals_example);
+    tcase_add_test(tc, compiler_literals_and_constants);
+    tcase_add_test(tc, compiler_secret_if_else_and_nesting);
+    tcase_add_test(tc, compiler_return_inside_secret_branch);
+    tcase_add_test(tc, compiler_compound_assignment_in_secret_branches);
+    tcase_add_test(tc, compiler_arrays_public_and_secret_index);
+    tcase_add_test(tc, compiler_structs_loops_casts);
+    tcase_add_test(tc, compiler_gate_counts_are_minimal);
+    tcase_add_test(tc, compiler_profile_attributes_ands_to_lines);
+    tcase_add_test(tc, compiler_imports_modules);
+    suite_add_tcase(s, tc);
+    TCase *td = tcase_create("differential");
+    tcase_set_timeout(td, 300);
+    int nw = (int)(sizeof diff_widths / sizeof diff_widths[0]);
+    tcase_add_loop_test(td, compiler_operators_match_c_unsigned, 0, nw);
+    tcase_add_loop_test(td, compiler_operators_match_c_signed, 0, nw);
+    suite_add_tcase(s, td);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(compiler_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,194 @@
+/* test_diagnostics.c - the compiler's error messages: each bad program with
+ * its exact first message and file:line:column, several syntax errors in one
+ * run, the caret rendering, and no output file when compilation fails.
+ * Working programs are tested in test_compiler.c. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compiler.h"
+#include "driver.h"
+#include "test_support.h"
+
+/* Compiles src (must fail) and returns the diagnostics (caller frees). */
+static struct mpcc_diags *compile_bad(const char *src)
+{
+    struct mpcc_program *p = NULL;
+    struct mpcc_error err = { 0 };
+    struct compile_options o = { 0 };
+    o.diags = mpcc_diags_new();
+    ck_assert_ptr_nonnull(o.diags);
+    enum mpcc_status st = mpcc_compile_source("bad.mpc", src, strlen(src), &o, &p, &err);
+    ck_assert_msg(st == MPCC_ERR_PARSE, "expected a compile error for:\n%s", src);
+    ck_assert_ptr_null(p);
+    ck_assert_uint_gt(o.diags->n, 0);
+    /* err carries the first diagnostic. */
+    char first[700];
+    snprintf(first, sizeof first, "%s:%d:%d: %s", o.diags->v[0].file, o.diags->v[0].line,
+             o.diags->v[0].col, o.diags->v[0].msg);
+    ck_assert_str_eq(err.msg, first);
+    return o.diags;
+}
+
+struct bad_case {
+    const char *src;
+    const char *expect; /* "line:col: message" of the first error */
+};
+
+#define HDR "party a, b;\n"
+
+static const struct bad_case bad_cases[] = {
+    /* syntax */
+    { HDR "uint8 x = 1 +;\n", "2:14: syntax error, unexpected ';'" },
+    { "party a b;\n", "1:9: syntax error, unexpected identifier, expecting ';' or ','" },
+    { HDR "uint8 x = 1 $ 2;\n", "2:13: unexpected character '$'" },
+    { HDR "/* never closed\n", "2:1: unterminated comment: '/*' has no matching '*/'" },
+    { HDR "uint300 x;\n", "2:1: integer type 'uint300' has an unsupported width (widths are 1 to 256, no leading zeros)" },
+    /* names */
+    { HDR "uint8 x = y;\n", "2:11: unknown name 'y'" },
+    { HDR "Foo x;\n", "2:1: unknown type 'Foo'" },
+    { HDR "uint8 x = f(1);\n", "2:11: unknown function 'f'" },
+    { HDR "uint8 x; uint8 x;\n", "2:16: 'x' is already declared in this scope (line 2)" },
+    { HDR "struct S { uint8 a; } uint8 v = 0; S s; v = s.b;\n", "2:47: struct S has no field 'b'" },
+    /* types */
+    { HDR "uint8 x = 300;\n", "2:11: initialisation: constant 300 does not fit in uint8" },
+    { HDR "uint8 x = -1;\n", "2:11: initialisation: constant -1 does not fit in uint8" },
+    { HDR "int8 x = 1; uint8 y = 2; uint8 z = x + y;\n", "2:38: mismatched types int8 and uint8 for operator '+' (add a cast, e.g. int32(x))" },
+    { HDR "uint16 x = 1; uint8 y = x;\n", "2:25: initialisation: cannot convert uint16 to uint8 implicitly (use a cast: uint8(x))" },
+    { HDR "uint8 x = 1; if (x) { x = 2; }\n", "2:18: condition must be bool, found uint8 (compare with 0: x != 0)" },
+    { HDR "bool b = true; uint8 x = b + 1;\n", "2:28: operator '+': cannot use an integer constant as bool" },
+    { HDR "uint8 v[4]; uint8 x = v[4];\n", "2:25: index 4 is out of range for uint8[4]" },
+    { HDR "const N = 1 << 400;\n", "2:13: constant expression overflows (constants are limited to 2^300)" },
+    { HDR "const N = 5 / 0;\n", "2:13: division by zero in a constant expression" },
+    { HDR "uint8 x = 99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999;\n",
+      "2:11: integer literal '99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999' is too large (constants are limited to 2^300)" },
+    { HDR "uint8 x = 0b102;\n", "2:11: invalid integer literal '0b102'" },
+    { HDR "const N = 3; N = 4;\n", "2:14: cannot assign to constant 'N'" },
+    { HDR "x + 1;\n", "2:1: this expression does nothing (did you mean an assignment?)" },
+    { HDR "uint8 x = 1; x + 1;\n", "2:14: this expression does nothing (did you mean an assignment?)" },
+    /* compile-time constants */
+    { HDR "input a uint8 n; uint8 v[n];\n", "2:26: array size must be a compile-time constant" },
+    { HDR "input a uint8 n; for i in 0..n { }\n", "2:30: loop bound must be a compile-time constant" },
+    { HDR "uint8 v[0];\n", "2:9: array size 0 is out of range (1 to 16777216)" },
+    /* parties, inputs, outputs */
+    { HDR "input c uint8 x;\n", "2:7: input 'x' is owned by 'c', which is not a declared party" },
+    { HDR "input a uint8 x; output c y = x;\n", "2:25: output 'y' goes to 'c', which is not a declared party" },
+    { HDR "output all y = 3;\n", "2:16: output 'y' needs a type: write e.g. uint32(...) around the constant" },
+    { HDR "input a uint8 x; x = 1;\n", "2:18: cannot assign to input 'x'" },
+    { "party a;\ninput a uint8 x;\n", "1:1: a program needs at least two parties (e.g. party alice, bob;)" },
+    { HDR "party a;\n", "2:7: party 'a' is declared twice" },
+    /* functions */
+    { HDR "fn f(uint8 x) -> uint8 { return f(x); }\nuint8 y = f(1);\n",
+      "2:33: recursive call: f -> f (functions are inlined, so recursion is not supported)" },
+    { HDR "fn f(uint8 x) -> uint8 { return g(x); }\nfn g(uint8 x) -> uint8 { return f(x); }\nuint8 y = f(1);\n",
+      "3:33: recursive call: f -> g -> f (functions are inlined, so recursion is not supported)" },
+    { HDR "fn f(uint8 x) -> uint8 { x = 1; }\nuint8 y = f(1);\n", "2:4: function 'f' can reach its end without returning a value" },
+    { HDR "input a bool c; fn f(uint8 x) -> uint8 { if (c) { return 1; } }\nuint8 y = f(1);\n",
+      "2:20: function 'f' does not return a value on every path" },
+    { HDR "fn f(uint8 x) -> uint8 { return x; }\nuint8 y = f(1, 2);\n", "3:11: function 'f' takes 1 argument but 2 were given" },
+    { HDR "uint8 g = 0; fn f(uint8 x) -> uint8 { g = x; return x; }\nuint8 y = f(1);\n",
+      "2:39: function 'f' cannot assign to the global variable 'g' (functions only change their own variables; return a value instead)" },
+    { HDR "return 1;\n", "2:1: 'return' outside a function" },
+    /* imports */
+    { HDR "import \"no_such_module_xyz\";\n", "2:8: cannot find module 'no_such_module_xyz' (searched: .)" },
+};
+
+START_TEST(diagnostics_bad_program_reports_message_and_location)
+{
+    const struct bad_case *c = &bad_cases[_i];
+    struct mpcc_diags *d = compile_bad(c->src);
+    char got[700];
+    snprintf(got, sizeof got, "%d:%d: %s", d->v[0].line, d->v[0].col, d->v[0].msg);
+    ck_assert_msg(strcmp(got, c->expect) == 0, "program:\n%s\ngot:    %s\nwanted: %s", c->src, got,
+                  c->expect);
+    ck_assert_str_eq(d->v[0].file, "bad.mpc");
+    mpcc_diags_free(d);
+}
+END_TEST
+
+START_TEST(diagnostics_several_syntax_errors_in_one_run)
+{
+    struct mpcc_diags *d = compile_bad("party a b;\nuint8 x = 1 +;\nfn f( { }\nuint8 y = 2;\nif (x { }\n");
+    ck_assert_uint_eq(d->n, 4);
+    ck_assert_int_eq(d->v[0].line, 1);
+    ck_assert_int_eq(d->v[1].line, 2);
+    ck_assert_int_eq(d->v[2].line, 3);
+    ck_assert_int_eq(d->v[3].line, 5);
+    mpcc_diags_free(d);
+}
+END_TEST
+
+START_TEST(diagnostics_several_semantic_errors_in_one_run)
+{
+    struct mpcc_diags *d = compile_bad(HDR "uint8 x = q;\nuint8 y = 300;\ninput z uint8 w;\n");
+    ck_assert_uint_eq(d->n, 3);
+    ck_assert_str_eq(d->v[0].msg, "unknown name 'q'");
+    ck_assert_str_eq(d->v[1].msg, "initialisation: constant 300 does not fit in uint8");
+    ck_assert_str_eq(d->v[2].msg, "input 'w' is owned by 'z', which is not a declared party");
+    mpcc_diags_free(d);
+}
+END_TEST
+
+START_TEST(diagnostics_render_shows_line_and_caret)
+{
+    struct mpcc_diags *d = compile_bad(HDR "uint8 x = \ty;\n");
+    char *t = mpcc_diags_render(d);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(t, "bad.mpc:2:12: error: unknown name 'y'\n    uint8 x = \ty;\n              \t^\n");
+    free(t);
+    mpcc_diags_free(d);
+}
+END_TEST
+
+START_TEST(diagnostics_compile_command_writes_no_output_on_error)
+{
+    char *src = ts_write_temp(HDR "uint8 x = y;\n", strlen(HDR "uint8 x = y;\n"));
+    ck_assert_ptr_nonnull(src);
+    char mpc[300], out[300];
+    snprintf(mpc, sizeof mpc, "%s.mpc", src);
+    ck_assert_int_eq(rename(src, mpc), 0);
+    snprintf(out, sizeof out, "%s.circ", src);
+    unlink(out);
+    char *argv[] = { (char *)"compile", mpc, (char *)"-o", out, NULL };
+    ck_assert_int_eq(mpcc_cmd_compile(4, argv), 1);
+    ck_assert_int_ne(access(out, F_OK), 0);
+    unlink(mpc);
+    free(src);
+}
+END_TEST
+
+START_TEST(diagnostics_missing_file_is_an_io_error)
+{
+    struct mpcc_program *p = NULL;
+    struct mpcc_error err = { 0 };
+    ck_assert_int_eq(mpcc_compile_file("/nonexistent/x.mpc", NULL, &p, &err), MPCC_ERR_IO);
+    ck_assert_str_eq(err.msg, "/nonexistent/x.mpc: cannot read the file");
+    ck_assert_ptr_null(p);
+}
+END_TEST
+
+static Suite *diagnostics_suite(void)
+{
+    Suite *s = suite_create("diagnostics");
+    TCase *tc = tcase_create("messages");
+    tcase_add_loop_test(tc, diagnostics_bad_program_reports_message_and_location, 0,
+                        (int)(sizeof bad_cases / sizeof bad_cases[0]));
+    tcase_add_test(tc, diagnostics_several_syntax_errors_in_one_run);
+    tcase_add_test(tc, diagnostics_several_semantic_errors_in_one_run);
+    tcase_add_test(tc, diagnostics_render_shows_line_and_caret);
+    tcase_add_test(tc, diagnostics_compile_command_writes_no_output_on_error);
+    tcase_add_test(tc, diagnostics_missing_file_is_an_io_error);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(diagnostics_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

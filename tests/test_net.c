@@ -1,0 +1,388 @@
+/* test_net.c - the channel layer: in-memory and loopback-TCP round trips,
+ * framing, limits, and the faults a peer can cause (close mid-transfer,
+ * truncated frame, oversized length, silence) with their exact messages. */
+#include <check.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/net/net.h"
+
+#define BIG (3u << 20) /* larger than the socket and channel buffers */
+
+static void fill_pattern(uint8_t *p, size_t n, uint32_t seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        p[i] = (uint8_t)(seed >> 16);
+    }
+}
+
+struct sender_job {
+    struct net_channel *ch;
+    size_t len;
+    enum mpcc_status st;
+    struct mpcc_error err;
+};
+
+static void *sender_thread(void *arg)
+{
+    struct sender_job *j = arg;
+    uint8_t *buf = malloc(j->len);
+    if (buf == NULL) {
+        j->st = MPCC_ERR_NOMEM;
+        return NULL;
+    }
+    fill_pattern(buf, j->len, 7);
+    /* Small pieces, a frame and one big write: every buffering path. */
+    j->st = net_send(j->ch, buf, 3, &j->err);
+    if (j->st == MPCC_OK)
+        j->st = net_send_frame(j->ch, 0x11, buf + 3, 1000, &j->err);
+    if (j->st == MPCC_OK)
+        j->st = net_send(j->ch, buf + 1003, j->len - 1003, &j->err);
+    if (j->st == MPCC_OK)
+        j->st = net_flush(j->ch, &j->err);
+    free(buf);
+    return NULL;
+}
+
+/* Receives what sender_thread sends and compares. */
+static void check_round_trip(struct net_channel *tx, struct net_channel *rx)
+{
+    struct sender_job job = {.ch = tx, .len = BIG};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, sender_thread, &job), 0);
+    uint8_t *want = malloc(BIG), *got = malloc(BIG);
+    ck_assert_ptr_nonnull(want);
+    ck_assert_ptr_nonnull(got);
+    fill_pattern(want, BIG, 7);
+    struct mpcc_error err = {0};
+    size_t flen = 0;
+    ck_assert_int_eq(net_recv(rx, got, 3, "prefix", &err), MPCC_OK);
+    ck_assert_int_eq(net_recv_frame(rx, 0x11, got + 3, 1000, &flen, "frame", &err), MPCC_OK);
+    ck_assert_uint_eq(flen, 1000);
+    ck_assert_int_eq(net_recv(rx, got + 1003, BIG - 1003, "bulk", &err), MPCC_OK);
+    pthread_join(t, NULL);
+    ck_assert_msg(job.st == MPCC_OK, "sender: %s", job.err.msg);
+    ck_assert_int_eq(memcmp(want, got, BIG), 0);
+    ck_assert_uint_eq(net_bytes_sent(tx), BIG + 8);
+    ck_assert_uint_eq(net_bytes_recv(rx), BIG + 8);
+    free(want);
+    free(got);
+}
+
+START_TEST(mem_pair_round_trip_exact_bytes)
+{
+    struct net_channel *a, *b;
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_mem_pair("alice", "bob", 5000, &a, &b, &err), MPCC_OK);
+    ck_assert_str_eq(net_kind(a), "mem");
+    ck_assert_str_eq(net_peer(a), "peer 'bob' (in-memory)");
+    check_round_trip(a, b);
+    check_round_trip(b, a);
+    net_close(a);
+    net_close(b);
+}
+END_TEST
+
+struct connect_job {
+    char addr[64];
+    int timeout_ms;
+    struct net_channel *ch;
+    enum mpcc_status st;
+    struct mpcc_error err;
+};
+
+static void *connect_thread(void *arg)
+{
+    struct connect_job *j = arg;
+    j->st = net_tcp_connect(j->addr, "server", j->timeout_ms, &j->ch, &j->err);
+    return NULL;
+}
+
+/* Listens on host:0, connects from a thread; NULL when the host is unusable here. */
+static int tcp_pair(const char *host, struct net_channel **srv, struct net_channel **cli)
+{
+    struct net_listener *l = NULL;
+    struct mpcc_error err = {0};
+    char hp[64];
+    snprintf(hp, sizeof hp, "%s:0", host);
+    if (net_tcp_listen(hp, &l, &err) != MPCC_OK) {
+        fprintf(stderr, "skipping %s: %s\n", host, err.msg);
+        return 0;
+    }
+    struct connect_job job = {.timeout_ms = 5000};
+    snprintf(job.addr, sizeof job.addr, "%s:%u", host, net_listener_port(l));
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, connect_thread, &job), 0);
+    enum mpcc_status st = net_tcp_accept(l, "client", 5000, srv, &err);
+    pthread_join(t, NULL);
+    net_listener_free(l);
+    ck_assert_msg(st == MPCC_OK, "accept: %s", err.msg);
+    ck_assert_msg(job.st == MPCC_OK, "connect: %s", job.err.msg);
+    *cli = job.ch;
+    return 1;
+}
+
+START_TEST(tcp_loopback_v4_and_v6_round_trip)
+{
+    const char *hosts[] = {"127.0.0.1", "[::1]", "localhost"};
+    for (size_t i = 0; i < 3; i++) {
+        struct net_channel *s, *c;
+        if (!tcp_pair(hosts[i], &s, &c))
+            continue;
+        ck_assert_str_eq(net_kind(s), "tcp");
+        ck_assert_ptr_nonnull(strstr(net_peer(s), "peer 'client' ("));
+        check_round_trip(c, s);
+        check_round_trip(s, c);
+        net_close(s);
+        net_close(c);
+    }
+}
+END_TEST
+
+START_TEST(tcp_connect_retries_until_listener_appears)
+{
+    struct net_listener *l = NULL;
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_tcp_listen("127.0.0.1:0", &l, &err), MPCC_OK);
+    unsigned port = net_listener_port(l);
+    net_listener_free(l);
+    struct connect_job job = {.timeout_ms = 5000};
+    snprintf(job.addr, sizeof job.addr, "127.0.0.1:%u", port);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, connect_thread, &job), 0);
+    struct timespec pause = {0, 300 * 1000000L};
+    nanosleep(&pause, NULL);
+    char hp[64];
+    snprintf(hp, sizeof hp, "127.0.0.1:%u", port);
+    struct net_channel *s = NULL;
+    enum mpcc_status st = net_tcp_listen_accept(hp, "client", 5000, &s, &err);
+    pthread_join(t, NULL);
+    ck_assert_msg(st == MPCC_OK, "%s", err.msg);
+    ck_assert_msg(job.st == MPCC_OK, "%s", job.err.msg);
+    uint32_t v = 0xabcdef;
+    ck_assert_int_eq(net_send(job.ch, &v, 4, &err), MPCC_OK);
+    ck_assert_int_eq(net_flush(job.ch, &err), MPCC_OK);
+    v = 0;
+    ck_assert_int_eq(net_recv(s, &v, 4, "value", &err), MPCC_OK);
+    ck_assert_uint_eq(v, 0xabcdef);
+    net_close(s);
+    net_close(job.ch);
+}
+END_TEST
+
+START_TEST(tcp_refused_and_address_in_use_are_named)
+{
+    struct net_listener *l = NULL, *l2 = NULL;
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_tcp_listen("127.0.0.1:0", &l, &err), MPCC_OK);
+    char hp[64], want[256];
+    snprintf(hp, sizeof hp, "127.0.0.1:%u", net_listener_port(l));
+    ck_assert_int_eq(net_tcp_listen(hp, &l2, &err), MPCC_ERR_IO);
+    snprintf(want, sizeof want, "cannot listen on %s: address already in use (is another "
+             "party or program using this port?)", hp);
+    ck_assert_str_eq(err.msg, want);
+    net_listener_free(l);
+    struct net_channel *c = NULL;
+    ck_assert_int_eq(net_tcp_connect(hp, "bob", 150, &c, &err), MPCC_ERR_IO);
+    snprintf(want, sizeof want, "cannot connect to peer 'bob' at %s within 150 ms: connection "
+             "refused (is the peer running and listening there?)", hp);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_ptr_null(c);
+}
+END_TEST
+
+START_TEST(tcp_accept_times_out)
+{
+    struct net_listener *l = NULL;
+    struct net_channel *c = NULL;
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_tcp_listen("127.0.0.1:0", &l, &err), MPCC_OK);
+    ck_assert_int_eq(net_tcp_accept(l, "bob", 100, &c, &err), MPCC_ERR_TIMEOUT);
+    char want[128];
+    snprintf(want, sizeof want, "peer 'bob' did not connect to 127.0.0.1:%u within 100 ms",
+             net_listener_port(l));
+    ck_assert_str_eq(err.msg, want);
+    net_listener_free(l);
+}
+END_TEST
+
+START_TEST(bad_addresses_are_rejected)
+{
+    struct net_listener *l = NULL;
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_tcp_listen("localhost", &l, &err), MPCC_ERR_PARSE);
+    ck_assert_str_eq(err.msg, "bad address 'localhost': expected HOST:PORT");
+    ck_assert_int_eq(net_tcp_listen("::1:80", &l, &err), MPCC_ERR_PARSE);
+    ck_assert_str_eq(err.msg, "bad address '::1:80': write an IPv6 address as [ADDR]:PORT");
+    ck_assert_int_eq(net_tcp_listen("127.0.0.1:99999", &l, &err), MPCC_ERR_PARSE);
+    ck_assert_str_eq(err.msg, "bad address '127.0.0.1:99999': port must be a number from 0 "
+                     "to 65535");
+    ck_assert_int_eq(net_tcp_listen("[::1:80", &l, &err), MPCC_ERR_PARSE);
+    ck_assert_str_eq(err.msg, "bad address '[::1:80': expected [IPV6]:PORT");
+    ck_assert_ptr_null(l);
+}
+END_TEST
+
+/* A channel whose peer is a raw socket the test drives byte by byte. */
+static struct net_channel *raw_pair(int *raw, int timeout_ms)
+{
+    int sv[2];
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    struct net_channel *ch = NULL;
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_fd_channel(sv[0], "bob", timeout_ms, &ch, &err), MPCC_OK);
+    *raw = sv[1];
+    return ch;
+}
+
+static void raw_write(int fd, const void *p, size_t n)
+{
+    ck_assert_int_eq(write(fd, p, n), (ssize_t)n);
+}
+
+START_TEST(peer_closing_mid_transfer_is_named)
+{
+    int raw;
+    struct net_channel *ch = raw_pair(&raw, 5000);
+    uint8_t buf[1000] = {0};
+    raw_write(raw, buf, 100);
+    close(raw);
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_recv(ch, buf, sizeof buf, "OT extension matrix", &err),
+                     MPCC_ERR_CLOSED);
+    ck_assert_str_eq(err.msg, "peer 'bob' (local socket): connection closed while waiting "
+                     "for 1000 bytes of OT extension matrix (got 100)");
+    /* The channel stays broken. */
+    ck_assert_int_eq(net_recv(ch, buf, 1, "x", &err), MPCC_ERR_CLOSED);
+    ck_assert_str_eq(err.msg, "peer 'bob' (local socket): channel unusable after an earlier "
+                     "error");
+    net_free(ch);
+}
+END_TEST
+
+START_TEST(sending_to_a_closed_peer_fails_without_sigpipe)
+{
+    int raw;
+    struct net_channel *ch = raw_pair(&raw, 5000);
+    close(raw);
+    uint8_t *buf = calloc(1, BIG);
+    ck_assert_ptr_nonnull(buf);
+    struct mpcc_error err = {0};
+    enum mpcc_status st = net_send(ch, buf, BIG, &err);
+    if (st == MPCC_OK)
+        st = net_flush(ch, &err);
+    ck_assert_int_eq(st, MPCC_ERR_CLOSED);
+    ck_assert_ptr_nonnull(strstr(err.msg, "peer 'bob' (local socket): connection "));
+    free(buf);
+    net_free(ch);
+}
+END_TEST
+
+START_TEST(truncated_frame_is_an_error)
+{
+    int raw;
+    struct net_channel *ch = raw_pair(&raw, 5000);
+    uint8_t hdr[8] = {0x22, 0, 0, 0, 50, 0, 0, 0}, body[64];
+    raw_write(raw, hdr, 8);
+    raw_write(raw, body, 20);
+    close(raw);
+    struct mpcc_error err = {0};
+    size_t len = 99;
+    ck_assert_int_eq(net_recv_frame(ch, 0x22, body, sizeof body, &len, "base OT points", &err),
+                     MPCC_ERR_CLOSED);
+    ck_assert_str_eq(err.msg, "peer 'bob' (local socket): connection closed while waiting "
+                     "for 50 bytes of base OT points (got 20)");
+    ck_assert_uint_eq(len, 0);
+    net_free(ch);
+}
+END_TEST
+
+START_TEST(oversized_and_mistyped_frames_are_rejected_before_reading)
+{
+    int raw;
+    struct net_channel *ch = raw_pair(&raw, 5000);
+    uint8_t hdr[8] = {0x22, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f};
+    raw_write(raw, hdr, 8);
+    struct mpcc_error err = {0};
+    void *p = (void *)1;
+    size_t len = 0;
+    ck_assert_int_eq(net_recv_frame_alloc(ch, 0x22, 1u << 30, &p, &len, "garbled tables", &err),
+                     MPCC_ERR_LIMIT);
+    ck_assert_str_eq(err.msg, "peer 'bob' (local socket): frame of 2147483647 bytes for "
+                     "garbled tables exceeds the limit of 67108864 bytes");
+    ck_assert_ptr_null(p);
+    net_free(ch);
+
+    ch = raw_pair(&raw, 5000);
+    uint8_t hdr2[8] = {0x23, 0, 0, 0, 4, 0, 0, 0};
+    raw_write(raw, hdr2, 8);
+    uint8_t small[4];
+    ck_assert_int_eq(net_recv_frame(ch, 0x22, small, 4, &len, "handshake", &err),
+                     MPCC_ERR_PROTOCOL);
+    ck_assert_str_eq(err.msg, "peer 'bob' (local socket): expected a frame of type 0x00000022 "
+                     "(handshake) but got type 0x00000023");
+    net_free(ch);
+    close(raw);
+
+    ch = raw_pair(&raw, 5000);
+    uint8_t hdr3[8] = {0x22, 0, 0, 0, 5, 0, 0, 0};
+    raw_write(raw, hdr3, 8);
+    ck_assert_int_eq(net_recv_frame(ch, 0x22, small, 4, &len, "handshake", &err),
+                     MPCC_ERR_LIMIT);
+    ck_assert_str_eq(err.msg, "peer 'bob' (local socket): frame of 5 bytes for handshake "
+                     "exceeds the limit of 4 bytes");
+    net_free(ch);
+    close(raw);
+}
+END_TEST
+
+START_TEST(silent_peer_times_out)
+{
+    int raw;
+    struct net_channel *ch = raw_pair(&raw, 200);
+    uint8_t buf[32];
+    raw_write(raw, buf, 5);
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_recv(ch, buf, 32, "OT extension matrix", &err), MPCC_ERR_TIMEOUT);
+    ck_assert_str_eq(err.msg, "peer 'bob' (local socket): timed out after 200 ms waiting for "
+                     "32 bytes of OT extension matrix (got 5)");
+    net_free(ch);
+    close(raw);
+}
+END_TEST
+
+static Suite *net_suite(void)
+{
+    Suite *s = suite_create("net");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, mem_pair_round_trip_exact_bytes);
+    tcase_add_test(tc, tcp_loopback_v4_and_v6_round_trip);
+    tcase_add_test(tc, tcp_connect_retries_until_listener_appears);
+    tcase_add_test(tc, tcp_refused_and_address_in_use_are_named);
+    tcase_add_test(tc, tcp_accept_times_out);
+    tcase_add_test(tc, bad_addresses_are_rejected);
+    tcase_add_test(tc, peer_closing_mid_transfer_is_named);
+    tcase_add_test(tc, sending_to_a_closed_peer_fails_without_sigpipe);
+    tcase_add_test(tc, truncated_frame_is_an_error);
+    tcase_add_test(tc, oversized_and_mistyped_frames_are_rejected_before_reading);
+    tcase_add_test(tc, silent_peer_times_out);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(net_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,479 @@
+/* main.c of mpcrun - runs a compiled program (.circ) or a raw Bristol Fashion
+ * circuit as one party of a two-party garbled-circuit computation, or both
+ * parties in one process (--local). Argument parsing, input collection and
+ * output printing only: the protocol is libmpcc (include/mpcc/mpcc.h). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "circuits/bristol.h"
+#include "circuits/compact.h"
+#include "circuits/hexval.h"
+#include "circuits/program.h"
+#include "circuits/values.h"
+#include "mpcc/mpcc.h"
+#include "runtime/net/net.h"
+
+#define MAX_INPUT_ARGS 4096
+
+static const char usage[] =
+    "usage: mpcrun PROGRAM.circ --party NAME (--listen HOST:PORT | --connect HOST:PORT)\n"
+    "              [--input NAME=VALUE]... [--input-file FILE]... [options]\n"
+    "       mpcrun PROGRAM.circ --local [--input PARTY:NAME=VALUE]... [options]\n"
+    "       mpcrun CIRCUIT.txt --bristol --party 1|2 (--listen ...|--connect ...)\n"
+    "              [--input K=HEX]...\n"
+    "\n"
+    "Runs a two-party computation: the garbler (the program's first party unless\n"
+    "--garbler/--evaluator say otherwise) and the evaluator, each on its own host.\n"
+    "Each party prints the outputs the program reveals to it, NAME = VALUE per line.\n"
+    "\n"
+    "options:\n"
+    "  --party NAME          which party of the program this process is\n"
+    "  --listen HOST:PORT    wait for the other party here (\":7000\" = all interfaces)\n"
+    "  --connect HOST:PORT   connect to the other party (retried until the timeout)\n"
+    "  --input NAME=VALUE    one of this party's inputs: 42, -7, 0xff, true,\n"
+    "                        [1, 2, 3], {age: 70, diabetic: true}\n"
+    "  --input-file FILE     inputs as NAME = VALUE lines (# starts a comment)\n"
+    "  --garbler, --evaluator  choose this party's role explicitly\n"
+    "  --timeout SECONDS     give up when the peer is silent this long (default 30)\n"
+    "  --json                print the outputs as one JSON object\n"
+    "  --stats               print gate counts, bytes and time per phase to stderr\n"
+    "  --local               run both parties in this process (inputs PARTY:NAME=VALUE)\n"
+    "  --bristol             CIRCUIT is raw Bristol Fashion; parties are 1 and 2, input K\n"
+    "                        is given as hex by exactly one party, outputs print as hex\n"
+    "  --help, --version\n";
+
+struct options {
+    const char *path;
+    const char *party;
+    const char *listen;
+    const char *connect;
+    const char *inputs[MAX_INPUT_ARGS];
+    size_t n_inputs;
+    const char *input_files[MAX_INPUT_ARGS];
+    size_t n_input_files;
+    int role; /* -1 default */
+    int timeout_s;
+    bool json, stats, local, bristol;
+};
+
+static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "mpcrun: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see mpcrun --help)\n");
+    va_end(ap);
+    return 2;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->role = -1;
+    o->timeout_s = 30;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return -1;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("mpcrun %s (protocol %u)\n", MPCC_VERSION, MPCC_PROTOCOL_VERSION);
+            return -1;
+        } else if (strcmp(a, "--json") == 0) {
+            o->json = true;
+        } else if (strcmp(a, "--stats") == 0) {
+            o->stats = true;
+        } else if (strcmp(a, "--local") == 0) {
+            o->local = true;
+        } else if (strcmp(a, "--bristol") == 0) {
+            o->bristol = true;
+        } else if (strcmp(a, "--garbler") == 0) {
+            o->role = MPCC_GARBLER;
+        } else if (strcmp(a, "--evaluator") == 0) {
+            o->role = MPCC_EVALUATOR;
+        } else if (a[0] == '-' && a[1] == '-' && next == NULL) {
+            return fail_usage("option %s needs a value", a);
+        } else if (strcmp(a, "--party") == 0) {
+            o->party = argv[++i];
+        } else if (strcmp(a, "--listen") == 0) {
+            o->listen = argv[++i];
+        } else if (strcmp(a, "--connect") == 0) {
+            o->connect = argv[++i];
+        } else if (strcmp(a, "--input") == 0) {
+            if (o->n_inputs == MAX_INPUT_ARGS)
+                return fail_usage("too many --input options");
+            o->inputs[o->n_inputs++] = argv[++i];
+        } else if (strcmp(a, "--input-file") == 0) {
+            if (o->n_input_files == MAX_INPUT_ARGS)
+                return fail_usage("too many --input-file options");
+            o->input_files[o->n_input_files++] = argv[++i];
+        } else if (strcmp(a, "--timeout") == 0) {
+            char *end;
+            errno = 0;
+            long t = strtol(next, &end, 10);
+            if (errno || *end || t < 1 || t > 86400)
+                return fail_usage("--timeout takes a number of seconds from 1 to 86400, not '%s'",
+                                  next);
+            o->timeout_s = (int)t;
+            i++;
+        } else if (a[0] == '-') {
+            return fail_usage("unknown option '%s'", a);
+        } else if (o->path == NULL) {
+            o->path = a;
+        } else {
+            return fail_usage("unexpected argument '%s' (one circuit file only)", a);
+        }
+    }
+    if (o->path == NULL)
+        return fail_usage("no circuit file given");
+    if (o->local) {
+        if (o->listen || o->connect || o->party)
+            return fail_usage("--local runs every party here: drop --party/--listen/--connect");
+        if (o->bristol)
+            return fail_usage("--local is for compiled programs, not --bristol circuits");
+        return 0;
+    }
+    if (o->party == NULL)
+        return fail_usage("say which party this is with --party NAME");
+    if ((o->listen == NULL) == (o->connect == NULL))
+        return fail_usage("give exactly one of --listen HOST:PORT and --connect HOST:PORT");
+    return 0;
+}
+
+static void print_stats(const char *who, const struct mpcc_stats *s)
+{
+    double rate = s->t_garble > 0 ? (double)s->n_and / s->t_garble : 0;
+    fprintf(stderr,
+            "%s: and %llu, xor %llu, inv %llu, ot %llu\n"
+            "%s: bytes sent %llu, received %llu\n"
+            "%s: time handshake %.3f ms, base OT %.3f ms, inputs+OT extension %.3f ms, "
+            "garbling %.3f ms, output %.3f ms, total %.3f ms\n"
+            "%s: %.1f million AND gates/s\n",
+            who, (unsigned long long)s->n_and, (unsigned long long)s->n_xor,
+            (unsigned long long)s->n_inv, (unsigned long long)s->n_ot, who,
+            (unsigned long long)s->bytes_sent, (unsigned long long)s->bytes_recv, who,
+            s->t_handshake * 1e3, s->t_base_ot * 1e3, s->t_inputs * 1e3, s->t_garble * 1e3,
+            s->t_output * 1e3, s->t_total * 1e3, who, rate / 1e6);
+}
+
+static enum mpcc_status open_channel(const struct options *o, const char *peer,
+                                     struct net_channel **ch, struct mpcc_error *err)
+{
+    int ms = o->timeout_s * 1000;
+    if (o->connect)
+        return net_tcp_connect(o->connect, peer, ms, ch, err);
+    struct net_listener *l = NULL;
+    enum mpcc_status st = net_tcp_listen(o->listen, &l, err);
+    if (st != MPCC_OK)
+        return st;
+    /* Port 0 asks the system for a free port: say which one we got, so a
+     * script can start the other party. */
+    const char *colon = strrchr(o->listen, ':');
+    if (colon != NULL && strcmp(colon, ":0") == 0) {
+        fprintf(stderr, "mpcrun: listening on port %u\n", net_listener_port(l));
+        fflush(stderr);
+    }
+    st = net_tcp_accept(l, peer, ms, ch, err);
+    net_listener_free(l);
+    return st;
+}
+
+/* ---- raw Bristol Fashion circuits ---- */
+
+static int run_bristol(const struct options *o)
+{
+    struct mpcc_error err = {0};
+    struct circuit *c = NULL;
+    struct net_channel *ch = NULL;
+    uint8_t *given = NULL, *in_bits = NULL, *out_bits = NULL, *got = NULL, *recip = NULL;
+    int rc = 1;
+    bool first = strcmp(o->party, "1") == 0;
+    if (!first && strcmp(o->party, "2") != 0) {
+        fprintf(stderr, "mpcrun: with --bristol the parties are called 1 and 2, not '%s'\n",
+                o->party);
+        return 2;
+    }
+    c = circ_read_bristol_file(o->path, &err);
+    if (c == NULL || circ_compact(c, &err) != MPCC_OK)
+        goto fail;
+    given = calloc(c->n_inputs ? c->n_inputs : 1, 1);
+    in_bits = calloc(c->n_input_bits ? c->n_input_bits : 1, 1);
+    out_bits = calloc(c->n_output_bits ? c->n_output_bits : 1, 1);
+    got = calloc(c->n_outputs ? c->n_outputs : 1, 1);
+    recip = malloc(c->n_outputs ? c->n_outputs : 1);
+    if (!given || !in_bits || !out_bits || !got || !recip) {
+        mpcc_error_set(&err, MPCC_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    memset(recip, 3, c->n_outputs);
+    for (size_t i = 0; i < o->n_inputs; i++) {
+        const char *a = o->inputs[i], *eq = strchr(a, '=');
+        char *end;
+        errno = 0;
+        unsigned long k = strtoul(a, &end, 10);
+        if (eq == NULL || end != eq || errno || k < 1 || k > c->n_inputs) {
+            mpcc_error_set(&err, MPCC_ERR_INVALID,
+                           "--input '%s': expected K=HEX with K from 1 to %u", a, c->n_inputs);
+            goto fail;
+        }
+        if (given[k - 1]) {
+            mpcc_error_set(&err, MPCC_ERR_INVALID, "input value %lu given twice", k);
+            goto fail;
+        }
+        if (circ_hex_parse(eq + 1, in_bits + circ_input_offset(c, (uint32_t)(k - 1)),
+                           c->input_widths[k - 1], &err) != MPCC_OK) {
+            mpcc_error_prefix(&err, "input value %lu", k);
+            goto fail;
+        }
+        given[k - 1] = 1;
+    }
+    struct mpcc_2pc run = {.circ = c, .my_name = first ? "1" : "2",
+                           .peer_name = first ? "2" : "1",
+                           .role = o->role >= 0 ? (enum mpcc_role)o->role
+                                                : first ? MPCC_GARBLER : MPCC_EVALUATOR,
+                           .my_inputs = given, .recipients = recip};
+    if (mpcc_circuit_digest(c, run.digest, &err) != MPCC_OK)
+        goto fail;
+    if (open_channel(o, run.peer_name, &ch, &err) != MPCC_OK)
+        goto fail;
+    struct mpcc_stats stats;
+    if (mpcc_2pc_run(&run, ch, in_bits, out_bits, got, &stats, &err) != MPCC_OK)
+        goto fail;
+    uint64_t off = 0;
+    for (uint32_t k = 0; k < c->n_outputs; k++) {
+        char *hex = circ_hex_format_new(out_bits + off, c->output_widths[k], &err);
+        if (hex == NULL)
+            goto fail;
+        printf("%s\n", hex);
+        free(hex);
+        off += c->output_widths[k];
+    }
+    if (o->stats)
+        print_stats(o->party, &stats);
+    rc = 0;
+    goto out;
+fail:
+    fprintf(stderr, "mpcrun: party %s: %s\n", o->party, err.msg);
+out:
+    net_close(ch);
+    circ_free(c);
+    free(given);
+    free(in_bits);
+    free(out_bits);
+    free(got);
+    free(recip);
+    return rc;
+}
+
+/* ---- compiled programs ---- */
+
+static enum mpcc_status collect_inputs(const struct options *o, const struct mpcc_program *p,
+                                       int64_t party, struct values_set **out,
+                                       struct mpcc_error *err)
+{
+    struct values_set *s = values_set_new(p->iface, party, err);
+    if (s == NULL)
+        return err->code;
+    enum mpcc_status st = MPCC_OK;
+    for (size_t i = 0; st == MPCC_OK && i < o->n_input_files; i++)
+        st = values_set_read_file(s, o->input_files[i], err);
+    for (size_t i = 0; st == MPCC_OK && i < o->n_inputs; i++)
+        st = values_set_assign(s, o->inputs[i], err);
+    if (st == MPCC_OK)
+        st = values_set_check_complete(s, err);
+    if (st != MPCC_OK) {
+        values_set_free(s);
+        return st;
+    }
+    *out = s;
+    return MPCC_OK;
+}
+
+struct local_party {
+    const struct mpcc_program *prog;
+    uint32_t party;
+    enum mpcc_role role;
+    struct net_channel *ch;
+    const struct values_set *inputs;
+    uint8_t **outputs;
+    struct mpcc_stats stats;
+    struct mpcc_error err;
+    enum mpcc_status st;
+};
+
+static void *local_party_main(void *arg)
+{
+    struct local_party *lp = arg;
+    lp->st = mpcc_run_program(lp->prog, lp->party, lp->role, lp->ch, lp->inputs, &lp->outputs,
+                              &lp->stats, &lp->err);
+    if (lp->st != MPCC_OK)
+        net_free(lp->ch); /* wakes the other party at once */
+    else
+        net_close(lp->ch);
+    lp->ch = NULL;
+    return NULL;
+}
+
+static int run_local(const struct options *o, const struct mpcc_program *p)
+{
+    struct mpcc_error err = {0};
+    struct values_set *inputs = NULL;
+    struct local_party lp[2];
+    memset(lp, 0, sizeof lp);
+    int rc = 1;
+    if (p->iface->n_parties != 2) {
+        fprintf(stderr, "mpcrun: this program has %u parties; only two-party programs run yet\n",
+                p->iface->n_parties);
+        return 1;
+    }
+    if (collect_inputs(o, p, VALUES_ANY_PARTY, &inputs, &err) != MPCC_OK) {
+        fprintf(stderr, "mpcrun: %s\n", err.msg);
+        return 1;
+    }
+    if (net_mem_pair(p->iface->parties[0], p->iface->parties[1], o->timeout_s * 1000, &lp[0].ch,
+                     &lp[1].ch, &err) != MPCC_OK) {
+        fprintf(stderr, "mpcrun: %s\n", err.msg);
+        values_set_free(inputs);
+        return 1;
+    }
+    pthread_t th[2];
+    int started = 0;
+    for (uint32_t i = 0; i < 2; i++) {
+        lp[i].prog = p;
+        lp[i].party = i;
+        lp[i].role = (o->role == MPCC_EVALUATOR) == (i == 0) ? MPCC_EVALUATOR : MPCC_GARBLER;
+        lp[i].inputs = inputs;
+        if (pthread_create(&th[i], NULL, local_party_main, &lp[i]) != 0) {
+            fprintf(stderr, "mpcrun: cannot start a thread for party %s\n", p->iface->parties[i]);
+            net_free(lp[i].ch);
+            lp[i].ch = NULL;
+            lp[i].st = MPCC_ERR_NOMEM;
+            snprintf(lp[i].err.msg, sizeof lp[i].err.msg, "thread creation failed");
+            break;
+        }
+        started++;
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    for (int i = started; i < 2; i++)
+        net_free(lp[i].ch);
+    rc = 0;
+    for (uint32_t i = 0; i < 2; i++)
+        if (lp[i].st != MPCC_OK) {
+            fprintf(stderr, "mpcrun: party %s: %s\n", p->iface->parties[i], lp[i].err.msg);
+            rc = 1;
+        }
+    if (rc == 0) {
+        if (o->json)
+            printf("{");
+        for (uint32_t i = 0; i < 2 && rc == 0; i++) {
+            if (o->json)
+                printf("%s\"%s\": ", i ? ", " : "", p->iface->parties[i]);
+            else
+                printf("[%s]\n", p->iface->parties[i]);
+            fflush(stdout);
+            if (values_print_outputs(p->iface, (const uint8_t *const *)lp[i].outputs, o->json,
+                                     stdout, &err) != MPCC_OK) {
+                fprintf(stderr, "mpcrun: %s\n", err.msg);
+                rc = 1;
+            }
+            if (o->stats)
+                print_stats(p->iface->parties[i], &lp[i].stats);
+        }
+        if (o->json)
+            printf("}\n");
+    }
+    for (int i = 0; i < 2; i++)
+        mpcc_outputs_free(lp[i].outputs, p->iface->n_outputs);
+    values_set_free(inputs);
+    return rc;
+}
+
+static int run_program_party(const struct options *o, const struct mpcc_program *p)
+{
+    struct mpcc_error err = {0};
+    struct values_set *inputs = NULL;
+    struct net_channel *ch = NULL;
+    uint8_t **outputs = NULL;
+    int rc = 1;
+    int64_t party = iface_party_index(p->iface, o->party);
+    if (party < 0) {
+        fprintf(stderr, "mpcrun: this program has no party '%s' (parties:", o->party);
+        for (uint32_t i = 0; i < p->iface->n_parties; i++)
+            fprintf(stderr, " %s", p->iface->parties[i]);
+        fprintf(stderr, ")\n");
+        return 1;
+    }
+    if (p->iface->n_parties != 2) {
+        fprintf(stderr, "mpcrun: this program has %u parties; only two-party programs run yet\n",
+                p->iface->n_parties);
+        return 1;
+    }
+    /* Every input problem is reported before any network traffic. */
+    if (collect_inputs(o, p, party, &inputs, &err) != MPCC_OK)
+        goto fail;
+    enum mpcc_role role = o->role >= 0 ? (enum mpcc_role)o->role
+                                       : party == 0 ? MPCC_GARBLER : MPCC_EVALUATOR;
+    if (open_channel(o, p->iface->parties[1 - party], &ch, &err) != MPCC_OK)
+        goto fail;
+    struct mpcc_stats stats;
+    if (mpcc_run_program(p, (uint32_t)party, role, ch, inputs, &outputs, &stats, &err) != MPCC_OK)
+        goto fail;
+    if (values_print_outputs(p->iface, (const uint8_t *const *)outputs, o->json, stdout, &err) !=
+        MPCC_OK)
+        goto fail;
+    if (o->stats)
+        print_stats(o->party, &stats);
+    rc = 0;
+    goto out;
+fail:
+    fprintf(stderr, "mpcrun: party %s: %s\n", o->party, err.msg);
+out:
+    if (rc == 0)
+        net_close(ch);
+    else
+        net_free(ch);
+    mpcc_outputs_free(outputs, p->iface->n_outputs);
+    values_set_free(inputs);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct options *o = malloc(sizeof *o);
+    if (o == NULL) {
+        fprintf(stderr, "mpcrun: out of memory\n");
+        return 1;
+    }
+    int rc = parse_args(argc, argv, o);
+    if (rc != 0) {
+        free(o);
+        return rc < 0 ? 0 : rc;
+    }
+    if (o->bristol) {
+        rc = run_bristol(o);
+        free(o);
+        return rc;
+    }
+    struct mpcc_error err = {0};
+    struct mpcc_program *p = prog_read_file(o->path, &err);
+    if (p == NULL || circ_compact(p->circ, &err) != MPCC_OK) {
+        fprintf(stderr, "mpcrun: %s\n", err.msg);
+        prog_free(p);
+        free(o);
+        return 1;
+    }
+    rc = o->local ? run_local(o, p) : run_program_party(o, p);
+    prog_free(p);
+    free(o);
+    return rc;
+}
