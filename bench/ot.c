@@ -1,9 +1,7 @@
-/* bench/ot.c - oblivious transfer speed between two processes over loopback
- * TCP: 128 base OTs (ms), correlated OT extension throughput (million OTs/s),
- * CPU time per OT on each side and bytes per OT for n = 10^3, 10^6, 10^7.
- * Prints `name value unit` lines (medians) and the reference figures
- * measured for EMP-toolkit 0.3.0 here. Channel speed: bench/channel.c.
- * Usage: bench_ot [reps] (default 5). */
+/* bench/ot.c - OT speed between two processes over loopback TCP: 128 base OTs,
+ * correlated OT for n = 10^3, 10^6, 10^7, random and chosen-message OT for
+ * 10^7 (Mops/s, CPU ns per OT per side, bytes per OT), as `name value unit`
+ * medians beside EMP-toolkit's figures. Usage: bench_ot [reps] (default 5). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +45,14 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static const size_t bench_ns[] = {1000, 1000000, 10000000};
+/* What each measurement runs: 0 correlated, 1 random, 2 chosen-message OT. */
+static const struct bench_case {
+    int mode;
+    size_t n;
+    const char *name;
+} bench_cases[] = {{0, 1000, "cot"},   {0, 1000000, "cot"},       {0, 10000000, "cot"},
+                   {1, 10000000, "rot"}, {2, 10000000, "chosen_ot"}};
+#define BENCH_N_CASES (sizeof bench_cases / sizeof bench_cases[0])
 
 static int fail(const char *who, const struct mpcc_error *err)
 {
@@ -71,8 +76,9 @@ static int run_receiver(const char *hp, int reps)
         fail("receiver", &err);
         goto out;
     }
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < BENCH_N_CASES; k++)
         for (int r = 0; r < reps; r++) {
+            const struct bench_case *bc = &bench_cases[k];
             struct ot_cot_receiver *rcv = NULL;
             double s0 = cpu_s();
             if (ot_cot_receiver_new(ch, &rcv, &err) != MPCC_OK) {
@@ -87,18 +93,26 @@ static int run_receiver(const char *hp, int reps)
                 goto out;
             }
             double c0 = cpu_s();
-            for (size_t done = 0; done < bench_ns[k];) {
-                size_t n = bench_ns[k] - done < BENCH_BATCH ? bench_ns[k] - done : BENCH_BATCH;
-                if (ot_recv_correlated(rcv, choice, n, out, &err) != MPCC_OK) {
+            uint64_t sent0 = net_bytes_sent(ch), recv0 = net_bytes_recv(ch);
+            for (size_t done = 0; done < bc->n;) {
+                size_t n = bc->n - done < BENCH_BATCH ? bc->n - done : BENCH_BATCH;
+                enum mpcc_status st =
+                    bc->mode == 0   ? ot_recv_correlated(rcv, choice, n, out, &err)
+                    : bc->mode == 1 ? ot_recv_random(rcv, choice, n, out, &err)
+                                    : ot_recv_chosen(rcv, choice, n, out, &err);
+                if (st != MPCC_OK) {
                     ot_cot_receiver_free(rcv);
                     fail("receiver", &err);
                     goto out;
                 }
                 done += n;
             }
-            double used = cpu_s() - c0;
+            /* CPU seconds and bytes on the wire (both ways; counted here,
+             * where nothing of the next step can have been read ahead). */
+            double used[2] = {cpu_s() - c0, (double)(net_bytes_sent(ch) - sent0 +
+                                                     net_bytes_recv(ch) - recv0)};
             ot_cot_receiver_free(rcv);
-            if (net_send(ch, &used, sizeof used, &err) != MPCC_OK ||
+            if (net_send(ch, used, sizeof used, &err) != MPCC_OK ||
                 net_flush(ch, &err) != MPCC_OK) {
                 fail("receiver", &err);
                 goto out;
@@ -117,21 +131,25 @@ static int run_sender(struct net_listener *l, int reps)
     struct mpcc_error err = {0};
     struct net_channel *ch = NULL;
     block *out = malloc(BENCH_BATCH * sizeof(block));
-    double base_ms[3 * BENCH_MAX_REPS], rate[BENCH_MAX_REPS], bpo = 0;
+    block *out1 = malloc(BENCH_BATCH * sizeof(block));
+    double base_ms[BENCH_N_CASES * BENCH_MAX_REPS], rate[BENCH_MAX_REPS], bpo = 0;
     double cpu_snd[BENCH_MAX_REPS], cpu_rcv[BENCH_MAX_REPS];
-    double base_cpu_snd[3 * BENCH_MAX_REPS], base_cpu_rcv[3 * BENCH_MAX_REPS];
+    double base_cpu_snd[BENCH_N_CASES * BENCH_MAX_REPS];
+    double base_cpu_rcv[BENCH_N_CASES * BENCH_MAX_REPS];
     int rc = 1;
-    if (out == NULL)
+    if (out == NULL || out1 == NULL)
         goto out;
+    memset(out, 0x5a, BENCH_BATCH * sizeof(block));
+    memset(out1, 0xa5, BENCH_BATCH * sizeof(block));
     if (net_tcp_accept(l, "receiver", 30000, &ch, &err) != MPCC_OK) {
         fail("sender", &err);
         goto out;
     }
     int nb = 0;
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < BENCH_N_CASES; k++) {
+        const struct bench_case *bc = &bench_cases[k];
         for (int r = 0; r < reps; r++) {
             struct ot_cot_sender *snd = NULL;
-            uint64_t bytes0 = net_bytes_recv(ch);
             double t0 = now_s(), s0 = cpu_s(), rcv_setup = 0;
             if (ot_cot_sender_new(ch, blk_from_u64(0x0123456789abcdefull, 0xfedcba9876543211ull),
                                   &snd, &err) != MPCC_OK) {
@@ -146,46 +164,49 @@ static int run_sender(struct net_listener *l, int reps)
                 goto out;
             }
             double t1 = now_s(); /* both sides have finished the base OTs */
-            double c1 = cpu_s(), rcv_cpu = 0;
-            for (size_t done = 0; done < bench_ns[k];) {
-                size_t n = bench_ns[k] - done < BENCH_BATCH ? bench_ns[k] - done : BENCH_BATCH;
-                if (ot_send_correlated(snd, n, out, &err) != MPCC_OK) {
+            double c1 = cpu_s(), rcv_used[2] = {0, 0};
+            for (size_t done = 0; done < bc->n;) {
+                size_t n = bc->n - done < BENCH_BATCH ? bc->n - done : BENCH_BATCH;
+                enum mpcc_status st = bc->mode == 0 ? ot_send_correlated(snd, n, out, &err)
+                                      : bc->mode == 1 ? ot_send_random(snd, n, out, out1, &err)
+                                                      : ot_send_chosen(snd, n, out, out1, &err);
+                if (st != MPCC_OK) {
                     ot_cot_sender_free(snd);
                     fail("sender", &err);
                     goto out;
                 }
                 done += n;
             }
-            cpu_snd[r] = (cpu_s() - c1) * 1e9 / (double)bench_ns[k];
+            cpu_snd[r] = (cpu_s() - c1) * 1e9 / (double)bc->n;
             ot_cot_sender_free(snd);
-            if (net_recv(ch, &rcv_cpu, sizeof rcv_cpu, "receiver's done mark", &err) != MPCC_OK) {
+            if (net_recv(ch, rcv_used, sizeof rcv_used, "receiver's done mark", &err) !=
+                MPCC_OK) {
                 fail("sender", &err);
                 goto out;
             }
             double t2 = now_s();
-            /* Bytes from the receiver minus the set-up: base OT point A,
-             * salt and the two 8-byte marks (each frame has an 8-byte header). */
-            uint64_t bytes = net_bytes_recv(ch) - bytes0 - (8 + 65) - (8 + 16) - 16;
             base_cpu_rcv[nb] = rcv_setup * 1e3;
             base_ms[nb++] = (t1 - t0) * 1e3;
-            rate[r] = bench_ns[k] / (t2 - t1) / 1e6;
-            bpo = (double)bytes / (double)bench_ns[k];
-            cpu_rcv[r] = rcv_cpu * 1e9 / (double)bench_ns[k];
+            rate[r] = bc->n / (t2 - t1) / 1e6;
+            bpo = rcv_used[1] / (double)bc->n;
+            cpu_rcv[r] = rcv_used[0] * 1e9 / (double)bc->n;
         }
-        printf("cot_ext_n%zu %.2f Mops/s\n", bench_ns[k], median(rate, reps));
-        printf("cot_bytes_per_ot_n%zu %.2f bytes\n", bench_ns[k], bpo);
-        printf("cot_cpu_sender_n%zu %.2f ns/OT\n", bench_ns[k], median(cpu_snd, reps));
-        printf("cot_cpu_receiver_n%zu %.2f ns/OT\n", bench_ns[k], median(cpu_rcv, reps));
+        printf("%s_ext_n%zu %.2f Mops/s\n", bc->name, bc->n, median(rate, reps));
+        printf("%s_bytes_per_ot_n%zu %.2f bytes\n", bc->name, bc->n, bpo);
+        printf("%s_cpu_sender_n%zu %.2f ns/OT\n", bc->name, bc->n, median(cpu_snd, reps));
+        printf("%s_cpu_receiver_n%zu %.2f ns/OT\n", bc->name, bc->n, median(cpu_rcv, reps));
         fflush(stdout);
     }
     printf("base_ot_128 %.2f ms\n", median(base_ms, nb));
     printf("base_ot_128_cpu_cot_sender %.2f ms\n", median(base_cpu_snd, nb));
     printf("base_ot_128_cpu_cot_receiver %.2f ms\n", median(base_cpu_rcv, nb));
-    printf("ref_emp_cot 33 Mops/s\nref_emp_base_ot_128 16.5 ms\n");
+    printf("ref_emp_cot 33 Mops/s\nref_emp_rot 19 Mops/s\nref_emp_chosen_ot 12 Mops/s\n"
+           "ref_emp_base_ot_128 16.5 ms\n");
     rc = 0;
 out:
     net_close(ch);
     free(out);
+    free(out1);
     return rc;
 }
 

@@ -36,6 +36,7 @@ static uint32_t node_hi(struct bld_node n)
 }
 
 #define BLD_TAG_BITS 0xC0000000u
+#define BLD_DENSE_TAGS ((uint32_t)1 << 20)
 
 struct bld_tag_run {
     uint32_t first_node; /* nodes from here on (until the next run) carry tag */
@@ -65,7 +66,10 @@ struct bld {
 
     struct bld_tag_run *tags;
     uint32_t n_tags, cap_tags;
-    uint64_t *tag_counts; /* after bld_finish: live ANDs per tag, index = tag */
+    /* After bld_finish: live ANDs per run, and per tag value when the tags
+     * are small enough for a dense array (below BLD_DENSE_TAGS). */
+    uint64_t *run_counts;
+    uint64_t *tag_counts;
     uint32_t n_tag_counts;
 
     uint64_t n_and;
@@ -148,6 +152,7 @@ void bld_free(struct bld *b)
     free(b->output_wires);
     free(b->tags);
     free(b->tag_counts);
+    free(b->run_counts);
     free(b);
 }
 
@@ -262,9 +267,18 @@ bld_wire bld_not(struct bld *b, bld_wire x)
     return x ^ 1u;
 }
 
+/* A wire this builder never made (an uninitialised variable in the caller). */
+static int bld_bad_wires(struct bld *b, bld_wire x, bld_wire y)
+{
+    if ((x >> 1) < b->n_nodes && (y >> 1) < b->n_nodes)
+        return 0;
+    bld_note_error(b, MPCC_ERR_INVALID, "a wire that this builder did not create was used");
+    return 1;
+}
+
 bld_wire bld_and(struct bld *b, bld_wire x, bld_wire y)
 {
-    if (b->failed)
+    if (b->failed || bld_bad_wires(b, x, y))
         return BLD_FALSE;
     if (x > y) {
         bld_wire t = x;
@@ -294,7 +308,7 @@ bld_wire bld_and(struct bld *b, bld_wire x, bld_wire y)
 
 bld_wire bld_xor(struct bld *b, bld_wire x, bld_wire y)
 {
-    if (b->failed)
+    if (b->failed || bld_bad_wires(b, x, y))
         return BLD_FALSE;
     uint32_t c = (x ^ y) & 1u;
     x &= ~1u;
@@ -381,6 +395,9 @@ void bld_output(struct bld *b, uint32_t width, const bld_wire *w)
         bld_note_error(b, MPCC_ERR_NOMEM, "out of memory adding an output");
         return;
     }
+    for (uint32_t i = 0; i < width; i++)
+        if (bld_bad_wires(b, w[i], BLD_FALSE))
+            return;
     b->output_widths[b->n_outputs++] = width;
     memcpy(b->output_wires + b->n_output_bits, w, width * sizeof *w);
     b->n_output_bits += width;
@@ -408,9 +425,15 @@ void bld_set_tag(struct bld *b, uint32_t tag)
 
 uint64_t bld_tag_and_count(const struct bld *b, uint32_t tag)
 {
-    if (b->tag_counts == NULL || tag >= b->n_tag_counts)
+    if (b->run_counts == NULL)
         return 0;
-    return b->tag_counts[tag];
+    if (b->tag_counts != NULL)
+        return tag < b->n_tag_counts ? b->tag_counts[tag] : 0;
+    uint64_t sum = 0; /* sparse tags: scan the runs */
+    for (uint32_t t = 0; t < b->n_tags; t++)
+        if (b->tags[t].tag == tag)
+            sum += b->run_counts[t];
+    return sum;
 }
 
 /* Counts live ANDs per tag (flags bit 0 = live). 0 on allocation failure. */
@@ -421,17 +444,26 @@ static int bld_count_tags(struct bld *b, const uint8_t *flags)
         if (b->tags[t].tag > max_tag)
             max_tag = b->tags[t].tag;
     free(b->tag_counts);
+    free(b->run_counts);
+    b->tag_counts = NULL;
     b->n_tag_counts = 0;
-    b->tag_counts = calloc((size_t)max_tag + 1, sizeof *b->tag_counts);
-    if (b->tag_counts == NULL)
+    b->run_counts = calloc(b->n_tags, sizeof *b->run_counts);
+    if (b->run_counts == NULL)
         return 0;
-    b->n_tag_counts = max_tag + 1;
+    if (max_tag < BLD_DENSE_TAGS) {
+        b->tag_counts = calloc((size_t)max_tag + 1, sizeof *b->tag_counts);
+        if (b->tag_counts == NULL)
+            return 0;
+        b->n_tag_counts = max_tag + 1;
+    }
     for (uint32_t t = 0; t < b->n_tags; t++) {
         uint32_t end = t + 1 < b->n_tags ? b->tags[t + 1].first_node : b->n_nodes;
         uint64_t cnt = 0;
         for (uint32_t i = b->tags[t].first_node; i < end; i++)
             cnt += (flags[i] & 1u) && b->nodes[i].a < b->nodes[i].b;
-        b->tag_counts[b->tags[t].tag] += cnt;
+        b->run_counts[t] = cnt;
+        if (b->tag_counts != NULL)
+            b->tag_counts[b->tags[t].tag] += cnt;
     }
     return 1;
 }

@@ -7,12 +7,14 @@
  * (AIG-style): NOT is free, ~x & x folds to 0, ~a ^ b normalises to ~(a ^ b).
  * Node 0 is the constant false, so BLD_FALSE = 0 and BLD_TRUE = 1.
  *
- * Errors are sticky: after an allocation or limit failure every call returns
- * BLD_FALSE and bld_finish reports the first error. The builder itself never
- * prints. Memory while building: 16 to 24 bytes per node (an 8-byte node
- * record + a hash table of 4-byte slots kept between 25% and 50% full); tags
- * cost nothing per node (runs of node ids). bld_finish needs about 25 more
- * bytes per node temporarily, plus the circuit (16 bytes per gate). */
+ * Errors are sticky: after an allocation or limit failure (or a wire this
+ * builder did not create) every call returns BLD_FALSE and bld_finish
+ * reports the first error. The builder itself never
+ * prints. Memory while building: 16 to 32 bytes per node (an 8-byte node
+ * record in an array that grows by doubling + a hash table of 4-byte slots
+ * kept between 25% and 50% full); tags cost nothing per node (runs of node
+ * ids). bld_finish needs about 25 more bytes per node temporarily, plus the
+ * circuit (16 bytes per gate). */
 #ifndef MPCC_BUILDER_H
 #define MPCC_BUILDER_H
 

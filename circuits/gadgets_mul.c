@@ -1,7 +1,7 @@
 /* gadgets_mul.c - multiplication: schoolbook rows added by ripple adders of
- * shrinking width (low half: n^2-n+1 ANDs, full: 2n^2-n), and Karatsuba
- * (full product) / one-level Karatsuba-style splitting (low half) chosen by
- * an exact cost model wherever it needs fewer ANDs. No division here. */
+ * shrinking width (low half: n^2-n+1 ANDs, full: 2n^2-n), Karatsuba for full
+ * products and a split at the best point for low halves, chosen per width by
+ * a cost model wherever they need fewer ANDs. No division here. */
 #include "circuits/gadgets.h"
 
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 /* gadgets_shift.c - shifts by a secret amount: a logarithmic barrel shifter
  * (one mux stage per amount bit below log2 n), with amounts >= n handled by
- * one OR of the high amount bits. Constant amounts fold to rewiring through
- * the builder's constant propagation. Rotations are not provided. */
+ * one OR of the high amount bits that switches every stage on. Constant
+ * amounts fold to rewiring through the builder's constant propagation.
+ * Rotations are not provided. */
 #include "circuits/gadgets.h"
 
 #include <stdlib.h>
@@ -33,8 +34,8 @@ static void shift_any(struct bld *b, uint32_t n, const bld_wire *x, uint32_t m,
 
     for (uint32_t j = 0; j < stages; j++) {
         uint32_t d = (uint32_t)1 << j;
-        /* For shr_s, a big amount becomes all ones below: >= n-1, all sign bits. */
-        bld_wire s = kind == SHIFT_RIGHT_S ? bld_or(b, amount[j], big) : amount[j];
+        /* A big amount turns every stage on: a shift by 2^stages - 1 >= n - 1. */
+        bld_wire s = bld_or(b, amount[j], big);
         for (uint32_t i = 0; i < n; i++) {
             bld_wire moved;
             if (kind == SHIFT_LEFT)
@@ -45,8 +46,14 @@ static void shift_any(struct bld *b, uint32_t n, const bld_wire *x, uint32_t m,
         }
         memcpy(cur, nxt, n * sizeof *cur);
     }
-    for (uint32_t i = 0; i < n; i++)
-        out[i] = kind == SHIFT_RIGHT_S ? cur[i] : bld_and(b, cur[i], bld_not(b, big));
+    /* That gives all sign bits for shr_s; for shl and shr_u only the bits a
+     * shift by 2^stages - 1 leaves (one at most, when n is a power of two)
+     * still need clearing. */
+    uint64_t all = ((uint64_t)1 << stages) - 1;
+    for (uint32_t i = 0; i < n; i++) {
+        int survives = kind == SHIFT_LEFT ? i >= all : (uint64_t)i + all < n;
+        out[i] = kind != SHIFT_RIGHT_S && survives ? bld_and(b, cur[i], bld_not(b, big)) : cur[i];
+    }
     free(cur);
 }
 

@@ -324,6 +324,7 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
     struct ast_item *items = cm_parse(&lw, name, src, len, &ok);
     if (ok && !lw.oom) {
         lw_items(&lw, items, 0);
+        lw_check_uncalled(&lw);
         if (!lw.oom && lw.n_parties < 2 && diag_count(lw.diags) == errors_before) {
             struct ast_loc loc = { name, 1, 1 };
             for (struct ast_item *it = items; it != NULL; it = it->next)

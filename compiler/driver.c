@@ -208,6 +208,40 @@ void mpcc_free_outputs(const struct mpcc_program *p, uint8_t **out)
     free(out);
 }
 
+char *mpcc_format_outputs(const struct mpcc_program *p, uint8_t *const *outs, bool json,
+                          struct mpcc_error *err)
+{
+    const struct iface *f = p->iface;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (m == NULL) {
+        mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    /* Each party sees the outputs it receives, parties in declaration order. */
+    for (uint32_t q = 0; q < f->n_parties; q++) {
+        for (uint32_t k = 0; k < f->n_outputs; k++) {
+            if (!iface_output_has_recipient(&f->outputs[k], q))
+                continue;
+            char *v = values_to_string(f->outputs[k].type, outs[k], json, err);
+            if (v == NULL) {
+                fclose(m);
+                free(buf);
+                return NULL;
+            }
+            fprintf(m, "%s: %s = %s\n", f->parties[q], f->outputs[k].name, v);
+            free(v);
+        }
+    }
+    if (fclose(m) != 0) {
+        free(buf);
+        mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    return buf;
+}
+
 int mpcc_cmd_run(int argc, char **argv)
 {
     struct drv_args a;
@@ -231,19 +265,11 @@ int mpcc_cmd_run(int argc, char **argv)
             goto fail;
     if (values_set_check_complete(set, &err) != MPCC_OK || mpcc_eval_plain(p, set, &outs, &err) != MPCC_OK)
         goto fail;
-    /* Each party sees the outputs it receives, parties in declaration order. */
-    const struct iface *f = p->iface;
-    for (uint32_t q = 0; q < f->n_parties; q++) {
-        for (uint32_t k = 0; k < f->n_outputs; k++) {
-            if (!iface_output_has_recipient(&f->outputs[k], q))
-                continue;
-            char *v = values_to_string(f->outputs[k].type, outs[k], a.json, &err);
-            if (v == NULL)
-                goto fail;
-            printf("%s: %s = %s\n", f->parties[q], f->outputs[k].name, v);
-            free(v);
-        }
-    }
+    char *text = mpcc_format_outputs(p, outs, a.json, &err);
+    if (text == NULL)
+        goto fail;
+    fputs(text, stdout);
+    free(text);
     rc = DRV_EXIT_OK;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "mpcc: %s: cannot write the output\n", argv[0]);

@@ -6,6 +6,7 @@
 #ifndef MPCC_DRIVER_H
 #define MPCC_DRIVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "circuits/program.h"
@@ -28,5 +29,11 @@ int mpcc_cmd_stats(int argc, char **argv);
 enum mpcc_status mpcc_eval_plain(const struct mpcc_program *p, const struct values_set *in,
                                  uint8_t ***out, struct mpcc_error *err);
 void mpcc_free_outputs(const struct mpcc_program *p, uint8_t **out);
+
+/* The outputs as `mpcc run` prints them: for each party in order, one
+ * "party: name = value" line per output it receives. malloc'd text, or NULL
+ * with err set. */
+char *mpcc_format_outputs(const struct mpcc_program *p, uint8_t *const *outs, bool json,
+                          struct mpcc_error *err);
 
 #endif

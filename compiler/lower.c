@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "circuits/iface.h"
 #include "lower.h"
 
 void lw_nomem(struct lower *lw)
@@ -214,6 +215,16 @@ static int lw_name_taken(struct lower *lw, const char *name, struct ast_loc loc)
     return 0;
 }
 
+/* Interface names (parties, inputs, outputs) have a length limit. */
+static int lw_iface_name_ok(struct lower *lw, const char *name, struct ast_loc loc)
+{
+    if (iface_name_valid(name))
+        return 1;
+    diag_error(lw->diags, loc, "the name '%.40s...' is too long for the program's interface (at most %u characters)",
+               name, IFACE_MAX_NAME);
+    return 0;
+}
+
 static int64_t lw_party(struct lower *lw, const char *name)
 {
     for (uint32_t i = 0; i < lw->n_parties; i++)
@@ -225,6 +236,8 @@ static int64_t lw_party(struct lower *lw, const char *name)
 static void lw_item_party(struct lower *lw, const struct ast_item *it)
 {
     for (const struct ast_name *n = it->names; n != NULL; n = n->next) {
+        if (!lw_iface_name_ok(lw, n->name, n->loc))
+            continue;
         if (lw_party(lw, n->name) >= 0) {
             diag_error(lw->diags, n->loc, "party '%s' is declared twice", n->name);
             continue;
@@ -317,7 +330,7 @@ static void lw_item_input(struct lower *lw, const struct ast_item *it)
         return;
     }
     const struct mpcc_type *t = lw_resolve_type(lw, it->tref, it->dims);
-    if (t == NULL || lw_name_taken(lw, it->name, it->name_loc))
+    if (t == NULL || !lw_iface_name_ok(lw, it->name, it->name_loc) || lw_name_taken(lw, it->name, it->name_loc))
         return;
     if (lw->n_inputs == lw->cap_inputs) {
         uint32_t cap = lw->cap_inputs ? lw->cap_inputs * 2 : 8;
@@ -344,6 +357,8 @@ static void lw_item_input(struct lower *lw, const struct ast_item *it)
 static void lw_item_output(struct lower *lw, struct ast_item *it)
 {
     uint32_t *rcp = NULL, n = 0;
+    if (!lw_iface_name_ok(lw, it->name, it->name_loc))
+        return;
     for (uint32_t k = 0; k < lw->n_outputs; k++) {
         if (strcmp(lw->outputs[k].name, it->name) == 0) {
             diag_error(lw->diags, it->name_loc, "there is already an output called '%s'", it->name);
@@ -481,6 +496,46 @@ void lw_items(struct lower *lw, struct ast_item *items, int is_module)
             break;
         }
         ast_arena_release(&lw->scratch, m);
+    }
+}
+
+/* Functions the program never calls are still checked: each is inlined
+ * once into a scratch builder with fresh inputs as its arguments. */
+void lw_check_uncalled(struct lower *lw)
+{
+    for (struct lv_fn *f = lw->fns; f != NULL && !lw->oom && !lw->stop; f = f->next) {
+        if (f->called)
+            continue;
+        struct mpcc_error e = { 0 };
+        struct bld *tmp = bld_new(&e);
+        if (tmp == NULL) {
+            lw_nomem(lw);
+            return;
+        }
+        struct bld *saved = lw->b;
+        struct ast_mark m = ast_arena_mark(&lw->scratch);
+        lw->b = tmp;
+        uint32_t n = 0, i = 0;
+        for (const struct ast_field *p = f->item->fields; p != NULL; p = p->next)
+            n++;
+        struct lv_value *args = ast_alloc(&lw->scratch, (n ? n : 1) * sizeof *args);
+        int ok = args != NULL;
+        for (const struct ast_field *p = f->item->fields; ok && p != NULL; p = p->next, i++) {
+            args[i].t = lw_resolve_type(lw, p->tref, p->dims);
+            ok = args[i].t != NULL && (args[i].w = lw_wires(lw, args[i].t->bits)) != NULL;
+            if (ok)
+                bld_input(tmp, (uint32_t)args[i].t->bits, args[i].w);
+        }
+        struct lv_value out;
+        if (ok)
+            (void)ls_inline(lw, f, f->item->loc, args, &out);
+        else if (args == NULL)
+            lw_nomem(lw);
+        f->called = 1;
+        ast_arena_release(&lw->scratch, m);
+        lw->b = saved;
+        bld_set_tag(saved, lw->cur_tag);
+        bld_free(tmp);
     }
 }
 

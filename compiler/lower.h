@@ -53,6 +53,7 @@ struct lv_log {
 
 struct lv_fn {
     const struct ast_item *item;
+    int called; /* inlined at least once (else checked on its own at the end) */
     struct lv_fn *next;
 };
 
@@ -140,6 +141,8 @@ struct lower {
 /* --- lower.c --- */
 /* Lowers the items of a file in order (modules: only const/struct/fn/import). */
 void lw_items(struct lower *lw, struct ast_item *items, int is_module);
+/* Checks (in a scratch builder) the functions no call reached. */
+void lw_check_uncalled(struct lower *lw);
 /* Frees variables, tables and scratch (not the builder, arena or diags). */
 void lw_clear(struct lower *lw);
 void lw_nomem(struct lower *lw);
@@ -176,13 +179,34 @@ int lx_value_const(const struct lv_value *v, struct ce_int *c);
 /* Lowers a bool condition: *w its wire. */
 int lx_cond(struct lower *lw, const struct ast_expr *e, bld_wire *w);
 
+/* Small constructors shared by lower_expr.c and lower_ops.c. */
+const struct mpcc_type *lx_t_untyped(struct lower *lw);
+const struct mpcc_type *lx_t_bool(struct lower *lw);
+int lx_set_untyped(struct lower *lw, struct lv_value *out, const struct ce_int *c);
+int lx_set_bool(struct lower *lw, struct lv_value *out, bld_wire w);
+/* Integer or bool v resized to integer type t (zero/sign extension by v's type). */
+int lx_resize(struct lower *lw, const struct lv_value *v, const struct mpcc_type *t,
+              struct lv_value *out);
+
+/* --- lower_ops.c: e is an AE_BINARY / AE_UNARY / AE_COND node --- */
+int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out);
+int lx_unary(struct lower *lw, const struct ast_expr *e, struct lv_value *out);
+int lx_cond_expr(struct lower *lw, const struct ast_expr *e, struct lv_value *out);
+
 /* --- lower_stmt.c --- */
 /* Executes a list of statements; returns 0 if lowering must stop (no memory, limits). */
 int ls_stmts(struct lower *lw, struct ast_stmt *s);
 int ls_stmt(struct lower *lw, struct ast_stmt *s);
-/* Inlines a call; out gets the return value (TY_VOID type when none). */
-int ls_call(struct lower *lw, const struct ast_expr *call, struct lv_value *out);
 /* Stores v into var with the secret-branch log and the return guard. */
 void ls_assign(struct lower *lw, struct lv_var *var, const bld_wire *w);
+/* Writes var without the return guard (still logged in a secret branch). */
+void ls_write(struct lower *lw, struct lv_var *v, const bld_wire *w);
+
+/* --- lower_call.c --- */
+/* Inlines a call; out gets the return value (TY_VOID type when none). */
+int ls_call(struct lower *lw, const struct ast_expr *call, struct lv_value *out);
+/* Inlines fn with argument values already of the parameter types. */
+int ls_inline(struct lower *lw, const struct lv_fn *fn, struct ast_loc call_loc,
+              const struct lv_value *args, struct lv_value *out);
 
 #endif

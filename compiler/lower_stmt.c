@@ -1,9 +1,9 @@
 /* lower_stmt.c - lowering of statements: declarations, assignments (with
  * public or secret indices), if/else (a public condition picks a branch; a
  * secret one runs both and muxes every variable either branch assigned),
- * unrolled for loops, and inlined function calls with returns under secret
- * conditions (a per-call "returned" wire guards later assignments).
- * Expressions are in lower_expr.c; items and the interface in lower.c. */
+ * unrolled for loops, and returns under secret conditions (a per-call
+ * "returned" wire guards later assignments). Calls are in lower_call.c,
+ * expressions in lower_expr.c, items and the interface in lower.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,7 @@ static int *ls_depth(struct lower *lw)
 
 /* Writes w into var, first saving the old value in the current secret
  * branch's log if var lives outside that branch. */
-static void ls_write(struct lower *lw, struct lv_var *v, const bld_wire *w)
+void ls_write(struct lower *lw, struct lv_var *v, const bld_wire *w)
 {
     size_t bytes = v->t->bits * sizeof *w;
     if (lw->log != NULL && v->level < lw->level) {
@@ -253,6 +253,35 @@ struct ls_target {
     bld_wire en;
 };
 
+/* One-hot decoder: out[k] = (bits[0..m-1] == k) for k < n (n <= 2^m), with
+ * about n ANDs plus the decoders of the two halves of the bits. */
+static int ls_decode(struct lower *lw, const bld_wire *bits, uint32_t m, uint64_t n, bld_wire *out)
+{
+    if (m == 0) {
+        out[0] = BLD_TRUE;
+        return 1;
+    }
+    if (m == 1) {
+        out[0] = bld_not(lw->b, bits[0]);
+        if (n > 1)
+            out[1] = bits[0];
+        return 1;
+    }
+    uint32_t lo = m / 2, hi = m - lo;
+    uint64_t nlo = (lo >= 40 || n < ((uint64_t)1 << lo)) ? n : (uint64_t)1 << lo;
+    uint64_t nhi = lo >= 40 ? 1 : (n + ((uint64_t)1 << lo) - 1) >> lo;
+    bld_wire *lo_out = lw_wires(lw, nlo), *hi_out = lw_wires(lw, nhi);
+    if (lo_out == NULL || hi_out == NULL || !ls_decode(lw, bits, lo, nlo, lo_out)
+        || !ls_decode(lw, bits + lo, hi, nhi, hi_out))
+        return 0;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t kl = lo >= 40 ? k : k & (((uint64_t)1 << lo) - 1);
+        uint64_t kh = lo >= 40 ? 0 : k >> lo;
+        out[k] = bld_and(lw->b, lo_out[kl], hi_out[kh]);
+    }
+    return 1;
+}
+
 /* Finds where an lvalue lives: its variable, its type and the bit offsets it
  * may occupy (several, each with an enable wire, under secret indices). */
 static int ls_locate(struct lower *lw, const struct ast_expr *e, struct lv_var **var,
@@ -353,20 +382,21 @@ static int ls_locate(struct lower *lw, const struct ast_expr *e, struct lv_var *
             return 0;
         }
         struct ls_target *nt = ast_alloc(&lw->scratch, *n * at->len * sizeof *nt);
-        bld_wire *kw = lw_wires(lw, m);
+        bld_wire *kw = lw_wires(lw, at->len);
         if (nt == NULL || kw == NULL) {
             lw_nomem(lw);
             return 0;
         }
+        /* Only indices the type can hold (non-negative ones for intN) can match. */
+        uint64_t cnt = at->len;
+        uint32_t vb = idx.t->kind == TY_INT ? m - 1 : m;
+        if (vb < 32 && cnt > ((uint64_t)1 << vb))
+            cnt = (uint64_t)1 << vb;
+        if (!ls_decode(lw, idx.w, m, cnt, kw))
+            return 0;
         uint64_t nn = 0;
-        for (uint32_t k = 0; k < at->len; k++) {
-            /* k must be representable in the index type to ever match. */
-            if (idx.t->kind == TY_INT ? (m <= 32 && k >= ((uint64_t)1 << (m - 1)))
-                                      : (m < 32 && k >= ((uint64_t)1 << m)))
-                break;
-            for (uint32_t j = 0; j < m; j++)
-                kw[j] = (j < 32 && ((k >> j) & 1)) ? BLD_TRUE : BLD_FALSE;
-            bld_wire eq = bld_eq(lw->b, m, idx.w, kw);
+        for (uint32_t k = 0; k < cnt; k++) {
+            bld_wire eq = kw[k];
             for (uint64_t i = 0; i < *n; i++) {
                 nt[nn].off = (*tg)[i].off + (uint64_t)k * eb;
                 nt[nn].en = bld_and(lw->b, (*tg)[i].en, eq);
@@ -574,143 +604,4 @@ int ls_stmts(struct lower *lw, struct ast_stmt *s)
         if (!ls_stmt(lw, s))
             return 0;
     return 1;
-}
-
-/* ---- calls ---- */
-
-static void ls_cycle(struct lower *lw, const struct lv_fn *fn, char *buf, size_t len)
-{
-    /* Frames from the outermost call of fn inwards, then fn again. */
-    const struct lv_frame *chain[LOWER_MAX_CALL_DEPTH + 1];
-    int n = 0;
-    for (const struct lv_frame *f = lw->frame; f != NULL && n <= LOWER_MAX_CALL_DEPTH; f = f->parent) {
-        chain[n++] = f;
-        if (f->fn == fn)
-            break;
-    }
-    size_t o = 0;
-    buf[0] = '\0';
-    for (int i = n - 1; i >= 0 && o < len; i--) {
-        int k = snprintf(buf + o, len - o, "%s -> ", chain[i]->fn->item->name);
-        if (k < 0)
-            break;
-        o += (size_t)k;
-    }
-    if (o < len)
-        snprintf(buf + o, len - o, "%s", fn->item->name);
-}
-
-int ls_call(struct lower *lw, const struct ast_expr *call, struct lv_value *out)
-{
-    const struct lv_fn *fn = lw_find_fn(lw, call->name);
-    if (fn == NULL) {
-        if (lw_lookup(lw, call->name) != NULL)
-            diag_error(lw->diags, call->loc, "'%s' is not a function", call->name);
-        else
-            diag_error(lw->diags, call->loc, "unknown function '%s'", call->name);
-        return 0;
-    }
-    for (const struct lv_frame *f = lw->frame; f != NULL; f = f->parent) {
-        if (f->fn == fn) {
-            char cyc[256];
-            ls_cycle(lw, fn, cyc, sizeof cyc);
-            diag_error(lw->diags, call->loc,
-                       "recursive call: %s (functions are inlined, so recursion is not supported)", cyc);
-            return 0;
-        }
-    }
-    if (lw->call_depth >= LOWER_MAX_CALL_DEPTH) {
-        diag_error(lw->diags, call->loc, "calls nested too deeply (limit %d)", LOWER_MAX_CALL_DEPTH);
-        return 0;
-    }
-    const struct ast_item *it = fn->item;
-    uint32_t n_params = 0, n_args = 0;
-    for (const struct ast_field *p = it->fields; p != NULL; p = p->next)
-        n_params++;
-    for (const struct ast_expr *a = call->args; a != NULL; a = a->next)
-        n_args++;
-    if (n_args != n_params) {
-        diag_error(lw->diags, call->loc, "function '%s' takes %u argument%s but %u %s given", it->name,
-                   n_params, n_params == 1 ? "" : "s", n_args, n_args == 1 ? "was" : "were");
-        return 0;
-    }
-    struct lv_value *args = n_args ? ast_alloc(&lw->scratch, n_args * sizeof *args) : NULL;
-    if (n_args && args == NULL) {
-        lw_nomem(lw);
-        return 0;
-    }
-    uint32_t i = 0;
-    for (const struct ast_expr *a = call->args; a != NULL; a = a->next, i++)
-        if (!lx_expr(lw, a, &args[i]))
-            return 0;
-    size_t errors_before = diag_count(lw->diags);
-    uint32_t caller_tag = lw->cur_tag;
-
-    struct lv_frame fr = { 0 };
-    fr.fn = fn;
-    fr.call_loc = call->loc;
-    fr.parent = lw->frame;
-    lw->frame = &fr;
-    lw->call_depth++;
-    int ok = 1;
-    char what[96];
-    i = 0;
-    const struct ast_expr *arg = call->args;
-    for (const struct ast_field *p = it->fields; ok && p != NULL; p = p->next, arg = arg->next, i++) {
-        const struct mpcc_type *t = lw_resolve_type(lw, p->tref, p->dims);
-        struct lv_value v;
-        snprintf(what, sizeof what, "argument %u of '%s'", i + 1, it->name);
-        ok = t != NULL && lx_convert(lw, arg->loc, &args[i], t, &v, what)
-             && lw_declare(lw, p->name, p->loc, t, v.w) != NULL;
-    }
-    bld_wire f = BLD_FALSE;
-    const struct mpcc_type *bt = ty_scalar(lw->arena, TY_BOOL, 1);
-    if (ok && bt != NULL) {
-        fr.returned = lw_declare(lw, "$returned", it->loc, bt, &f);
-        fr.ret_t = it->tref ? lw_resolve_type(lw, it->tref, NULL) : ty_scalar(lw->arena, TY_VOID, 0);
-        ok = fr.returned != NULL && fr.ret_t != NULL;
-        if (ok && fr.ret_t->kind != TY_VOID) {
-            fr.ret = lw_declare(lw, "$return", it->loc, fr.ret_t, NULL);
-            ok = fr.ret != NULL;
-        }
-    } else {
-        ok = 0;
-    }
-    if (ok) {
-        fr.returned->readonly = 1;
-        if (fr.ret)
-            fr.ret->readonly = 1;
-        ok = ls_stmt(lw, it->body) || (!lw->oom && !lw->stop);
-        ok = ok && !lw->oom && !lw->stop;
-    }
-    if (ok && fr.ret != NULL && diag_count(lw->diags) == errors_before) {
-        bld_wire r = fr.returned->w[0];
-        if (r == BLD_FALSE)
-            diag_error(lw->diags, it->name_loc, "function '%s' can reach its end without returning a value",
-                       it->name);
-        else if (r != BLD_TRUE)
-            diag_error(lw->diags, it->name_loc, "function '%s' does not return a value on every path",
-                       it->name);
-    }
-    if (ok) {
-        out->t = fr.ret_t;
-        out->w = NULL;
-        if (fr.ret != NULL) {
-            out->w = lw_wires(lw, fr.ret_t->bits);
-            if (out->w == NULL)
-                ok = 0;
-            else
-                memcpy(out->w, fr.ret->w, fr.ret_t->bits * sizeof *out->w);
-        }
-    }
-    while (fr.locals != NULL) {
-        struct lv_var *v = fr.locals;
-        fr.locals = v->next;
-        lw_var_free(v);
-    }
-    lw->frame = fr.parent;
-    lw->call_depth--;
-    lw->cur_tag = caller_tag;
-    bld_set_tag(lw->b, caller_tag);
-    return ok;
 }

@@ -35,6 +35,12 @@ static struct ast_loc P_LOC(struct mpcc_parse *ps, YYLTYPE l)
             YYNOMEM;                                                        \
     } while (0)
 
+static void p_error(struct mpcc_parse *ps, YYLTYPE l, const char *msg)
+{
+    diag_error(ps->diags, P_LOC(ps, l), "%s", msg);
+    ps->n_errors++;
+}
+
 static struct ast_expr *p_expr(struct mpcc_parse *ps, enum ast_expr_kind k, YYLTYPE l)
 {
     struct ast_expr *e = NEW(struct ast_expr);
@@ -165,9 +171,9 @@ item:
                                        $$->owner->name = $2; $$->owner->loc = LOC(@2);
                                        $$->tref = $3; $$->name = $4; $$->name_loc = LOC(@4); $$->dims = ast_expr_reverse($5);
                                      }
-| FN IDENT '(' params ')' ARROW tref block {
+| FN IDENT '(' params ')' ARROW tref dims block {
                                        CHECK($$ = p_item(ps, AI_FN, @1)); $$->name = $2; $$->name_loc = LOC(@2);
-                                       $$->fields = $4; $$->tref = $7; $$->body = $8;
+                                       $$->fields = $4; $$->tref = $7; $$->dims = ast_expr_reverse($8); $$->body = $9;
                                      }
 | FN IDENT '(' params ')' block      {
                                        CHECK($$ = p_item(ps, AI_FN, @1)); $$->name = $2; $$->name_loc = LOC(@2);
@@ -240,6 +246,21 @@ stmt:
 | expr ';'                           { CHECK($$ = p_stmt(ps, AS_EXPR, @1)); $$->rhs = $1; }
 | IF '(' expr ')' stmt %prec THEN    { CHECK($$ = p_stmt(ps, AS_IF, @1)); $$->cond = $3; $$->then_s = $5; }
 | IF '(' expr ')' stmt ELSE stmt     { CHECK($$ = p_stmt(ps, AS_IF, @1)); $$->cond = $3; $$->then_s = $5; $$->else_s = $7; }
+| IF '(' expr '=' expr ')' stmt %prec THEN {
+                                       (void)$3; (void)$5; (void)$7;
+                                       p_error(ps, @4, "'=' assigns; use '==' to compare in a condition");
+                                       $$ = NULL;
+                                     }
+| IF '(' expr '=' expr ')' stmt ELSE stmt {
+                                       (void)$3; (void)$5; (void)$7; (void)$9;
+                                       p_error(ps, @4, "'=' assigns; use '==' to compare in a condition");
+                                       $$ = NULL;
+                                     }
+| FOR '(' error ')' stmt             {
+                                       (void)$5;
+                                       p_error(ps, @1, "for loops are written 'for i in A..B { ... }' with constant bounds A and B");
+                                       $$ = NULL;
+                                     }
 | FOR IDENT IN expr DOTDOT expr block {
                                        CHECK($$ = p_stmt(ps, AS_FOR, @1)); $$->name = $2; $$->from = $4; $$->to = $6;
                                        $$->body = $7; $$->lhs = NULL;

@@ -204,6 +204,27 @@ START_TEST(builder_errors_are_sticky)
 }
 END_TEST
 
+START_TEST(builder_refuses_foreign_wires)
+{
+    struct bld *b = new_bld();
+    bld_wire v[2];
+    bld_input(b, 2, v);
+    ck_assert_uint_eq(bld_and(b, v[0], 12345u), BLD_FALSE);
+    struct mpcc_error err = { 0 };
+    ck_assert_ptr_null(bld_finish(b, &err));
+    ck_assert_int_eq(err.code, MPCC_ERR_INVALID);
+    ck_assert_str_eq(err.msg, "builder: a wire that this builder did not create was used");
+    bld_free(b);
+
+    b = new_bld();
+    bld_input(b, 2, v);
+    bld_wire o[2] = { v[1], 99u };
+    bld_output(b, 2, o);
+    ck_assert(bld_failed(b));
+    bld_free(b);
+}
+END_TEST
+
 START_TEST(builder_counts_live_ands_per_tag)
 {
     struct bld *b = new_bld();
@@ -225,6 +246,28 @@ START_TEST(builder_counts_live_ands_per_tag)
     ck_assert_uint_eq(bld_tag_and_count(b, 5), 1);
     ck_assert_uint_eq(bld_tag_and_count(b, 0), 0);
     ck_assert_uint_eq(bld_tag_and_count(b, 99), 0);
+    circ_free(c);
+    bld_free(b);
+}
+END_TEST
+
+/* Huge tag values (hashes, addresses) work without a huge table. */
+START_TEST(builder_counts_sparse_tags)
+{
+    struct bld *b = new_bld();
+    bld_wire v[3];
+    bld_input(b, 3, v);
+    bld_set_tag(b, 0xFFFFFFF0u);
+    bld_wire a = bld_and(b, v[0], v[1]);
+    bld_set_tag(b, 7);
+    bld_wire e = bld_and(b, a, v[2]);
+    bld_set_tag(b, 0xFFFFFFF0u);
+    bld_wire f = bld_or(b, e, v[0]);
+    bld_output(b, 1, &f);
+    struct circuit *c = finish_ok(b);
+    ck_assert_uint_eq(bld_tag_and_count(b, 0xFFFFFFF0u), 2);
+    ck_assert_uint_eq(bld_tag_and_count(b, 7), 1);
+    ck_assert_uint_eq(bld_tag_and_count(b, 8), 0);
     circ_free(c);
     bld_free(b);
 }
@@ -446,7 +489,9 @@ static Suite *builder_suite(void)
     tcase_add_test(tc, builder_emits_constant_outputs);
     tcase_add_test(tc, builder_rejects_constant_output_without_inputs);
     tcase_add_test(tc, builder_errors_are_sticky);
+    tcase_add_test(tc, builder_refuses_foreign_wires);
     tcase_add_test(tc, builder_counts_live_ands_per_tag);
+    tcase_add_test(tc, builder_counts_sparse_tags);
     tcase_add_test(tc, builder_accepts_inputs_declared_after_gates);
     tcase_add_test(tc, builder_reuses_dead_slots);
     tcase_add_loop_test(tc, builder_random_graphs_agree_with_c, 0, 8);

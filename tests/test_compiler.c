@@ -4,6 +4,7 @@
  * arithmetic on edge and random values; gate counts pin AND-optimality of
  * simple constructs. Error messages are in test_diagnostics.c. */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,18 @@ START_TEST(compiler_arrays_public_and_secret_index)
     check_run(src, i1, "r=12; s=14; w=[10, 11, 99, 13, 14]; t=18");
     const char *i2[] = { "v=[10,11,12,13,14]", "i=6", "j=-1", NULL };
     check_run(src, i2, "r=0; s=0; w=[10, 11, 12, 13, 14]; t=18");
+    /* Secret writes through wide and signed indices (decoder), out of range ignored. */
+    const char *src2 = "party a, b;\n"
+                       "input a uint32 i; input b int8 j;\n"
+                       "uint4 v[6];\n"
+                       "v[i] = 7; v[j] += 3;\n"
+                       "output all v;\n";
+    const char *i3[] = { "i=5", "j=5", NULL };
+    check_run(src2, i3, "v=[0, 0, 0, 0, 0, 10]");
+    const char *i4[] = { "i=65541", "j=-128", NULL };
+    check_run(src2, i4, "v=[0, 0, 0, 0, 0, 0]");
+    const char *i5[] = { "i=0", "j=1", NULL };
+    check_run(src2, i5, "v=[7, 3, 0, 0, 0, 0]");
 }
 END_TEST
 
@@ -243,9 +256,26 @@ START_TEST(compiler_structs_loops_casts)
                       "output all z = uint16(p.y[0]);\n"
                       "output all e = int16(p.y[0]);\n"
                       "output all b = bool(p.x);\n"
-                      "output all c = p.x > 3 ? p.y[0] : int8(5);\n";
+                      "output all c = p.x > 3 ? p.y[0] : int8(5);\n"
+                      "output all same = q == p;\n"
+                      "output all diff = q.y != p.y;\n";
     const char *i1[] = { "p={x: 200, y: [-2, 3]}", NULL };
-    check_run(src, i1, "q={x: 200, y: [-2, -56]}; s=48; z=65534; e=-2; b=true; c=-2");
+    check_run(src, i1, "q={x: 200, y: [-2, -56]}; s=48; z=65534; e=-2; b=true; c=-2; same=false; diff=true");
+}
+END_TEST
+
+START_TEST(compiler_functions_take_and_return_arrays)
+{
+    const char *src = "party a, b;\n"
+                      "input a uint8 x;\n"
+                      "fn swap(uint8 q[2]) -> uint8[2] { return [q[1], q[0] + x]; }\n"
+                      "fn nothing(uint8 q) { q = 1; return; }\n"
+                      "uint8 z[2] = swap([1, 2]);\n"
+                      "nothing(x);\n"
+                      "output all z;\n"
+                      "output all w = swap(z)[1];\n";
+    const char *i1[] = { "x=5", NULL };
+    check_run(src, i1, "z=[2, 6]; w=7");
 }
 END_TEST
 
@@ -315,6 +345,90 @@ START_TEST(compiler_imports_modules)
     unlink(path);
     unlink(main_path);
     rmdir(dir);
+}
+END_TEST
+
+START_TEST(compiler_compile_command_writes_a_readable_program)
+{
+    char *tmp = ts_write_temp(hospitals, strlen(hospitals));
+    ck_assert_ptr_nonnull(tmp);
+    char mpc[300], out[300];
+    snprintf(mpc, sizeof mpc, "%s.mpc", tmp);
+    snprintf(out, sizeof out, "%s.circ", tmp);
+    ck_assert_int_eq(rename(tmp, mpc), 0);
+    char *argv[] = { (char *)"compile", mpc, (char *)"-o", out, NULL };
+    ck_assert_int_eq(mpcc_cmd_compile(4, argv), 0);
+    struct mpcc_error err = { 0 };
+    struct mpcc_program *back = prog_read_file(out, &err);
+    ck_assert_msg(back != NULL, "%s", err.msg);
+    struct mpcc_program *p = compile_ok(hospitals, NULL);
+    ck_assert(iface_equal(p->iface, back->iface));
+    ck_assert_uint_eq(circ_count_op(back->circ, CIRC_AND), circ_count_op(p->circ, CIRC_AND));
+    prog_free(p);
+    prog_free(back);
+    unlink(mpc);
+    unlink(out);
+    free(tmp);
+}
+END_TEST
+
+/* Every examples/NAME.mpc with inputs/NAME_expected.txt: compiled, run on
+ * inputs/NAME_*.txt, printed as `mpcc run` prints, compared. */
+START_TEST(compiler_examples_match_expected_outputs)
+{
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/examples/inputs", MPCC_SOURCE_DIR);
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        printf("examples/inputs not found: example checks skipped\n");
+        return;
+    }
+    struct dirent *de;
+    int checked = 0;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        const char *suffix = "_expected.txt";
+        if (n <= strlen(suffix) || strcmp(de->d_name + n - strlen(suffix), suffix) != 0)
+            continue;
+        char name[256], path[1200];
+        snprintf(name, sizeof name, "%.*s", (int)(n - strlen(suffix)), de->d_name);
+        snprintf(path, sizeof path, "%s/examples/%s.mpc", MPCC_SOURCE_DIR, name);
+        struct mpcc_program *p = NULL;
+        struct mpcc_error err = { 0 };
+        struct compile_options o = { 0 };
+        o.stdlib_dir = MPCC_SOURCE_DIR "/stdlib";
+        ck_assert_msg(mpcc_compile_file(path, &o, &p, &err) == MPCC_OK, "%s", err.msg);
+        struct values_set *set = values_set_new(p->iface, VALUES_ANY_PARTY, &err);
+        ck_assert_ptr_nonnull(set);
+        DIR *d2 = opendir(dir);
+        ck_assert_ptr_nonnull(d2);
+        struct dirent *de2;
+        while ((de2 = readdir(d2)) != NULL) {
+            size_t nl = strlen(name);
+            if (strncmp(de2->d_name, name, nl) != 0 || de2->d_name[nl] != '_'
+                || strcmp(de2->d_name, de->d_name) == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, de2->d_name);
+            ck_assert_msg(values_set_read_file(set, path, &err) == MPCC_OK, "%s", err.msg);
+        }
+        closedir(d2);
+        uint8_t **outs = NULL;
+        ck_assert_msg(mpcc_eval_plain(p, set, &outs, &err) == MPCC_OK, "%s: %s", name, err.msg);
+        char *got = mpcc_format_outputs(p, outs, false, &err);
+        ck_assert_ptr_nonnull(got);
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        char *want = ts_read_file(path, NULL);
+        ck_assert_ptr_nonnull(want);
+        ck_assert_msg(strcmp(got, want) == 0, "example %s:\ngot:\n%s\nwanted:\n%s", name, got, want);
+        free(got);
+        free(want);
+        mpcc_free_outputs(p, outs);
+        values_set_free(set);
+        prog_free(p);
+        checked++;
+    }
+    closedir(d);
+    printf("%d examples checked\n", checked);
 }
 END_TEST
 
@@ -488,8 +602,11 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_arrays_public_and_secret_index);
     tcase_add_test(tc, compiler_structs_loops_casts);
     tcase_add_test(tc, compiler_gate_counts_are_minimal);
+    tcase_add_test(tc, compiler_functions_take_and_return_arrays);
     tcase_add_test(tc, compiler_profile_attributes_ands_to_lines);
     tcase_add_test(tc, compiler_imports_modules);
+    tcase_add_test(tc, compiler_examples_match_expected_outputs);
+    tcase_add_test(tc, compiler_compile_command_writes_a_readable_program);
     suite_add_tcase(s, tc);
     TCase *td = tcase_create("differential");
     tcase_set_timeout(td, 300);

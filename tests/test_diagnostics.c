@@ -46,6 +46,8 @@ static const struct bad_case bad_cases[] = {
     { HDR "uint8 x = 1 $ 2;\n", "2:13: unexpected character '$'" },
     { HDR "/* never closed\n", "2:1: unterminated comment: '/*' has no matching '*/'" },
     { HDR "uint300 x;\n", "2:1: integer type 'uint300' has an unsupported width (widths are 1 to 256, no leading zeros)" },
+    { HDR "uint8 x = 0; if (x = 1) { x = 2; }\n", "2:20: '=' assigns; use '==' to compare in a condition" },
+    { HDR "for (i = 0; i < 4; i++) { }\n", "2:6: syntax error, unexpected identifier" },
     /* names */
     { HDR "uint8 x = y;\n", "2:11: unknown name 'y'" },
     { HDR "Foo x;\n", "2:1: unknown type 'Foo'" },
@@ -79,6 +81,8 @@ static const struct bad_case bad_cases[] = {
     { HDR "input a uint8 x; x = 1;\n", "2:18: cannot assign to input 'x'" },
     { "party a;\ninput a uint8 x;\n", "1:1: a program needs at least two parties (e.g. party alice, bob;)" },
     { HDR "party a;\n", "2:7: party 'a' is declared twice" },
+    { HDR "input a uint8 x_234567890123456789012345678901234567890123456789012345678901234567890;\n",
+      "2:15: the name 'x_23456789012345678901234567890123456789...' is too long for the program's interface (at most 64 characters)" },
     /* functions */
     { HDR "fn f(uint8 x) -> uint8 { return f(x); }\nuint8 y = f(1);\n",
       "2:33: recursive call: f -> f (functions are inlined, so recursion is not supported)" },
@@ -91,6 +95,8 @@ static const struct bad_case bad_cases[] = {
     { HDR "uint8 g = 0; fn f(uint8 x) -> uint8 { g = x; return x; }\nuint8 y = f(1);\n",
       "2:39: function 'f' cannot assign to the global variable 'g' (functions only change their own variables; return a value instead)" },
     { HDR "return 1;\n", "2:1: 'return' outside a function" },
+    { HDR "fn never_called(uint8 x) -> bool { return x + 1; }\n",
+      "2:45: return value: expected bool, found uint8" },
     /* imports */
     { HDR "import \"no_such_module_xyz\";\n", "2:8: cannot find module 'no_such_module_xyz' (searched: .)" },
 };
@@ -127,6 +133,17 @@ START_TEST(diagnostics_several_semantic_errors_in_one_run)
     ck_assert_str_eq(d->v[0].msg, "unknown name 'q'");
     ck_assert_str_eq(d->v[1].msg, "initialisation: constant 300 does not fit in uint8");
     ck_assert_str_eq(d->v[2].msg, "input 'w' is owned by 'z', which is not a declared party");
+    mpcc_diags_free(d);
+}
+END_TEST
+
+START_TEST(diagnostics_c_style_for_gets_a_hint)
+{
+    struct mpcc_diags *d = compile_bad(HDR "for (i = 0; i < 4; i++) { }\n");
+    ck_assert_uint_eq(d->n, 2);
+    ck_assert_str_eq(d->v[1].msg, "for loops are written 'for i in A..B { ... }' with constant bounds A and B");
+    ck_assert_int_eq(d->v[1].line, 2);
+    ck_assert_int_eq(d->v[1].col, 1);
     mpcc_diags_free(d);
 }
 END_TEST
@@ -178,6 +195,7 @@ static Suite *diagnostics_suite(void)
     tcase_add_test(tc, diagnostics_several_syntax_errors_in_one_run);
     tcase_add_test(tc, diagnostics_several_semantic_errors_in_one_run);
     tcase_add_test(tc, diagnostics_render_shows_line_and_caret);
+    tcase_add_test(tc, diagnostics_c_style_for_gets_a_hint);
     tcase_add_test(tc, diagnostics_compile_command_writes_no_output_on_error);
     tcase_add_test(tc, diagnostics_missing_file_is_an_io_error);
     suite_add_tcase(s, tc);

@@ -321,8 +321,8 @@ static const struct {
     { OP_UREM, { 85, 301, 1117, 4285 } },
     { OP_SDIV, { 100, 332, 1180, 4412 } },
     { OP_SREM, { 106, 346, 1210, 4474 } },
-    { OP_SHL, { 36, 91, 218, 505 } },
-    { OP_SHRU, { 36, 91, 218, 505 } },
+    { OP_SHL, { 32, 80, 192, 448 } },
+    { OP_SHRU, { 32, 80, 192, 448 } },
     { OP_SHRS, { 28, 75, 186, 441 } },
 };
 
@@ -388,6 +388,57 @@ START_TEST(gadgets_public_shifts_are_free)
 }
 END_TEST
 
+/* Shift amounts narrower or wider than the value (x << (u8)k and the like). */
+START_TEST(gadgets_shift_by_amounts_of_other_widths)
+{
+    static const uint32_t nm[][2] = { { 16, 3 }, { 16, 4 }, { 16, 5 }, { 7, 2 }, { 7, 8 },
+                                      { 64, 8 }, { 128, 8 }, { 1, 1 }, { 1, 5 }, { 31, 40 } };
+    struct mpcc_error err = { 0 };
+    uint64_t rng = 4242;
+    for (size_t t = 0; t < sizeof nm / sizeof nm[0]; t++) {
+        uint32_t n = nm[t][0], m = nm[t][1];
+        for (int kind = 0; kind < 3; kind++) {
+            struct bld *b = bld_new(&err);
+            bld_wire x[128], a[40], out[128];
+            bld_input(b, n, x);
+            bld_input(b, m, a);
+            if (kind == 0)
+                bld_shl(b, n, x, m, a, out);
+            else if (kind == 1)
+                bld_shr_u(b, n, x, m, a, out);
+            else
+                bld_shr_s(b, n, x, m, a, out);
+            bld_output(b, n, out);
+            struct circuit *c = bld_finish(b, &err);
+            ck_assert_msg(c != NULL, "%s", err.msg);
+            uint64_t in[168] = { 0 }, res[128];
+            u128 xs[64], as[64];
+            for (uint32_t l = 0; l < 64; l++) {
+                xs[l] = ((u128)rng_next(&rng) << 64 | rng_next(&rng)) & mask_of(n);
+                as[l] = (l < 48 ? (u128)(l % (n + 2)) : (u128)rng_next(&rng)) & mask_of(m);
+                for (uint32_t i = 0; i < n; i++)
+                    in[i] |= (uint64_t)((xs[l] >> i) & 1) << l;
+                for (uint32_t i = 0; i < m; i++)
+                    in[n + i] |= (uint64_t)((as[l] >> i) & 1) << l;
+            }
+            ck_assert_int_eq(circ_eval64(c, in, res, &err), MPCC_OK);
+            for (uint32_t l = 0; l < 64; l++) {
+                enum op op = kind == 0 ? OP_SHL : kind == 1 ? OP_SHRU : OP_SHRS;
+                /* the reference takes the amount as an n-bit-or-wider unsigned value */
+                u128 amt = as[l] >= n ? n : as[l];
+                struct wide r = reference(op, n, xs[l], amt);
+                for (uint32_t i = 0; i < n; i++)
+                    if ((int)((res[i] >> l) & 1) != out_bit(r, i))
+                        ck_abort_msg("%s n=%u m=%u amount %u: bit %u wrong", op_names[op], n, m,
+                                     (unsigned)as[l], i);
+            }
+            circ_free(c);
+            bld_free(b);
+        }
+    }
+}
+END_TEST
+
 /* An output may alias an operand: out == x and out == y give the very same
  * wires (hash-consing makes the comparison exact). */
 START_TEST(gadgets_allow_output_to_alias_an_operand)
@@ -428,6 +479,7 @@ static Suite *gadgets_suite(void)
     tcase_add_test(tc, gadgets_meet_bristol_fashion_bounds_at_64_bits);
     tcase_add_test(tc, gadgets_public_shifts_are_free);
     tcase_add_test(tc, gadgets_allow_output_to_alias_an_operand);
+    tcase_add_test(tc, gadgets_shift_by_amounts_of_other_widths);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -146,6 +146,26 @@ START_TEST(tcp_loopback_v4_and_v6_round_trip)
 }
 END_TEST
 
+START_TEST(tcp_wildcard_listener_accepts_ipv4)
+{
+    struct net_listener *l = NULL;
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_tcp_listen("*:0", &l, &err), MPCC_OK);
+    struct connect_job job = {.timeout_ms = 5000};
+    snprintf(job.addr, sizeof job.addr, "127.0.0.1:%u", net_listener_port(l));
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, connect_thread, &job), 0);
+    struct net_channel *s = NULL;
+    enum mpcc_status st = net_tcp_accept(l, "client", 5000, &s, &err);
+    pthread_join(t, NULL);
+    net_listener_free(l);
+    ck_assert_msg(st == MPCC_OK, "%s", err.msg);
+    ck_assert_msg(job.st == MPCC_OK, "%s", job.err.msg);
+    net_close(s);
+    net_close(job.ch);
+}
+END_TEST
+
 START_TEST(tcp_connect_retries_until_listener_appears)
 {
     struct net_listener *l = NULL;
@@ -343,6 +363,31 @@ START_TEST(oversized_and_mistyped_frames_are_rejected_before_reading)
 }
 END_TEST
 
+START_TEST(frame_alloc_and_empty_frames_round_trip)
+{
+    struct net_channel *a, *b;
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_mem_pair("alice", "bob", 5000, &a, &b, &err), MPCC_OK);
+    ck_assert_int_eq(net_send_frame(a, 7, "hello", 5, &err), MPCC_OK);
+    ck_assert_int_eq(net_send_frame(a, 8, NULL, 0, &err), MPCC_OK);
+    ck_assert_int_eq(net_flush(a, &err), MPCC_OK);
+    void *p = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(net_recv_frame_alloc(b, 7, 100, &p, &len, "greeting", &err), MPCC_OK);
+    ck_assert_uint_eq(len, 5);
+    ck_assert_int_eq(memcmp(p, "hello", 5), 0);
+    free(p);
+    ck_assert_int_eq(net_recv_frame(b, 8, NULL, 0, &len, "empty", &err), MPCC_OK);
+    ck_assert_uint_eq(len, 0);
+    net_set_max_frame(a, 4);
+    ck_assert_int_eq(net_send_frame(a, 7, "hello", 5, &err), MPCC_ERR_LIMIT);
+    ck_assert_str_eq(err.msg, "peer 'bob' (in-memory): frame of 5 bytes exceeds the limit of "
+                     "4 bytes");
+    net_close(a);
+    net_close(b);
+}
+END_TEST
+
 START_TEST(silent_peer_times_out)
 {
     int raw;
@@ -362,9 +407,10 @@ static Suite *net_suite(void)
 {
     Suite *s = suite_create("net");
     TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 300);
     tcase_add_test(tc, mem_pair_round_trip_exact_bytes);
     tcase_add_test(tc, tcp_loopback_v4_and_v6_round_trip);
+    tcase_add_test(tc, tcp_wildcard_listener_accepts_ipv4);
     tcase_add_test(tc, tcp_connect_retries_until_listener_appears);
     tcase_add_test(tc, tcp_refused_and_address_in_use_are_named);
     tcase_add_test(tc, tcp_accept_times_out);
@@ -373,6 +419,7 @@ static Suite *net_suite(void)
     tcase_add_test(tc, sending_to_a_closed_peer_fails_without_sigpipe);
     tcase_add_test(tc, truncated_frame_is_an_error);
     tcase_add_test(tc, oversized_and_mistyped_frames_are_rejected_before_reading);
+    tcase_add_test(tc, frame_alloc_and_empty_frames_round_trip);
     tcase_add_test(tc, silent_peer_times_out);
     suite_add_tcase(s, tc);
     return s;

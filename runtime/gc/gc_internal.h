@@ -21,14 +21,27 @@
  * GC_SINK_CHUNK_BYTES. */
 #define GC_WINDOW 8192
 
-/* A gate in execution order, as the executors want it: wire numbers plus one
- * (index 0 of the executors' slot array is a constant: Delta for the
- * garbler, zero for the evaluator), INV rewritten as XOR with slot 0, and for
- * an AND gate its rank among its window's ANDs in circuit order (which fixes
- * its tweak and table position). */
+/* Slot array of the executors (garbler and evaluator alike):
+ *   0                      a constant for INV: Delta (garbler) or zero (evaluator)
+ *   1                      zero (copies are XOR with it)
+ *   2 .. GC_SLOT_BASE-1    scratch slots: a window renames a wire slot here when
+ *                          reusing it would serialise AND gates (copied back
+ *                          at the end of the window)
+ *   GC_SLOT_BASE + w       wire w
+ * A gate in execution order holds these indices, INV rewritten as XOR with
+ * slot 0, and for an AND gate its rank among its window's ANDs in circuit
+ * order (which fixes its tweak and table position). */
+#define GC_SLOT_INV 0u
+#define GC_SLOT_ZERO 1u
+#define GC_SLOT_SCRATCH 2u
+#define GC_SLOT_BASE (GC_SLOT_SCRATCH + GC_WINDOW)
+
 struct gc_sgate {
     uint32_t in0, in1, out, rank;
 };
+
+/* Gates a planned window may hold: its own plus one copy per renamed slot. */
+#define GC_WIN_SGATES (2 * GC_WINDOW)
 
 /* A window's gates form runs: consecutive gates of one kind, encoded as
  * len << 1 | is_and. Each AND run is hashed in batches of GC_BATCH, the last
@@ -41,27 +54,30 @@ struct gc_sgate {
  * write-after-read and write-after-write dependency on wire slots. */
 struct gc_sched {
     uint32_t n_wires;
-    uint32_t base;   /* absolute phase where the next window starts */
-    uint32_t *slot;  /* per slot, 2 words: first phase its current value can be
-                      * read; first phase it may be overwritten */
-    uint32_t *phase; /* per gate of the window, relative to base */
-    uint32_t *count; /* counting-sort buckets */
+    uint32_t base;     /* absolute phase where the next window starts */
+    uint32_t *state;   /* per slot index (minus GC_SLOT_SCRATCH), 2 words: first
+                        * phase its value can be read; first phase it may be
+                        * overwritten */
+    uint32_t *ren;     /* per wire: its scratch slot in this window, or 0 */
+    uint32_t *renamed; /* wires renamed in this window (GC_WINDOW entries) */
+    uint32_t *phase;   /* per gate of the window, relative to base */
+    uint32_t *count;   /* counting-sort buckets */
 };
+
+/* Most runs a window can have. */
+#define GC_MAX_RUNS (2 * GC_WINDOW + 4)
 
 /* Gates ahead whose input labels an XOR run prefetches. */
 #ifndef GC_PREFETCH
 #define GC_PREFETCH 16
 #endif
 
-/* Prefetches the two input labels of a planned gate (wire numbers: public). */
+/* Prefetches the two input labels of a planned gate (slot numbers: public). */
 static inline void gc_prefetch_inputs(const block *slots, const struct gc_sgate *g)
 {
     _mm_prefetch((const char *)&slots[g->in0], _MM_HINT_T0);
     _mm_prefetch((const char *)&slots[g->in1], _MM_HINT_T0);
 }
-
-/* Most runs a window can have. */
-#define GC_MAX_RUNS (2 * GC_WINDOW + 2)
 
 /* 1 on success, 0 when out of memory. */
 int gc_sched_init(struct gc_sched *s, uint32_t n_wires);
@@ -74,11 +90,12 @@ struct gc_window {
     uint32_t n_gates, n_and, n_runs;
 };
 
-/* Plans gates first .. first+n-1 (n <= GC_WINDOW) into out[0 .. n-1] and
- * runs[0 .. *n_runs-1] (at most GC_MAX_RUNS), counting ANDs. Refuses unknown
- * ops and wires beyond n_wires, naming the gate; `who` prefixes the message. */
+/* Plans gates first .. first+n-1 (n <= GC_WINDOW) into out[0 .. *n_out-1]
+ * (at most GC_WIN_SGATES) and runs[0 .. *n_runs-1] (at most GC_MAX_RUNS),
+ * counting ANDs. Refuses unknown ops and wires beyond n_wires, naming the
+ * gate; `who` prefixes the message. */
 enum mpcc_status gc_sched_plan(struct gc_sched *s, const struct circ_gate *gates, uint64_t first,
-                               uint32_t n, struct gc_sgate *out, uint32_t *runs,
+                               uint32_t n, struct gc_sgate *out, uint32_t *n_out, uint32_t *runs,
                                uint32_t *n_runs, uint32_t *n_and_out, const char *who,
                                struct mpcc_error *err);
 
@@ -88,7 +105,7 @@ struct gc_win_iter {
     const struct gc_plan *plan; /* or NULL: */
     const struct circuit *c;
     struct gc_sched *sched;
-    struct gc_sgate *buf; /* GC_WINDOW entries */
+    struct gc_sgate *buf; /* GC_WIN_SGATES entries */
     uint32_t *runs;       /* GC_MAX_RUNS entries */
     uint64_t pos, end;    /* gates (on the fly) or windows (plan) */
     const char *who;

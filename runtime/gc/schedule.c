@@ -1,8 +1,9 @@
 /* schedule.c - plans windows of gates for batched garbling: gives every gate
- * the earliest phase its wire-slot dependencies allow (XOR/INV even, AND odd)
- * and sorts the window by phase, stably, into runs of one kind, so the AND
- * gates of a run are independent and hashed together; gc_plan keeps a whole
- * range planned for repeated runs. Sees wire numbers and ops only (public). */
+ * the earliest phase its slot dependencies allow (XOR/INV even, AND odd),
+ * renaming a reused wire slot to a scratch slot when the reuse would delay
+ * the gate, and sorts the window by phase, stably, into runs of one kind, so
+ * the AND gates of a run are independent and hashed together; gc_plan keeps
+ * a whole range planned. Sees wire numbers and ops only (public data). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,8 @@
 struct gc_plan {
     uint32_t n_wires; /* of the circuit planned */
     uint64_t n_gates, n_and, n_windows;
-    struct gc_sgate *sg;  /* n_gates, window k at k * GC_WINDOW */
+    struct gc_sgate *sg;  /* all windows' planned gates, one after another */
+    uint64_t *win_sg;     /* n_windows + 1 offsets into sg */
     uint32_t *runs;       /* all windows' runs, one after another */
     uint64_t *win_runs;   /* n_windows + 1 offsets into runs */
     uint32_t *win_and;    /* ANDs per window */
@@ -22,10 +24,12 @@ int gc_sched_init(struct gc_sched *s, uint32_t n_wires)
     memset(s, 0, sizeof *s);
     size_t nw = n_wires ? n_wires : 1;
     s->n_wires = n_wires;
-    s->slot = calloc(2 * nw, sizeof *s->slot);
+    s->state = calloc(2 * (nw + GC_WINDOW), sizeof *s->state);
+    s->ren = calloc(nw, sizeof *s->ren);
+    s->renamed = malloc(GC_WINDOW * sizeof *s->renamed);
     s->phase = malloc(GC_WINDOW * sizeof *s->phase);
     s->count = malloc((2 * GC_WINDOW + 4) * sizeof *s->count);
-    if (!s->slot || !s->phase || !s->count) {
+    if (!s->state || !s->ren || !s->renamed || !s->phase || !s->count) {
         gc_sched_free(s);
         return 0;
     }
@@ -34,7 +38,9 @@ int gc_sched_init(struct gc_sched *s, uint32_t n_wires)
 
 void gc_sched_free(struct gc_sched *s)
 {
-    free(s->slot);
+    free(s->state);
+    free(s->ren);
+    free(s->renamed);
     free(s->phase);
     free(s->count);
     memset(s, 0, sizeof *s);
@@ -42,27 +48,40 @@ void gc_sched_free(struct gc_sched *s)
 
 static inline uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
 
-/* Phase rules, with an AND batch collecting its inputs first and writing its
- * outputs when hashed at the end of its run:
+/* Phase rules, with an AND batch reading all its inputs before writing any
+ * output, and batches and runs executed in order:
  *  - a value written in phase p by XOR/INV can be read from phase p on (same
  *    phase, later in circuit order); written by AND in phase q, from q+1;
- *  - a slot read in phase p by XOR/INV may be overwritten from phase p on;
- *    read by AND in phase q, from q+1 (conservative for AND writers);
- *  - a slot may be rewritten once its current value is available, so the
- *    writes to one slot keep their order (avail <= warb always holds, so
- *    warb alone bounds a writer). */
+ *  - a slot read in phase p may be overwritten from phase p on: by a later
+ *    XOR/INV of the same phase, or by an AND of phase p (its batch reads
+ *    every input before writing any output, and batches run in order); an
+ *    XOR/INV writer after an AND reader of phase q lands in q+1 anyway, as
+ *    XOR phases are even;
+ *  - a slot may be rewritten once its current value is available (so the
+ *    writes to one slot keep their order; avail <= warb always holds, so
+ *    warb alone bounds a writer).
+ * When the write bound alone would push a gate to a later phase than its
+ * inputs allow (a wire slot reused soon after its last read, as compacted
+ * circuits do), the gate writes a fresh scratch slot instead and later gates
+ * of the window read the wire from there; one copy per renamed wire, in a
+ * final XOR run, puts the values back. */
 enum mpcc_status gc_sched_plan(struct gc_sched *s, const struct circ_gate *gates, uint64_t first,
-                               uint32_t n, struct gc_sgate *out, uint32_t *runs,
+                               uint32_t n, struct gc_sgate *out, uint32_t *n_out, uint32_t *runs,
                                uint32_t *n_runs, uint32_t *n_and_out, const char *who,
                                struct mpcc_error *err)
 {
+    const uint32_t nw = s->n_wires;
     if (s->base > 0x7fffffffu) { /* after ~2^30 windows: restart phase numbers */
-        memset(s->slot, 0, 2 * (size_t)s->n_wires * sizeof *s->slot);
+        memset(s->state, 0, 2 * ((size_t)nw + GC_WINDOW) * sizeof *s->state);
         s->base = 0;
     }
-    const uint32_t base = s->base, nw = s->n_wires;
-    uint32_t *slot = s->slot, *phase = s->phase;
-    uint32_t maxp = base;
+    const uint32_t base = s->base;
+    /* state[] is indexed by slot - GC_SLOT_SCRATCH: scratch i at i (gate i of
+     * the window owns it; phases left from older windows are below base),
+     * wire w at GC_WINDOW + w. ren[w] is 1 + the scratch holding wire w. */
+    uint32_t *st = s->state, *ren = s->ren, *phase = s->phase;
+    struct gc_sgate *tmp = out + GC_WINDOW; /* circuit order; sorted into out */
+    uint32_t maxp = base, n_ren = 0, n_and = 0;
     for (uint32_t i = 0; i < n; i++) {
         const struct circ_gate *gt = &gates[first + i];
         uint32_t a = gt->in0, b = gt->in1, o = gt->out;
@@ -73,35 +92,62 @@ enum mpcc_status gc_sched_plan(struct gc_sched *s, const struct circ_gate *gates
             return mpcc_error_set(err, MPCC_ERR_INVALID, "%s: gate %llu: unknown op %u", who,
                                   (unsigned long long)(first + i), gt->op);
         uint32_t is_and = gt->op == CIRC_AND;
-        uint32_t lb = max_u32(max_u32(slot[2 * a], slot[2 * b]), max_u32(slot[2 * o + 1], base));
+        uint32_t pa = ren[a] ? ren[a] - 1 : GC_WINDOW + a;
+        uint32_t pb = ren[b] ? ren[b] - 1 : GC_WINDOW + b;
+        uint32_t po = ren[o] ? ren[o] - 1 : GC_WINDOW + o;
+        uint32_t lb_in = max_u32(max_u32(st[2 * pa], st[2 * pb]), base);
+        uint32_t lb = max_u32(lb_in, st[2 * po + 1]);
         uint32_t p = is_and ? (lb | 1u) : ((lb + 1u) & ~1u);
+        uint32_t p_in = is_and ? (lb_in | 1u) : ((lb_in + 1u) & ~1u);
+        if (p_in < p) { /* the write alone delays the gate: rename o */
+            if (ren[o] == 0)
+                s->renamed[n_ren++] = o;
+            ren[o] = i + 1;
+            po = i;
+            p = p_in;
+        }
         phase[i] = p - base;
         maxp = max_u32(maxp, p);
         uint32_t r = p + is_and;
-        slot[2 * a + 1] = max_u32(slot[2 * a + 1], r);
-        slot[2 * b + 1] = max_u32(slot[2 * b + 1], r);
-        slot[2 * o] = r;
-        slot[2 * o + 1] = r;
+        st[2 * pa + 1] = max_u32(st[2 * pa + 1], p);
+        st[2 * pb + 1] = max_u32(st[2 * pb + 1], p);
+        st[2 * po] = r;
+        st[2 * po + 1] = r;
+        tmp[i] = (struct gc_sgate){pa + GC_SLOT_SCRATCH,
+                                   gt->op == CIRC_INV ? GC_SLOT_INV : pb + GC_SLOT_SCRATCH,
+                                   po + GC_SLOT_SCRATCH, is_and ? n_and : 0};
+        n_and += is_and;
     }
-    /* Stable counting sort by phase; ranks follow circuit order. */
+    /* Stable counting sort by phase. Neighbouring gates often share a phase:
+     * runs are counted in a register, not through memory. */
     uint32_t n_ph = maxp - base + 1;
     uint32_t *count = s->count;
     memset(count, 0, ((size_t)n_ph + 1) * sizeof *count);
-    for (uint32_t i = 0; i < n; i++)
-        count[phase[i] + 1]++;
+    uint32_t cur = n ? phase[0] : 0, run = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (phase[i] != cur) {
+            count[cur + 1] += run;
+            cur = phase[i];
+            run = 0;
+        }
+        run++;
+    }
+    count[cur + 1] += run;
     for (uint32_t k = 1; k <= n_ph; k++)
         count[k] += count[k - 1];
-    uint32_t n_and = 0;
+    uint32_t pos = 0;
+    cur = UINT32_MAX;
     for (uint32_t i = 0; i < n; i++) {
-        const struct circ_gate *gt = &gates[first + i];
-        uint32_t pos = count[phase[i]]++;
-        if (gt->op == CIRC_AND)
-            out[pos] = (struct gc_sgate){gt->in0 + 1, gt->in1 + 1, gt->out + 1, n_and++};
-        else if (gt->op == CIRC_XOR)
-            out[pos] = (struct gc_sgate){gt->in0 + 1, gt->in1 + 1, gt->out + 1, 0};
-        else /* INV: XOR with the constant slot 0 */
-            out[pos] = (struct gc_sgate){gt->in0 + 1, 0, gt->out + 1, 0};
+        if (phase[i] != cur) {
+            if (cur != UINT32_MAX)
+                count[cur] = pos;
+            cur = phase[i];
+            pos = count[cur];
+        }
+        out[pos++] = tmp[i];
     }
+    if (cur != UINT32_MAX)
+        count[cur] = pos;
     /* Runs: count[k] is now the end of phase k; even phases XOR, odd AND.
      * Consecutive XOR runs merge (their order is kept); AND runs never do. */
     uint32_t nr = 0, prev_end = 0;
@@ -116,6 +162,24 @@ enum mpcc_status gc_sched_plan(struct gc_sched *s, const struct circ_gate *gates
         else
             runs[nr++] = len << 1 | is_and;
     }
+    /* Copies of renamed wires back to their slots, after everything else. */
+    if (n_ren > 0) {
+        uint32_t pc = (maxp + 2u) & ~1u;
+        for (uint32_t k = 0; k < n_ren; k++) {
+            uint32_t w = s->renamed[k];
+            out[n + k] = (struct gc_sgate){ren[w] - 1 + GC_SLOT_SCRATCH, GC_SLOT_ZERO,
+                                           GC_WINDOW + w + GC_SLOT_SCRATCH, 0};
+            ren[w] = 0;
+            st[2 * (GC_WINDOW + w)] = pc;
+            st[2 * (GC_WINDOW + w) + 1] = pc;
+        }
+        if (nr > 0 && !(runs[nr - 1] & GC_RUN_AND))
+            runs[nr - 1] += n_ren << 1;
+        else
+            runs[nr++] = n_ren << 1;
+        maxp = pc;
+    }
+    *n_out = n + n_ren;
     *n_runs = nr;
     *n_and_out = n_and;
     s->base = maxp + 1;
@@ -135,6 +199,8 @@ struct gc_plan *gc_plan_new(const struct circuit *c, uint64_t gate_begin, uint64
     uint64_t n = gate_end - gate_begin;
     struct gc_sched s;
     uint32_t *runs = NULL;
+    struct gc_sgate *win = NULL;
+    uint64_t cap_sg = n + 16, cap_runs = 1024;
     struct gc_plan *p = calloc(1, sizeof *p);
     int sched_ok = gc_sched_init(&s, c->n_wires);
     if (p == NULL || !sched_ok)
@@ -142,28 +208,47 @@ struct gc_plan *gc_plan_new(const struct circuit *c, uint64_t gate_begin, uint64
     p->n_wires = c->n_wires;
     p->n_gates = n;
     p->n_windows = (n + GC_WINDOW - 1) / GC_WINDOW;
-    p->sg = malloc((n ? n : 1) * sizeof *p->sg);
+    p->sg = malloc(cap_sg * sizeof *p->sg);
+    p->runs = malloc(cap_runs * sizeof *p->runs);
     p->win_and = malloc((p->n_windows ? p->n_windows : 1) * sizeof *p->win_and);
     p->win_runs = malloc((p->n_windows + 1) * sizeof *p->win_runs);
+    p->win_sg = malloc((p->n_windows + 1) * sizeof *p->win_sg);
     runs = malloc(GC_MAX_RUNS * sizeof *runs);
-    if (p->sg == NULL || p->win_and == NULL || p->win_runs == NULL || runs == NULL)
+    win = malloc(GC_WIN_SGATES * sizeof *win);
+    if (!p->sg || !p->runs || !p->win_and || !p->win_runs || !p->win_sg || !runs || !win)
         goto nomem;
     p->win_runs[0] = 0;
+    p->win_sg[0] = 0;
     for (uint64_t w = 0; w < p->n_windows; w++) {
         uint64_t off = w * GC_WINDOW;
-        uint32_t m = (uint32_t)(n - off < GC_WINDOW ? n - off : GC_WINDOW), nr = 0;
-        if (gc_sched_plan(&s, c->gates, gate_begin + off, m, p->sg + off, runs, &nr,
-                          &p->win_and[w], "plan", err) != MPCC_OK)
+        uint32_t m = (uint32_t)(n - off < GC_WINDOW ? n - off : GC_WINDOW), nr = 0, ns = 0;
+        if (gc_sched_plan(&s, c->gates, gate_begin + off, m, win, &ns, runs, &nr, &p->win_and[w],
+                          "plan", err) != MPCC_OK)
             goto fail;
-        uint64_t have = p->win_runs[w];
-        uint32_t *grown = realloc(p->runs, (have + nr) * sizeof *grown);
-        if (grown == NULL)
-            goto nomem;
-        p->runs = grown;
-        memcpy(p->runs + have, runs, nr * sizeof *runs);
-        p->win_runs[w + 1] = have + nr;
+        uint64_t have_sg = p->win_sg[w], have_runs = p->win_runs[w];
+        if (have_sg + ns > cap_sg) { /* renames add copies: grow by half */
+            uint64_t cap = (have_sg + ns) + (have_sg + ns) / 2;
+            struct gc_sgate *grown = realloc(p->sg, cap * sizeof *grown);
+            if (grown == NULL)
+                goto nomem;
+            p->sg = grown;
+            cap_sg = cap;
+        }
+        if (have_runs + nr > cap_runs) {
+            uint64_t cap = 2 * (have_runs + nr);
+            uint32_t *grown = realloc(p->runs, cap * sizeof *grown);
+            if (grown == NULL)
+                goto nomem;
+            p->runs = grown;
+            cap_runs = cap;
+        }
+        memcpy(p->sg + have_sg, win, ns * sizeof *win);
+        memcpy(p->runs + have_runs, runs, nr * sizeof *runs);
+        p->win_sg[w + 1] = have_sg + ns;
+        p->win_runs[w + 1] = have_runs + nr;
         p->n_and += p->win_and[w];
     }
+    free(win);
     free(runs);
     gc_sched_free(&s);
     return p;
@@ -171,6 +256,7 @@ nomem:
     mpcc_error_set(err, MPCC_ERR_NOMEM, "plan: out of memory for %llu gates",
                    (unsigned long long)n);
 fail:
+    free(win);
     free(runs);
     if (sched_ok)
         gc_sched_free(&s);
@@ -183,6 +269,7 @@ void gc_plan_free(struct gc_plan *p)
     if (p == NULL)
         return;
     free(p->sg);
+    free(p->win_sg);
     free(p->runs);
     free(p->win_runs);
     free(p->win_and);
@@ -218,9 +305,8 @@ enum mpcc_status gc_win_next(struct gc_win_iter *it, struct gc_window *w, struct
         return MPCC_OK;
     if (it->plan != NULL) {
         const struct gc_plan *p = it->plan;
-        uint64_t off = it->pos * GC_WINDOW, left = p->n_gates - off;
-        w->sg = p->sg + off;
-        w->n_gates = (uint32_t)(left < GC_WINDOW ? left : GC_WINDOW);
+        w->sg = p->sg + p->win_sg[it->pos];
+        w->n_gates = (uint32_t)(p->win_sg[it->pos + 1] - p->win_sg[it->pos]);
         w->n_and = p->win_and[it->pos];
         w->runs = p->runs + p->win_runs[it->pos];
         w->n_runs = (uint32_t)(p->win_runs[it->pos + 1] - p->win_runs[it->pos]);
@@ -228,13 +314,12 @@ enum mpcc_status gc_win_next(struct gc_win_iter *it, struct gc_window *w, struct
         return MPCC_OK;
     }
     uint32_t m = (uint32_t)(it->end - it->pos < GC_WINDOW ? it->end - it->pos : GC_WINDOW);
-    enum mpcc_status st = gc_sched_plan(it->sched, it->c->gates, it->pos, m, it->buf, it->runs,
-                                        &w->n_runs, &w->n_and, it->who, err);
+    enum mpcc_status st = gc_sched_plan(it->sched, it->c->gates, it->pos, m, it->buf, &w->n_gates,
+                                        it->runs, &w->n_runs, &w->n_and, it->who, err);
     if (st != MPCC_OK)
         return st;
     w->sg = it->buf;
     w->runs = it->runs;
-    w->n_gates = m;
     it->pos += m;
     return MPCC_OK;
 }

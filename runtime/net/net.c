@@ -88,6 +88,7 @@ static enum mpcc_status net_write_all(struct net_channel *ch, const uint8_t *buf
         }
         off += done;
         ch->bytes_sent += done;
+        deadline = net_now_ms() + ch->timeout_ms; /* progress: the timeout restarts */
     }
     return MPCC_OK;
 }
@@ -168,6 +169,7 @@ enum mpcc_status net_recv(struct net_channel *ch, void *buf, size_t len, const c
             if (st != MPCC_OK)
                 return st;
             have += got;
+            deadline = net_now_ms() + ch->timeout_ms; /* progress: the timeout restarts */
             continue;
         }
         st = net_read_some(ch, ch->rbuf, NET_BUFFER_BYTES, &got, deadline, have, len, what, err);

@@ -1,8 +1,7 @@
 /* net.h - the channel between two parties: buffered send/receive with a
- * timeout on every wait, type+length framing, byte counters, and errors that
- * name the peer and what was expected. Implementations: TCP (v4/v6, host
- * names), TLS 1.3 with mutual authentication (net_tls.h), and an in-memory
- * pair (a socketpair) for tests. It knows nothing of the messages' meaning. */
+ * timeout on every wait, type+length framing, byte counters, errors naming
+ * the peer. TCP (v4/v6, host names), TLS 1.3 (net_tls.h) and an in-memory
+ * pair for tests. It knows nothing of what the messages mean. */
 #ifndef MPCC_NET_H
 #define MPCC_NET_H
 
@@ -20,8 +19,9 @@ struct net_channel;
 struct net_listener;
 
 /* --- Establishing channels. peer_name is a label for error messages ("bob");
- * timeout_ms (> 0) bounds the connection set-up and, afterwards, every send,
- * receive or flush call on the channel (no call waits longer than that). */
+ * timeout_ms (> 0) bounds the connection set-up and, afterwards, every wait
+ * of a send, receive or flush: a call fails when no byte could move for
+ * timeout_ms (a long transfer that keeps progressing is not cut off). */
 
 /* Binds and listens on host_port: "HOST:PORT", "[V6ADDR]:PORT", ":PORT" or
  * "*:PORT" (all interfaces). Port 0 picks a free port (see net_listener_port). */
@@ -51,8 +51,8 @@ enum mpcc_status net_mem_pair(const char *name_a, const char *name_b, int timeou
 enum mpcc_status net_fd_channel(int fd, const char *peer_name, int timeout_ms,
                                 struct net_channel **out, struct mpcc_error *err);
 
-/* --- Using a channel. After any error the channel is broken: every later
- * call fails at once with a message saying so. */
+/* --- Using a channel (from one thread at a time). After any error the
+ * channel is broken: every later call fails at once with a message saying so. */
 
 /* Queues len bytes (sent when the buffer fills, on net_flush, or before a
  * receive has to wait). */

@@ -183,7 +183,7 @@ static enum mpcc_status net_split_host_port(const char *hp, char *host, size_t h
 }
 
 static enum mpcc_status net_resolve(const char *hp, int passive, struct addrinfo **res,
-                                    struct mpcc_error *err)
+                                    int *any_host, struct mpcc_error *err)
 {
     char host[256], port[16];
     enum mpcc_status st = net_split_host_port(hp, host, sizeof host, port, sizeof port, err);
@@ -193,7 +193,8 @@ static enum mpcc_status net_resolve(const char *hp, int passive, struct addrinfo
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = passive ? AI_PASSIVE : AI_ADDRCONFIG;
+    hints.ai_flags = passive ? AI_PASSIVE : 0; /* no AI_ADDRCONFIG: it hides ::1 */
+    *any_host = host[0] == '\0';
     int rc = getaddrinfo(host[0] ? host : NULL, port, &hints, res);
     if (rc != 0)
         return mpcc_error_set(err, MPCC_ERR_IO, "cannot resolve '%s': %s", hp,
@@ -206,25 +207,32 @@ enum mpcc_status net_tcp_listen(const char *host_port, struct net_listener **out
 {
     *out = NULL;
     struct addrinfo *res = NULL;
-    enum mpcc_status st = net_resolve(host_port, 1, &res, err);
+    int any_host = 0;
+    enum mpcc_status st = net_resolve(host_port, 1, &res, &any_host, err);
     if (st != MPCC_OK)
         return st;
     int fd = -1, last = 0;
-    for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) {
+    /* For "*:PORT" try a dual-stack IPv6 socket first (it takes IPv4 too). */
+    for (int pass = any_host ? 0 : 1; pass < 2 && fd < 0; pass++)
+        for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+            if (pass == 0 && ai->ai_family != AF_INET6)
+                continue;
+            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+            if (fd < 0) {
+                last = errno;
+                continue;
+            }
+            int one = 1, zero = 0;
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+            if (ai->ai_family == AF_INET6)
+                setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+            if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 8) == 0 &&
+                net_set_nonblocking(fd) == 0)
+                break;
             last = errno;
-            continue;
+            close(fd);
+            fd = -1;
         }
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 8) == 0 &&
-            net_set_nonblocking(fd) == 0)
-            break;
-        last = errno;
-        close(fd);
-        fd = -1;
-    }
     freeaddrinfo(res);
     if (fd < 0) {
         if (last == EADDRINUSE)
@@ -354,7 +362,8 @@ enum mpcc_status net_tcp_connect(const char *host_port, const char *peer_name, i
 {
     *out = NULL;
     struct addrinfo *res = NULL;
-    enum mpcc_status st = net_resolve(host_port, 0, &res, err);
+    int any_host = 0;
+    enum mpcc_status st = net_resolve(host_port, 0, &res, &any_host, err);
     if (st != MPCC_OK)
         return st;
     int64_t deadline = net_now_ms() + (timeout_ms > 0 ? timeout_ms : 1);

@@ -93,7 +93,8 @@ static enum mpcc_status net_tls_failure(struct net_tls *t, int ret, char *why)
         return en == 0 || en == EPIPE || en == ECONNRESET ? MPCC_ERR_CLOSED : MPCC_ERR_IO;
     }
     unsigned long le = ERR_peek_last_error();
-    if (ERR_GET_LIB(le) == ERR_LIB_SSL && ERR_GET_REASON(le) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+    if (ERR_GET_LIB(le) == ERR_LIB_SSL &&
+        ERR_GET_REASON(le) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
         ERR_clear_error();
         snprintf(why, NET_WHY_MAX, "connection closed");
         return MPCC_ERR_CLOSED;

@@ -1,8 +1,7 @@
-/* base_ot.c - base oblivious transfer: Chou-Orlandi "simplest OT" on P-256
- * with OpenSSL's EC_POINT arithmetic, semi-honest. Every received point is
- * decoded with an on-curve check and refused at infinity; each key is
- * SHA-256 over a domain tag, both points, the OT index and the shared point.
- * It yields random keys (random OT); IKNP (iknp.c) expands them. */
+/* base_ot.c - base OT: Chou-Orlandi "simplest OT" on P-256 (OpenSSL EC_POINT),
+ * semi-honest, giving random keys that iknp.c expands. Received points are
+ * validated; each key hashes the tag, both points, the index and the shared
+ * point with SHA-256. No chosen messages, no malicious security. */
 #include "runtime/ot/ot.h"
 
 #include <openssl/bn.h>

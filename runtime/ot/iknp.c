@@ -1,8 +1,7 @@
-/* iknp.c - IKNP OT extension with the ALSZ optimisations, correlated-OT
- * flavour: the sender's base-OT choice string is Delta, so q_j = t_j xor
- * r_j * Delta comes out of the transpose and needs no hash. Work is done in
- * chunks of at most OT_CHUNK OTs (one u-matrix frame each), so memory is
- * independent of n. No malicious-receiver check (semi-honest). */
+/* iknp.c - IKNP OT extension with the ALSZ optimisations, correlated flavour:
+ * the sender's base-OT choices are Delta, so q_j = t_j xor r_j * Delta leaves
+ * the transpose needing no hash. Chunks of OT_CHUNK OTs (one u frame each)
+ * keep memory independent of n. No malicious-receiver check (semi-honest). */
 #include "runtime/ot/ot.h"
 
 #include <openssl/crypto.h>

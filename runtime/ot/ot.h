@@ -1,12 +1,7 @@
-/* ot.h - oblivious transfer over a channel: base OT (Chou-Orlandi on P-256,
- * semi-honest) and IKNP OT extension with the ALSZ optimisations, producing
- * correlated OT whose correlation is the garbler's free-XOR Delta, and
- * random / chosen-message OT from it through a correlation-robust hash. Streamed:
- * call ot_send_correlated / ot_recv_correlated as often as needed with any
- * n; internal memory does not grow with n. Semi-honest security only (no
- * consistency check against a malicious receiver); see
- * docs/security-ot-net.md. Choice bits are packed LSB-first: OT j chooses
- * bit (choice[j / 8] >> (j % 8)) & 1. */
+/* ot.h - oblivious transfer over a channel: Chou-Orlandi base OT on P-256 and
+ * IKNP extension (ALSZ) giving correlated OT with the garbler's Delta, plus
+ * random / chosen-message OT through a correlation-robust hash. Semi-honest
+ * only: no check against a malicious peer (docs/security-ot-net.md). */
 #ifndef MPCC_OT_H
 #define MPCC_OT_H
 
@@ -16,6 +11,10 @@
 #include "mpcc/error.h"
 #include "runtime/crypto/block.h"
 #include "runtime/net/net.h"
+
+/* Streaming: call the ot_send_* / ot_recv_* functions of one session as
+ * often as needed with any n; internal memory does not grow with n. Choice
+ * bits are packed LSB-first: OT j chooses (choice[j / 8] >> (j % 8)) & 1. */
 
 #define OT_KAPPA 128 /* computational security parameter = number of base OTs */
 

@@ -1,8 +1,7 @@
-/* ot_chosen.c - random OT and chosen-message OT derived from the IKNP
- * correlated OT of iknp.c by the tweakable correlation-robust hash:
- * m0 = H(q_j, tw), m1 = H(q_j xor Delta, tw), the receiver's H(t_j, tw) is
- * m_{c_j}. Chosen messages are sent masked by these. The choice bit selects
- * with masks only. Batches of OT_CHOSEN_BATCH keep memory bounded. */
+/* ot_chosen.c - random and chosen-message OT from the correlated OT of iknp.c:
+ * m0 = H(q_j, j), m1 = H(q_j xor Delta, j), the receiver's H(t_j, j) is
+ * m_{c_j}; chosen messages travel masked by these. Selection by masks only;
+ * fixed-size batches keep memory bounded. */
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +15,24 @@ enum mpcc_status ot_send_random(struct ot_cot_sender *s, size_t n, block *m0, bl
     enum mpcc_status st = ot_send_correlated(s, n, m0, err);
     if (st != MPCC_OK)
         return st;
+    /* Both messages of OT j share tweak j: hashing them as a pair expands
+     * that tweak's key once (crypto_hash_pairs), in batches. */
+    enum { BATCH = 1024 };
+    block pairs[2 * BATCH];
     block delta = ot_sender_delta(s);
-    for (size_t j = 0; j < n; j++)
-        m1[j] = blk_xor(m0[j], delta);
-    crypto_hash_singles(ot_sender_hash(s), tweak0, m0, n);
-    crypto_hash_singles(ot_sender_hash(s), tweak0, m1, n);
+    for (size_t j0 = 0; j0 < n; j0 += BATCH) {
+        size_t nb = n - j0 < BATCH ? n - j0 : BATCH;
+        for (size_t j = 0; j < nb; j++) {
+            pairs[2 * j] = m0[j0 + j];
+            pairs[2 * j + 1] = blk_xor(m0[j0 + j], delta);
+        }
+        crypto_hash_pairs(ot_sender_hash(s), tweak0 + j0, pairs, nb);
+        for (size_t j = 0; j < nb; j++) {
+            m0[j0 + j] = pairs[2 * j];
+            m1[j0 + j] = pairs[2 * j + 1];
+        }
+    }
+    OPENSSL_cleanse(pairs, sizeof pairs);
     return MPCC_OK;
 }
 

@@ -1,8 +1,7 @@
-/* transpose.c - the 128 x m bit-matrix transpose at the heart of IKNP: a plain
- * C reference, an SSE2 path (16x16 byte transpose by unpacks, then 8
- * movemasks per byte column) and an AVX2 path (32 rows per movemask), the
- * latter chosen at run time. Pure computation on public layout; the bits
- * moved are secret but no branch or address depends on them. */
+/* transpose.c - the 128 x m bit-matrix transpose of IKNP: a plain C reference
+ * and SSE2 / AVX2 / AVX-512BW paths (16x16 byte transposes by unpacks, then
+ * one movemask per bit column), chosen at run time. The bits are secret but
+ * no branch or address depends on them. */
 #include "runtime/ot/ot.h"
 
 #include <immintrin.h>
@@ -19,12 +18,17 @@ void ot_transpose_128_plain(const uint8_t *in, size_t m, block *out)
     }
 }
 
+static inline __m128i ot_load16(const uint8_t *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
 /* w[b] byte k = in[k * stride + b] for 16 rows k and 16 byte columns b. */
 static inline void ot_tp16x16(const uint8_t *in, size_t stride, __m128i w[16])
 {
     __m128i r[16], s[16];
     for (int k = 0; k < 16; k++)
-        r[k] = _mm_loadu_si128((const __m128i *)(const void *)(in + (size_t)k * stride));
+        r[k] = ot_load16(in + (size_t)k * stride);
     for (int p = 0; p < 8; p++) { /* 16-bit element e: rows 2p,2p+1 at column e (+8) */
         s[2 * p] = _mm_unpacklo_epi8(r[2 * p], r[2 * p + 1]);
         s[2 * p + 1] = _mm_unpackhi_epi8(r[2 * p], r[2 * p + 1]);
@@ -105,10 +109,10 @@ ot_transpose_128_avx512(const uint8_t *in, size_t m, block *out)
             __m512i r[16], s[16];
             for (size_t k = 0; k < 16; k++) {
                 const uint8_t *p = base + k * stride;
-                __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(const void *)p));
-                v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * stride)), 1);
-                v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(const void *)(p + 32 * stride)), 2);
-                r[k] = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(const void *)(p + 48 * stride)), 3);
+                __m512i v = _mm512_castsi128_si512(ot_load16(p));
+                v = _mm512_inserti32x4(v, ot_load16(p + 16 * stride), 1);
+                v = _mm512_inserti32x4(v, ot_load16(p + 32 * stride), 2);
+                r[k] = _mm512_inserti32x4(v, ot_load16(p + 48 * stride), 3);
             }
             for (int q = 0; q < 8; q++) {
                 s[2 * q] = _mm512_unpacklo_epi8(r[2 * q], r[2 * q + 1]);

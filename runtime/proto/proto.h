@@ -16,6 +16,31 @@
 
 #define PROTO_NAME_MAX 64
 
+/* Frame types of runs with more than two parties ("MP" + number). */
+#define PROTO_FRAME_WHO 0x4d500001u     /* connector -> acceptor: its party name, in clear */
+#define PROTO_FRAME_MPHELLO 0x4d500002u /* run configuration, both directions */
+#define PROTO_FRAME_SHARE 0x4d500003u   /* input party -> garbler/evaluator: packed share */
+#define PROTO_FRAME_READY 0x4d500004u   /* garbler <-> evaluator: all shares arrived */
+#define PROTO_FRAME_OUTD 0x4d500005u    /* garbler -> output party: decoding bits */
+#define PROTO_FRAME_OUTC 0x4d500006u    /* evaluator -> output party: colour bits */
+#define PROTO_FRAME_ABORT 0x4d50000fu   /* any -> any: the run stops; payload says why */
+#define PROTO_ABORT_MAX 1024u
+
+/* What a multi-party run needs from the two-party core beyond mpcc_2pc_run:
+ * the garbler's decoding bits and the evaluator's colour bits of every
+ * output bit (n_output_bits bytes each), to forward to output parties.
+ * NULL pointers are not filled. */
+struct proto_2pc_extra {
+    uint8_t *decode_bits; /* garbler side */
+    uint8_t *colour_bits; /* evaluator side */
+};
+
+/* mpcc_2pc_run with the extra output shares (extra may be NULL). */
+enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *ch,
+                               const uint8_t *input_bits, uint8_t *output_bits, uint8_t *got,
+                               struct mpcc_stats *stats, const struct proto_2pc_extra *extra,
+                               struct mpcc_error *err);
+
 /* Exchanges HELLO frames and checks that both sides run the same protocol
  * version and circuit, that the peer is who we expect in the opposite role,
  * that the two input sets partition the circuit's inputs and that both agree
@@ -23,6 +48,20 @@
  * message naming both sides' values. */
 enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel *ch,
                                  struct mpcc_error *err);
+
+/* Receives one frame of `type` with exactly `want` payload bytes from party
+ * `peer` (its name, for errors). An ABORT frame instead becomes an error
+ * quoting the peer's reason; a wrong type or length is an error raised
+ * before the payload is read. */
+enum mpcc_status proto_mp_recv(struct net_channel *ch, const char *peer, uint32_t type,
+                               uint8_t *buf, size_t want, const char *what,
+                               struct mpcc_error *err);
+
+/* XOR-shares n bits (0/1 bytes): share_a gets fresh random bits from a
+ * PRG seeded by RAND_bytes, share_b = bits ^ share_a; both packed (bit i in
+ * byte i/8, LSB first, unused high bits zero), (n+7)/8 bytes each. */
+enum mpcc_status proto_mp_make_shares(const uint8_t *bits, size_t n, uint8_t *share_a,
+                                      uint8_t *share_b, struct mpcc_error *err);
 
 /* Seconds on a monotonic clock. */
 double proto_now(void);

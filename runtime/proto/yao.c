@@ -148,7 +148,7 @@ static void fill_got(const struct mpcc_2pc *run, unsigned who, uint8_t *got)
 static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_channel *ch,
                                     const uint8_t *input_bits, uint8_t *output_bits,
                                     uint8_t *got, struct mpcc_stats *stats,
-                                    struct mpcc_error *err)
+                                    const struct proto_2pc_extra *extra, struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     struct prg prg;
@@ -229,6 +229,8 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
         goto out;
     }
     st = gc_garbler_decode_bits(g, c, d, err);
+    if (st == MPCC_OK && extra != NULL && extra->decode_bits != NULL)
+        memcpy(extra->decode_bits, d, nob);
     uint64_t n_sel = select_outputs(run, 2, mask);
     if (st == MPCC_OK && n_sel > 0)
         st = send_masked_bits(ch, PROTO_FRAME_DECODE, d, mask, nob, n_sel, err);
@@ -266,6 +268,7 @@ out:
 static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_channel *ch,
                                       const uint8_t *input_bits, uint8_t *output_bits,
                                       uint8_t *got, struct mpcc_stats *stats,
+                                      const struct proto_2pc_extra *extra,
                                       struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
@@ -351,6 +354,8 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
         goto out;
     }
     st = gc_evaluator_colour_bits(e, c, colour, err);
+    if (st == MPCC_OK && extra != NULL && extra->colour_bits != NULL)
+        memcpy(extra->colour_bits, colour, nob);
     uint64_t n_sel = select_outputs(run, 1, mask);
     if (st == MPCC_OK && n_sel > 0)
         st = send_masked_bits(ch, PROTO_FRAME_COLOUR, colour, mask, nob, n_sel, err);
@@ -389,6 +394,14 @@ enum mpcc_status mpcc_2pc_run(const struct mpcc_2pc *run, struct net_channel *ch
                               const uint8_t *input_bits, uint8_t *output_bits, uint8_t *got,
                               struct mpcc_stats *stats, struct mpcc_error *err)
 {
+    return proto_2pc_run(run, ch, input_bits, output_bits, got, stats, NULL, err);
+}
+
+enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *ch,
+                               const uint8_t *input_bits, uint8_t *output_bits, uint8_t *got,
+                               struct mpcc_stats *stats, const struct proto_2pc_extra *extra,
+                               struct mpcc_error *err)
+{
     const struct circuit *c = run->circ;
     struct mpcc_stats local = {0};
     struct mpcc_stats *s = stats ? stats : &local;
@@ -403,9 +416,9 @@ enum mpcc_status mpcc_2pc_run(const struct mpcc_2pc *run, struct net_channel *ch
     if (st != MPCC_OK)
         return st;
     if (run->role == MPCC_GARBLER)
-        st = run_garbler(run, ch, input_bits, output_bits, got, s, err);
+        st = run_garbler(run, ch, input_bits, output_bits, got, s, extra, err);
     else
-        st = run_evaluator(run, ch, input_bits, output_bits, got, s, err);
+        st = run_evaluator(run, ch, input_bits, output_bits, got, s, extra, err);
     s->n_and = circ_count_op(c, CIRC_AND);
     s->n_xor = circ_count_op(c, CIRC_XOR);
     s->n_inv = circ_count_op(c, CIRC_INV);

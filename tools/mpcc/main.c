@@ -11,6 +11,7 @@
 #include "circuits/eval.h"
 #include "circuits/hexval.h"
 #include "circuits/stats.h"
+#include "driver.h"
 #include "mpcc/error.h"
 
 #define MPCC_VERSION_STRING "0.1.0"
@@ -75,8 +76,19 @@ static void mpcc_print_widths(const char *label, uint32_t n, const uint32_t *wid
 
 /* ---- mpcc stats FILE ---- */
 
+/* 1 when path names a program (.mpc source or .circ compiled program)
+ * rather than a raw Bristol Fashion circuit. */
+static int is_program_path(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 4 && strcmp(path + n - 4, ".mpc") == 0) ||
+           (n > 5 && strcmp(path + n - 5, ".circ") == 0);
+}
+
 static int cmd_stats(int argc, char **argv)
 {
+    if (argc >= 2 && is_program_path(argv[1]))
+        return mpcc_cmd_stats(argc, argv);
     if (argc != 2)
         return mpcc_usage_error(argv[0], "expected one FILE argument");
     struct mpcc_error err = {0};
@@ -174,7 +186,13 @@ static int cmd_help(int argc, char **argv);
  * (argument parsing and printing only; the work belongs in a library) and add
  * one row here. Rows print in this order in `mpcc --help`. */
 static const struct mpcc_command mpcc_commands[] = {
-    {"stats", "FILE", "print gate counts, depths and peak live wires of a Bristol circuit",
+    {"compile", "PROG.mpc -o OUT.circ [-I DIR]...",
+     "compile a program into a circuit with its interface (also: mpcc PROG.mpc -o OUT.circ)",
+     mpcc_cmd_compile},
+    {"run", "PROG.mpc|PROG.circ [--input PARTY:NAME=VALUE]... [--inputs FILE]...",
+     "compile and evaluate in plaintext; print each party's outputs", mpcc_cmd_run},
+    {"stats", "FILE [--profile]",
+     "gate counts, depths, peak live wires (Bristol, .mpc or .circ; --profile: per line)",
      cmd_stats},
     {"eval", "FILE HEX...", "evaluate a Bristol circuit in plaintext on hexadecimal inputs",
      cmd_eval},
@@ -236,6 +254,12 @@ int main(int argc, char **argv)
     if (strcmp(name, "--version") == 0) {
         printf("mpcc " MPCC_VERSION_STRING "\n");
         return mpcc_finish_stdout("--version");
+    }
+    /* `mpcc prog.mpc -o prog.circ` is short for `mpcc compile prog.mpc -o prog.circ`. */
+    if (is_program_path(name)) {
+        char compile_name[] = "compile";
+        argv[0] = compile_name;
+        return mpcc_cmd_compile(argc, argv);
     }
     const struct mpcc_command *c = mpcc_find_command(name);
     if (c == NULL) {

@@ -1,6 +1,7 @@
 /* main.c of mpcrun - runs a compiled program (.circ) or a raw Bristol Fashion
- * circuit as one party of a two-party garbled-circuit computation, or both
- * parties in one process (--local). Argument parsing, input collection and
+ * circuit as one party of a garbled-circuit computation (two parties, or
+ * more with a roster: input/output parties around a garbler and an
+ * evaluator), or every party in one process (--local). Argument parsing, input collection and
  * output printing only: the protocol is libmpcc (include/mpcc/mpcc.h). */
 #include <errno.h>
 #include <pthread.h>
@@ -17,8 +18,10 @@
 #include "circuits/values.h"
 #include "mpcc/mpcc.h"
 #include "runtime/net/net.h"
+#include "runtime/net/net_tls.h"
 
 #define MAX_INPUT_ARGS 4096
+#define MAX_PEER_ARGS 1024
 
 static const char usage[] =
     "usage: mpcrun PROGRAM.circ --party NAME (--listen HOST:PORT | --connect HOST:PORT)\n"
@@ -26,6 +29,8 @@ static const char usage[] =
     "       mpcrun PROGRAM.circ --local [--input PARTY:NAME=VALUE]... [options]\n"
     "       mpcrun CIRCUIT.txt --bristol --party 1|2 (--listen ...|--connect ...)\n"
     "              [--input K=HEX]...\n"
+    "       mpcrun PROGRAM.circ --party NAME (--parties FILE | --peer NAME=HOST:PORT...)\n"
+    "              [--garbler-party NAME --evaluator-party NAME] [--input ...] [options]\n"
     "\n"
     "Runs a two-party computation: the garbler (the program's first party unless\n"
     "--garbler/--evaluator say otherwise) and the evaluator, each on its own host.\n"
@@ -39,12 +44,28 @@ static const char usage[] =
     "                        [1, 2, 3], {age: 70, diabetic: true}\n"
     "  --input-file FILE     inputs as NAME = VALUE lines (# starts a comment)\n"
     "  --garbler, --evaluator  choose this party's role explicitly\n"
+    "  --tls-cert FILE       this party's certificate (PEM): turns on mutual TLS 1.3\n"
+    "  --tls-key FILE        its private key (PEM)\n"
+    "  --tls-ca FILE         CA certificate the peer's certificate must chain to\n"
+    "  --tls-peer-cert FILE  pin the peer's exact certificate (instead of or with a CA)\n"
     "  --timeout SECONDS     give up when the peer is silent this long (default 30)\n"
     "  --json                print the outputs as one JSON object\n"
     "  --stats               print gate counts, bytes and time per phase to stderr\n"
     "  --local               run both parties in this process (inputs PARTY:NAME=VALUE)\n"
     "  --bristol             CIRCUIT is raw Bristol Fashion; parties are 1 and 2, input K\n"
     "                        is given as hex by exactly one party, outputs print as hex\n"
+    "\n"
+    "More than two parties (also a two-party program given a roster):\n"
+    "  --parties FILE        roster: one 'NAME HOST:PORT [CERT.pem]' line per party\n"
+    "                        ('#' comments); the garbler and the evaluator listen at\n"
+    "                        their address, the others connect (and need no port)\n"
+    "  --peer NAME=HOST:PORT one roster entry (repeatable; adds to --parties)\n"
+    "  --garbler-party NAME, --evaluator-party NAME\n"
+    "                        which two parties compute (default: the first two\n"
+    "                        declared); every party must say the same\n"
+    "  --listen HOST:PORT    listen here instead of our roster address (port 0:\n"
+    "                        a free port, printed to stderr)\n"
+    "  with TLS, --tls-ca and/or the roster's certificates check each peer\n"
     "  --help, --version\n";
 
 struct options {
@@ -52,10 +73,15 @@ struct options {
     const char *party;
     const char *listen;
     const char *connect;
+    struct net_tls_config tls; /* on when tls.cert_file is set */
     const char *inputs[MAX_INPUT_ARGS];
     size_t n_inputs;
     const char *input_files[MAX_INPUT_ARGS];
     size_t n_input_files;
+    const char *roster_file;
+    const char *peers[MAX_PEER_ARGS];
+    size_t n_peers;
+    const char *garbler_party, *evaluator_party;
     int role; /* -1 default */
     int timeout_s;
     bool json, stats, local, bristol;
@@ -102,12 +128,30 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->role = MPCC_EVALUATOR;
         } else if (a[0] == '-' && a[1] == '-' && next == NULL) {
             return fail_usage("option %s needs a value", a);
+        } else if (strcmp(a, "--parties") == 0) {
+            o->roster_file = argv[++i];
+        } else if (strcmp(a, "--peer") == 0) {
+            if (o->n_peers == MAX_PEER_ARGS)
+                return fail_usage("too many --peer options");
+            o->peers[o->n_peers++] = argv[++i];
+        } else if (strcmp(a, "--garbler-party") == 0) {
+            o->garbler_party = argv[++i];
+        } else if (strcmp(a, "--evaluator-party") == 0) {
+            o->evaluator_party = argv[++i];
         } else if (strcmp(a, "--party") == 0) {
             o->party = argv[++i];
         } else if (strcmp(a, "--listen") == 0) {
             o->listen = argv[++i];
         } else if (strcmp(a, "--connect") == 0) {
             o->connect = argv[++i];
+        } else if (strcmp(a, "--tls-cert") == 0) {
+            o->tls.cert_file = argv[++i];
+        } else if (strcmp(a, "--tls-key") == 0) {
+            o->tls.key_file = argv[++i];
+        } else if (strcmp(a, "--tls-ca") == 0) {
+            o->tls.ca_file = argv[++i];
+        } else if (strcmp(a, "--tls-peer-cert") == 0) {
+            o->tls.peer_cert_file = argv[++i];
         } else if (strcmp(a, "--input") == 0) {
             if (o->n_inputs == MAX_INPUT_ARGS)
                 return fail_usage("too many --input options");
@@ -135,7 +179,13 @@ static int parse_args(int argc, char **argv, struct options *o)
     }
     if (o->path == NULL)
         return fail_usage("no circuit file given");
+    bool mp = o->roster_file != NULL || o->n_peers > 0;
+    if ((o->garbler_party || o->evaluator_party || mp) && o->bristol)
+        return fail_usage("--bristol runs two parties only: drop --parties/--peer/"
+                          "--garbler-party/--evaluator-party");
     if (o->local) {
+        if (mp)
+            return fail_usage("--local runs every party here: drop --parties/--peer");
         if (o->listen || o->connect || o->party)
             return fail_usage("--local runs every party here: drop --party/--listen/--connect");
         if (o->bristol)
@@ -144,6 +194,22 @@ static int parse_args(int argc, char **argv, struct options *o)
     }
     if (o->party == NULL)
         return fail_usage("say which party this is with --party NAME");
+    bool any_tls = o->tls.cert_file || o->tls.key_file || o->tls.ca_file || o->tls.peer_cert_file;
+    if (any_tls && (!o->tls.cert_file || !o->tls.key_file))
+        return fail_usage("TLS needs both --tls-cert and --tls-key");
+    if (mp) {
+        if (o->connect)
+            return fail_usage("with a roster every address comes from it: drop --connect");
+        if (o->role >= 0)
+            return fail_usage("with a roster name the computing parties with --garbler-party "
+                              "and --evaluator-party instead of --garbler/--evaluator");
+        if (o->tls.peer_cert_file)
+            return fail_usage("with a roster give each party's certificate in the roster "
+                              "instead of --tls-peer-cert");
+        return 0;
+    }
+    if (any_tls && !o->tls.ca_file && !o->tls.peer_cert_file)
+        return fail_usage("TLS needs --tls-ca or --tls-peer-cert to check the peer");
     if ((o->listen == NULL) == (o->connect == NULL))
         return fail_usage("give exactly one of --listen HOST:PORT and --connect HOST:PORT");
     return 0;
@@ -165,10 +231,26 @@ static void print_stats(const char *who, const struct mpcc_stats *s)
             s->t_output * 1e3, s->t_total * 1e3, who, rate / 1e6);
 }
 
+static enum mpcc_status open_tcp(const struct options *o, const char *peer, int ms,
+                                 struct net_channel **ch, struct mpcc_error *err);
+
+/* TCP to the peer (listening or connecting), then TLS when configured. */
 static enum mpcc_status open_channel(const struct options *o, const char *peer,
                                      struct net_channel **ch, struct mpcc_error *err)
 {
     int ms = o->timeout_s * 1000;
+    struct net_channel *tcp = NULL;
+    enum mpcc_status st = open_tcp(o, peer, ms, &tcp, err);
+    if (st != MPCC_OK || o->tls.cert_file == NULL) {
+        *ch = tcp;
+        return st;
+    }
+    return net_tls_wrap(tcp, &o->tls, o->listen != NULL, ch, err);
+}
+
+static enum mpcc_status open_tcp(const struct options *o, const char *peer, int ms,
+                                 struct net_channel **ch, struct mpcc_error *err)
+{
     if (o->connect)
         return net_tcp_connect(o->connect, peer, ms, ch, err);
     struct net_listener *l = NULL;
@@ -323,6 +405,192 @@ static void *local_party_main(void *arg)
     return NULL;
 }
 
+/* ---- more than two parties ---- */
+
+/* The computing pair: --garbler-party/--evaluator-party or the first two. */
+static int pick_computing(const struct options *o, const struct mpcc_program *p, uint32_t *g,
+                          uint32_t *e)
+{
+    const char *names[2] = {o->garbler_party, o->evaluator_party};
+    uint32_t idx[2] = {0, 1};
+    for (int i = 0; i < 2; i++)
+        if (names[i] != NULL) {
+            int64_t k = iface_party_index(p->iface, names[i]);
+            if (k < 0) {
+                fprintf(stderr, "mpcrun: --%s-party '%s' is not a party of this program\n",
+                        i ? "evaluator" : "garbler", names[i]);
+                return 1;
+            }
+            idx[i] = (uint32_t)k;
+        }
+    if (names[0] != NULL && names[1] == NULL)
+        idx[1] = idx[0] == 0 ? 1 : 0;
+    if (names[1] != NULL && names[0] == NULL)
+        idx[0] = idx[1] == 0 ? 1 : 0;
+    if (idx[0] == idx[1]) {
+        fprintf(stderr, "mpcrun: party '%s' cannot both garble and evaluate\n",
+                p->iface->parties[idx[0]]);
+        return 1;
+    }
+    *g = idx[0];
+    *e = idx[1];
+    return 0;
+}
+
+static int run_local_mp(const struct options *o, const struct mpcc_program *p)
+{
+    struct mpcc_error err = {0};
+    struct values_set *inputs = NULL;
+    uint32_t n = p->iface->n_parties, g, e;
+    if (pick_computing(o, p, &g, &e) != 0)
+        return 1;
+    if (collect_inputs(o, p, VALUES_ANY_PARTY, &inputs, &err) != MPCC_OK) {
+        fprintf(stderr, "mpcrun: %s\n", err.msg);
+        return 1;
+    }
+    struct mpcc_mp_local_result *res = calloc(n, sizeof *res);
+    if (res == NULL) {
+        fprintf(stderr, "mpcrun: out of memory\n");
+        values_set_free(inputs);
+        return 1;
+    }
+    int rc = 0;
+    if (mpcc_mp_run_local(p, g, e, inputs, o->timeout_s * 1000, res, &err) != MPCC_OK) {
+        rc = 1;
+        for (uint32_t i = 0; i < n; i++)
+            if (res[i].st != MPCC_OK)
+                fprintf(stderr, "mpcrun: party %s: %s\n", p->iface->parties[i], res[i].err.msg);
+        if (res[0].st == MPCC_OK && res[1].st == MPCC_OK)
+            fprintf(stderr, "mpcrun: %s\n", err.msg);
+    }
+    if (rc == 0) {
+        if (o->json)
+            printf("{");
+        for (uint32_t i = 0; i < n && rc == 0; i++) {
+            if (o->json)
+                printf("%s\"%s\": ", i ? ", " : "", p->iface->parties[i]);
+            else
+                printf("[%s]\n", p->iface->parties[i]);
+            fflush(stdout);
+            if (values_print_outputs(p->iface, (const uint8_t *const *)res[i].outputs, o->json,
+                                     stdout, &err) != MPCC_OK) {
+                fprintf(stderr, "mpcrun: %s\n", err.msg);
+                rc = 1;
+            }
+            if (o->stats)
+                print_stats(p->iface->parties[i], &res[i].stats);
+        }
+        if (o->json)
+            printf("}\n");
+    }
+    for (uint32_t i = 0; i < n; i++)
+        mpcc_outputs_free(res[i].outputs, p->iface->n_outputs);
+    free(res);
+    values_set_free(inputs);
+    return rc;
+}
+
+static void say_port(void *ctx, uint16_t port)
+{
+    (void)ctx;
+    fprintf(stderr, "mpcrun: listening on port %u\n", port);
+    fflush(stderr);
+}
+
+static enum mpcc_status load_roster(const struct options *o, struct mpcc_roster **out,
+                                    struct mpcc_error *err)
+{
+    struct mpcc_roster *r = mpcc_roster_new(err);
+    if (r == NULL)
+        return err->code;
+    enum mpcc_status st = MPCC_OK;
+    if (o->roster_file)
+        st = mpcc_roster_read_file(r, o->roster_file, err);
+    for (size_t i = 0; st == MPCC_OK && i < o->n_peers; i++) {
+        char name[80];
+        const char *eq = strchr(o->peers[i], '=');
+        size_t len = eq ? (size_t)(eq - o->peers[i]) : 0;
+        if (eq == NULL || len == 0 || len >= sizeof name) {
+            st = mpcc_error_set(err, MPCC_ERR_INVALID, "--peer '%s': expected NAME=HOST:PORT",
+                                o->peers[i]);
+            break;
+        }
+        memcpy(name, o->peers[i], len);
+        name[len] = '\0';
+        st = mpcc_roster_add(r, name, eq + 1, NULL, err);
+        if (st != MPCC_OK)
+            mpcc_error_prefix(err, "--peer");
+    }
+    if (st != MPCC_OK) {
+        mpcc_roster_free(r);
+        return st;
+    }
+    *out = r;
+    return MPCC_OK;
+}
+
+static bool ends_with_port0(const char *addr)
+{
+    const char *colon = addr ? strrchr(addr, ':') : NULL;
+    return colon != NULL && strcmp(colon, ":0") == 0;
+}
+
+static int run_mp_party(const struct options *o, const struct mpcc_program *p, uint32_t me)
+{
+    struct mpcc_error err = {0};
+    struct values_set *inputs = NULL;
+    struct mpcc_roster *roster = NULL;
+    struct net_channel **chans = NULL;
+    uint8_t **outputs = NULL;
+    struct mpcc_mp_session s;
+    uint32_t n = p->iface->n_parties, g, e;
+    int rc = 1;
+    if (pick_computing(o, p, &g, &e) != 0)
+        return 1;
+    chans = calloc(n, sizeof *chans);
+    if (chans == NULL) {
+        mpcc_error_set(&err, MPCC_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    /* Every input and roster problem is reported before any network traffic. */
+    if (collect_inputs(o, p, me, &inputs, &err) != MPCC_OK ||
+        load_roster(o, &roster, &err) != MPCC_OK ||
+        mpcc_mp_session_init(&s, p, me, g, e, &err) != MPCC_OK)
+        goto fail;
+    const struct mpcc_roster_entry *mine = mpcc_roster_find(roster, o->party);
+    const char *addr = o->listen ? o->listen : mine ? mine->addr : NULL;
+    struct mpcc_mp_net net = {.roster = roster, .listen = o->listen,
+                              .tls = o->tls.cert_file ? &o->tls : NULL,
+                              .timeout_ms = o->timeout_s * 1000,
+                              .on_listen = ends_with_port0(addr) ? say_port : NULL};
+    if (mpcc_mp_connect(&s, &net, chans, &err) != MPCC_OK)
+        goto fail;
+    struct mpcc_stats stats;
+    if (mpcc_mp_run_program(&s, chans, inputs, &outputs, &stats, &err) != MPCC_OK)
+        goto fail;
+    if (values_print_outputs(p->iface, (const uint8_t *const *)outputs, o->json, stdout, &err) !=
+        MPCC_OK)
+        goto fail;
+    if (o->stats)
+        print_stats(o->party, &stats);
+    rc = 0;
+    goto out;
+fail:
+    fprintf(stderr, "mpcrun: party %s: %s\n", o->party, err.msg);
+out:
+    for (uint32_t i = 0; chans != NULL && i < n; i++) {
+        if (rc == 0)
+            net_close(chans[i]);
+        else
+            net_free(chans[i]);
+    }
+    free(chans);
+    mpcc_roster_free(roster);
+    mpcc_outputs_free(outputs, p->iface->n_outputs);
+    values_set_free(inputs);
+    return rc;
+}
+
 static int run_local(const struct options *o, const struct mpcc_program *p)
 {
     struct mpcc_error err = {0};
@@ -330,11 +598,8 @@ static int run_local(const struct options *o, const struct mpcc_program *p)
     struct local_party lp[2];
     memset(lp, 0, sizeof lp);
     int rc = 1;
-    if (p->iface->n_parties != 2) {
-        fprintf(stderr, "mpcrun: this program has %u parties; only two-party programs run yet\n",
-                p->iface->n_parties);
-        return 1;
-    }
+    if (p->iface->n_parties != 2 || o->garbler_party || o->evaluator_party)
+        return run_local_mp(o, p);
     if (collect_inputs(o, p, VALUES_ANY_PARTY, &inputs, &err) != MPCC_OK) {
         fprintf(stderr, "mpcrun: %s\n", err.msg);
         return 1;
@@ -413,8 +678,12 @@ static int run_program_party(const struct options *o, const struct mpcc_program 
         fprintf(stderr, ")\n");
         return 1;
     }
+    if (o->roster_file || o->n_peers)
+        return run_mp_party(o, p, (uint32_t)party);
     if (p->iface->n_parties != 2) {
-        fprintf(stderr, "mpcrun: this program has %u parties; only two-party programs run yet\n",
+        fprintf(stderr,
+                "mpcrun: this program has %u parties: name every party's address with "
+                "--parties FILE (or --peer NAME=HOST:PORT ...)\n",
                 p->iface->n_parties);
         return 1;
     }

@@ -1,0 +1,388 @@
+/* lower_ops.c - the operators of the language: arithmetic, bitwise, shifts,
+ * comparisons, logic and ?: with their typing rules (untyped constants exact,
+ * lossless widening, mismatches rejected), lowered through the gadgets, which
+ * fold constant wires so constant operands cost no gates. Names, conversions
+ * and indexing are in lower_expr.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "circuits/gadgets.h"
+#include "lower.h"
+#include "parser.h"
+
+static const char *op_name(int op)
+{
+    switch (op) {
+    case SHL: return "<<";
+    case SHR: return ">>";
+    case LE: return "<=";
+    case GE: return ">=";
+    case EQ: return "==";
+    case NE: return "!=";
+    case ANDAND: return "&&";
+    case OROR: return "||";
+    case '+': return "+";
+    case '-': return "-";
+    case '*': return "*";
+    case '/': return "/";
+    case '%': return "%";
+    case '&': return "&";
+    case '|': return "|";
+    case '^': return "^";
+    case '<': return "<";
+    case '>': return ">";
+    case '~': return "~";
+    case '!': return "!";
+    default: return "?";
+    }
+}
+
+static int is_cmp(int op)
+{
+    return op == '<' || op == '>' || op == LE || op == GE || op == EQ || op == NE;
+}
+
+static int const_error(struct lower *lw, struct ast_loc loc, int op)
+{
+    if (op == '/' || op == '%')
+        diag_error(lw->diags, loc, "division by zero in a constant expression");
+    else
+        diag_error(lw->diags, loc, "constant expression overflows (constants are limited to 2^%d)",
+                   CE_MAX_BITS);
+    return 0;
+}
+
+/* Both operands untyped. */
+static int lx_binary_const(struct lower *lw, const struct ast_expr *e, const struct ce_int *x,
+                           const struct ce_int *y, struct lv_value *out)
+{
+    struct ce_int r;
+    int ok = 1, c;
+    switch (e->op) {
+    case '+': ok = ce_add(&r, x, y); break;
+    case '-': ok = ce_sub(&r, x, y); break;
+    case '*': ok = ce_mul(&r, x, y); break;
+    case '/': ok = ce_div(&r, x, y); break;
+    case '%': ok = ce_mod(&r, x, y); break;
+    case '&': ce_and(&r, x, y); break;
+    case '|': ce_or(&r, x, y); break;
+    case '^': ce_xor(&r, x, y); break;
+    default:
+        c = ce_cmp(x, y);
+        switch (e->op) {
+        case '<': return lx_set_bool(lw, out, c < 0 ? BLD_TRUE : BLD_FALSE);
+        case '>': return lx_set_bool(lw, out, c > 0 ? BLD_TRUE : BLD_FALSE);
+        case LE: return lx_set_bool(lw, out, c <= 0 ? BLD_TRUE : BLD_FALSE);
+        case GE: return lx_set_bool(lw, out, c >= 0 ? BLD_TRUE : BLD_FALSE);
+        case EQ: return lx_set_bool(lw, out, c == 0 ? BLD_TRUE : BLD_FALSE);
+        case NE: return lx_set_bool(lw, out, c != 0 ? BLD_TRUE : BLD_FALSE);
+        }
+        diag_error(lw->diags, e->loc, "operator '%s' needs bool operands", op_name(e->op));
+        return 0;
+    }
+    if (!ok)
+        return const_error(lw, e->loc, e->op);
+    return lx_set_untyped(lw, out, &r);
+}
+
+/* Brings two operands to one type; 0 after an error. */
+static int unify(struct lower *lw, const struct ast_expr *e, struct lv_value *x, struct lv_value *y)
+{
+    char a[64], b[64];
+    const char *op = op_name(e->op);
+    if (x->t->kind == TY_VOID || y->t->kind == TY_VOID) {
+        diag_error(lw->diags, e->loc, "operator '%s': a function call that returns no value has no value", op);
+        return 0;
+    }
+    if (!ty_is_scalar(x->t) && x->t->kind != TY_UNTYPED) {
+        ty_name(x->t, a, sizeof a);
+        diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to %s", op, a);
+        return 0;
+    }
+    if (!ty_is_scalar(y->t) && y->t->kind != TY_UNTYPED) {
+        ty_name(y->t, a, sizeof a);
+        diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to %s", op, a);
+        return 0;
+    }
+    if (x->t->kind == TY_UNTYPED) {
+        char what[64];
+        snprintf(what, sizeof what, "operator '%s'", op);
+        return lx_convert(lw, e->loc, x, y->t, x, what);
+    }
+    if (y->t->kind == TY_UNTYPED) {
+        char what[64];
+        snprintf(what, sizeof what, "operator '%s'", op);
+        return lx_convert(lw, e->loc, y, x->t, y, what);
+    }
+    if (ty_equal(x->t, y->t))
+        return 1;
+    if (ty_is_int(x->t) && ty_is_int(y->t)) {
+        if (ty_widens(x->t, y->t))
+            return lx_resize(lw, x, y->t, x);
+        if (ty_widens(y->t, x->t))
+            return lx_resize(lw, y, x->t, y);
+    }
+    ty_name(x->t, a, sizeof a);
+    ty_name(y->t, b, sizeof b);
+    diag_error(lw->diags, e->loc, "mismatched types %s and %s for operator '%s'%s", a, b, op,
+               ty_is_int(x->t) && ty_is_int(y->t) ? " (add a cast, e.g. int32(x))" : "");
+    return 0;
+}
+
+static int lx_shift(struct lower *lw, const struct ast_expr *e, struct lv_value *x,
+                    struct lv_value *y, struct lv_value *out)
+{
+    char a[64];
+    struct ce_int amount;
+    int amount_const = 0;
+    if (!ty_is_int(y->t) && y->t->kind != TY_UNTYPED) {
+        ty_name(y->t, a, sizeof a);
+        diag_error(lw->diags, e->loc, "shift amount must be an integer, found %s", a);
+        return 0;
+    }
+    if (!ty_is_int(x->t) && x->t->kind != TY_UNTYPED) {
+        ty_name(x->t, a, sizeof a);
+        diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to %s", op_name(e->op), a);
+        return 0;
+    }
+    if (lx_value_const(y, &amount)) {
+        amount_const = 1;
+        if (ce_is_neg(&amount)) {
+            diag_error(lw->diags, e->loc, "negative shift amount");
+            return 0;
+        }
+    }
+    if (x->t->kind == TY_UNTYPED) {
+        if (!amount_const) {
+            diag_error(lw->diags, e->loc,
+                       "cannot shift an untyped constant by a secret amount (give it a type, e.g. uint32(1))");
+            return 0;
+        }
+        struct ce_int r;
+        int64_t n;
+        if (!ce_to_i64(&amount, &n) || n > CE_MAX_BITS) {
+            if (e->op == SHR || ce_is_zero(&x->c)) {
+                ce_shr(&r, &x->c, CE_MAX_BITS + 20);
+                return lx_set_untyped(lw, out, &r);
+            }
+            return const_error(lw, e->loc, SHL);
+        }
+        if (e->op == SHL) {
+            if (!ce_shl(&r, &x->c, (uint32_t)n))
+                return const_error(lw, e->loc, SHL);
+        } else {
+            ce_shr(&r, &x->c, (uint32_t)n);
+        }
+        return lx_set_untyped(lw, out, &r);
+    }
+    uint32_t n = x->t->width;
+    bld_wire *w = lw_wires(lw, n);
+    if (w == NULL)
+        return 0;
+    int sign = x->t->kind == TY_INT;
+    if (amount_const) {
+        int64_t k;
+        if (!ce_to_i64(&amount, &k) || k > n)
+            k = n;
+        for (uint32_t i = 0; i < n; i++) {
+            if (e->op == SHL)
+                w[i] = i >= (uint64_t)k ? x->w[i - k] : BLD_FALSE;
+            else
+                w[i] = i + (uint64_t)k < n ? x->w[i + k] : sign ? x->w[n - 1] : BLD_FALSE;
+        }
+    } else if (e->op == SHL) {
+        bld_shl(lw->b, n, x->w, y->t->width, y->w, w);
+    } else if (sign) {
+        bld_shr_s(lw->b, n, x->w, y->t->width, y->w, w);
+    } else {
+        bld_shr_u(lw->b, n, x->w, y->t->width, y->w, w);
+    }
+    out->t = x->t;
+    out->w = w;
+    return 1;
+}
+
+int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
+{
+    struct lv_value x, y;
+    if (e->op == ANDAND || e->op == OROR) {
+        bld_wire a, b;
+        if (!lx_cond(lw, e->a, &a))
+            return 0;
+        /* A constant left side decides without the right (which may be
+         * an out-of-range constant index guarded by the left). */
+        if (a == (e->op == ANDAND ? BLD_FALSE : BLD_TRUE))
+            return lx_set_bool(lw, out, a);
+        if (!lx_cond(lw, e->b, &b))
+            return 0;
+        return lx_set_bool(lw, out, e->op == ANDAND ? bld_and(lw->b, a, b) : bld_or(lw->b, a, b));
+    }
+    if (!lx_expr(lw, e->a, &x) || !lx_expr(lw, e->b, &y))
+        return 0;
+    if (e->op == SHL || e->op == SHR)
+        return lx_shift(lw, e, &x, &y, out);
+    if (x.t->kind == TY_UNTYPED && y.t->kind == TY_UNTYPED)
+        return lx_binary_const(lw, e, &x.c, &y.c, out);
+    /* Whole arrays and structs of one type compare bit for bit. */
+    if ((e->op == EQ || e->op == NE) && (x.t->kind == TY_ARRAY || x.t->kind == TY_STRUCT)
+        && ty_equal(x.t, y.t)) {
+        bld_wire r = bld_eq(lw->b, (uint32_t)x.t->bits, x.w, y.w);
+        return lx_set_bool(lw, out, e->op == EQ ? r : bld_not(lw->b, r));
+    }
+    if (!unify(lw, e, &x, &y))
+        return 0;
+    const struct mpcc_type *t = x.t;
+    uint32_t n = t->width;
+    struct bld *b = lw->b;
+    if (t->kind == TY_BOOL) {
+        bld_wire r;
+        switch (e->op) {
+        case '&': r = bld_and(b, x.w[0], y.w[0]); break;
+        case '|': r = bld_or(b, x.w[0], y.w[0]); break;
+        case '^': case NE: r = bld_xor(b, x.w[0], y.w[0]); break;
+        case EQ: r = bld_not(b, bld_xor(b, x.w[0], y.w[0])); break;
+        default:
+            diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to bool", op_name(e->op));
+            return 0;
+        }
+        return lx_set_bool(lw, out, r);
+    }
+    int sign = t->kind == TY_INT;
+    if (is_cmp(e->op)) {
+        bld_wire r;
+        switch (e->op) {
+        case EQ: r = bld_eq(b, n, x.w, y.w); break;
+        case NE: r = bld_not(b, bld_eq(b, n, x.w, y.w)); break;
+        case '<': r = sign ? bld_lt_s(b, n, x.w, y.w) : bld_lt_u(b, n, x.w, y.w); break;
+        case '>': r = sign ? bld_lt_s(b, n, y.w, x.w) : bld_lt_u(b, n, y.w, x.w); break;
+        case LE: r = bld_not(b, sign ? bld_lt_s(b, n, y.w, x.w) : bld_lt_u(b, n, y.w, x.w)); break;
+        default: r = bld_not(b, sign ? bld_lt_s(b, n, x.w, y.w) : bld_lt_u(b, n, x.w, y.w)); break;
+        }
+        return lx_set_bool(lw, out, r);
+    }
+    bld_wire *w = lw_wires(lw, n);
+    if (w == NULL)
+        return 0;
+    switch (e->op) {
+    case '+': bld_add(b, n, x.w, y.w, w); break;
+    case '-': bld_sub(b, n, x.w, y.w, w); break;
+    case '*': bld_mul(b, n, x.w, y.w, w); break;
+    case '/':
+        if (sign)
+            bld_sdivmod(b, n, x.w, y.w, w, NULL);
+        else
+            bld_udivmod(b, n, x.w, y.w, w, NULL);
+        break;
+    case '%':
+        if (sign)
+            bld_sdivmod(b, n, x.w, y.w, NULL, w);
+        else
+            bld_udivmod(b, n, x.w, y.w, NULL, w);
+        break;
+    case '&':
+        for (uint32_t i = 0; i < n; i++)
+            w[i] = bld_and(b, x.w[i], y.w[i]);
+        break;
+    case '|':
+        for (uint32_t i = 0; i < n; i++)
+            w[i] = bld_or(b, x.w[i], y.w[i]);
+        break;
+    case '^':
+        for (uint32_t i = 0; i < n; i++)
+            w[i] = bld_xor(b, x.w[i], y.w[i]);
+        break;
+    default:
+        diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to integers", op_name(e->op));
+        return 0;
+    }
+    out->t = t;
+    out->w = w;
+    return 1;
+}
+
+int lx_unary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
+{
+    struct lv_value x;
+    char a[64];
+    if (!lx_expr(lw, e->a, &x))
+        return 0;
+    if (x.t->kind == TY_UNTYPED) {
+        struct ce_int r;
+        if (e->op == '-') {
+            if (!ce_neg(&r, &x.c))
+                return const_error(lw, e->loc, '-');
+        } else if (e->op == '~') {
+            ce_not(&r, &x.c);
+        } else {
+            diag_error(lw->diags, e->loc, "operator '!' needs a bool operand, found an integer constant");
+            return 0;
+        }
+        return lx_set_untyped(lw, out, &r);
+    }
+    ty_name(x.t, a, sizeof a);
+    if (e->op == '!') {
+        if (x.t->kind != TY_BOOL) {
+            diag_error(lw->diags, e->loc, "operator '!' needs a bool operand, found %s%s", a,
+                       ty_is_int(x.t) ? " (compare with 0: x == 0)" : "");
+            return 0;
+        }
+        return lx_set_bool(lw, out, bld_not(lw->b, x.w[0]));
+    }
+    if (!ty_is_int(x.t)) {
+        diag_error(lw->diags, e->loc, "operator '%s' needs an integer operand, found %s%s",
+                   op_name(e->op), a, x.t->kind == TY_BOOL && e->op == '~' ? " (use '!')" : "");
+        return 0;
+    }
+    uint32_t n = x.t->width;
+    bld_wire *w = lw_wires(lw, n);
+    if (w == NULL)
+        return 0;
+    if (e->op == '-') {
+        bld_neg(lw->b, n, x.w, w);
+    } else {
+        for (uint32_t i = 0; i < n; i++)
+            w[i] = bld_not(lw->b, x.w[i]);
+    }
+    out->t = x.t;
+    out->w = w;
+    return 1;
+}
+
+int lx_cond_expr(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
+{
+    bld_wire c;
+    if (!lx_cond(lw, e->a, &c))
+        return 0;
+    if (c == BLD_TRUE)
+        return lx_expr(lw, e->b, out);
+    if (c == BLD_FALSE)
+        return lx_expr(lw, e->c, out);
+    struct lv_value x, y;
+    if (!lx_expr(lw, e->b, &x) || !lx_expr(lw, e->c, &y))
+        return 0;
+    if (x.t->kind == TY_UNTYPED && y.t->kind == TY_UNTYPED) {
+        diag_error(lw->diags, e->loc,
+                   "both branches of a secret '?:' are untyped constants; give one a type, e.g. uint8(1)");
+        return 0;
+    }
+    if (ty_is_scalar(x.t) || ty_is_scalar(y.t)) {
+        struct ast_expr fake = *e;
+        fake.op = '?';
+        if (!unify(lw, &fake, &x, &y))
+            return 0;
+    } else if (!ty_equal(x.t, y.t) || x.t->kind == TY_VOID) {
+        char a[64], b2[64];
+        ty_name(x.t, a, sizeof a);
+        ty_name(y.t, b2, sizeof b2);
+        diag_error(lw->diags, e->loc, "the branches of '?:' have different types %s and %s", a, b2);
+        return 0;
+    }
+    bld_wire *w = lw_wires(lw, x.t->bits);
+    if (w == NULL)
+        return 0;
+    bld_mux_word(lw->b, (uint32_t)x.t->bits, c, x.w, y.w, w);
+    out->t = x.t;
+    out->w = w;
+    return 1;
+}
+

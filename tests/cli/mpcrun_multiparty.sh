@@ -1,0 +1,204 @@
+# mpcrun_multiparty.sh - end to end with more than two parties: the examples
+# hospitals3 (3 processes), a 4-party sum and auction5 (5 processes) over
+# loopback, plain TCP and TLS; each party prints exactly its own outputs, equal
+# to the plaintext `mpcc run`; --local agrees; a party that never connects or
+# drops out during set-up is named in the others' errors within the timeout.
+. "$(dirname "$0")/common.bash"
+EX="$MPCC_SOURCE_DIR/examples"
+MPCC=${MPCC:-mpcc}
+
+have_tls=0
+if command -v openssl >/dev/null 2>&1; then
+    mkdir -p "$TMP/certs"
+    have_tls=1
+    for p in h1 h2 h3 p1 p2 p3 q1 q2 q3 q4 b1 b2 b3 b4 b5; do
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+            -keyout "$TMP/certs/$p.key" -out "$TMP/certs/$p.pem" -days 2 -subj "/CN=$p" \
+            2>/dev/null || have_tls=0
+    done
+fi
+
+# roster FILE TLS PARTY=PORT... : writes a roster (with each party's pinned
+# certificate when TLS is 1).
+roster() {
+    local f=$1 tls=$2; shift 2
+    : >"$f"
+    for pp in "$@"; do
+        local p=${pp%%=*} port=${pp#*=} cert=""
+        [ "$tls" = 1 ] && cert=" $TMP/certs/$p.pem"
+        echo "$p 127.0.0.1:$port$cert" >>"$f"
+    done
+}
+
+# mp_run TAG CIRC INPUT_PREFIX TLS GARBLER EVALUATOR OTHER... : one process
+# per party; party P reads INPUT_PREFIX_P.txt; the garbler and the evaluator
+# listen on free ports (0) and the roster is written as they come up.
+# Leaves $TMP/TAG.P.{out,err,rc}.
+mp_run() {
+    local tag=$1 circ=$2 pre=$3 tls=$4; shift 4
+    local all=("$@") g=$1 e=$2 pids=() p
+    local extra=(--garbler-party "$g" --evaluator-party "$e" --timeout 20)
+    start() { # start PARTY ROSTER
+        local targs=()
+        [ "$tls" = 1 ] && targs=(--tls-cert "$TMP/certs/$1.pem" --tls-key "$TMP/certs/$1.key")
+        ( "$MPCRUN" "$circ" --party "$1" --parties "$2" --input-file "${pre}_$1.txt" \
+              "${extra[@]}" "${targs[@]}" >"$TMP/$tag.$1.out" 2>"$TMP/$tag.$1.err"
+          echo $? >"$TMP/$tag.$1.rc" ) &
+        pids+=($!)
+    }
+    local r0=() r1=() r2=()
+    for p in "${all[@]}"; do r0+=("$p=0"); done
+    roster "$TMP/$tag.r0" "$tls" "${r0[@]}"
+    start "$g" "$TMP/$tag.r0"
+    local pg pe
+    pg=$(wait_port "$TMP/$tag.$g.err") || { wait; return 1; }
+    for p in "${all[@]}"; do [ "$p" = "$g" ] && r1+=("$p=$pg") || r1+=("$p=0"); done
+    roster "$TMP/$tag.r1" "$tls" "${r1[@]}"
+    start "$e" "$TMP/$tag.r1"
+    pe=$(wait_port "$TMP/$tag.$e.err") || { wait; return 1; }
+    for p in "${all[@]}"; do
+        if [ "$p" = "$g" ]; then r2+=("$p=$pg"); elif [ "$p" = "$e" ]; then r2+=("$p=$pe");
+        else r2+=("$p=1"); fi
+    done
+    roster "$TMP/$tag.r2" "$tls" "${r2[@]}"
+    for p in "${all[@]:2}"; do start "$p" "$TMP/$tag.r2"; done
+    wait "${pids[@]}"
+}
+
+# check_run TAG PLAIN_FILE PARTY... : every party exited 0 and printed exactly
+# its lines of the plaintext result ("PARTY: name = value").
+check_run() {
+    local tag=$1 plain=$2 p; shift 2
+    for p in "$@"; do
+        local want got
+        want=$(sed -n "s/^$p: //p" "$plain")
+        got=$(cat "$TMP/$tag.$p.out" 2>/dev/null)
+        if [ "$(cat "$TMP/$tag.$p.rc" 2>/dev/null)" = 0 ] && [ -n "$want" ] && [ "$got" = "$want" ]
+        then ok
+        else bad "$tag: party $p: want [$want] got [$got] rc $(cat "$TMP/$tag.$p.rc" 2>/dev/null): $(cat "$TMP/$tag.$p.err")"
+        fi
+    done
+}
+
+# check_local CIRC PLAIN_FILE INPUT_ARGS... : mpcrun --local prints the same.
+check_local() {
+    local circ=$1 plain=$2; shift 2
+    local got want
+    got=$("$MPCRUN" "$circ" --local "$@" 2>&1 | awk '/^\[/{p=substr($0,2,length($0)-2); next} {print p ": " $0}')
+    want=$(cat "$plain")
+    if [ "$got" = "$want" ]; then ok; else bad "--local $circ: want [$want] got [$got]"; fi
+}
+
+# example PROG PARTY... : compile, compare plaintext with the stored expected
+# output, run as processes (plain, then TLS) and with --local.
+example() {
+    local prog=$1; shift
+    local circ="$TMP/$prog.circ" plain="$TMP/$prog.plain" ins=() p
+    if ! "$MPCC" compile "$EX/$prog.mpc" -o "$circ" 2>"$TMP/$prog.cerr"; then
+        bad "$prog: does not compile: $(cat "$TMP/$prog.cerr")"; return
+    fi
+    for p in "$@"; do ins+=(--inputs "$EX/inputs/${prog}_$p.txt"); done
+    "$MPCC" run "$EX/$prog.mpc" "${ins[@]}" >"$plain" 2>&1
+    if cmp -s "$plain" "$EX/inputs/${prog}_expected.txt"; then ok
+    else bad "$prog: plaintext run differs from examples/inputs/${prog}_expected.txt: $(cat "$plain")"; fi
+    mp_run "$prog" "$circ" "$EX/inputs/$prog" 0 "$@"
+    check_run "$prog" "$plain" "$@"
+    if [ "$have_tls" = 1 ]; then
+        mp_run "$prog-tls" "$circ" "$EX/inputs/$prog" 1 "$@"
+        check_run "$prog-tls" "$plain" "$@"
+    fi
+    local fins=()
+    for p in "$@"; do fins+=(--input-file "$EX/inputs/${prog}_$p.txt"); done
+    check_local "$circ" "$plain" "${fins[@]}"
+}
+
+example hospitals3 h1 h2 h3
+example mult3 p1 p2 p3
+example auction5 b1 b2 b3 b4 b5
+
+# Four parties, the computing pair not the first two declared.
+cat >"$TMP/sum4.mpc" <<'EOF'
+party q1, q2, q3, q4;
+input q1 uint16 a;
+input q2 uint16 b;
+input q3 uint16 c;
+input q4 uint32 d;
+output all total = uint32(a) + uint32(b) + uint32(c) + d;
+output q4 max_ab = a > b ? a : b;
+output q1, q3 c_gt_d = uint32(c) > d;
+EOF
+echo "q1:a = 65535" >"$TMP/sum4_q1.txt"; echo "q2:b = 17" >"$TMP/sum4_q2.txt"
+echo "q3:c = 40000" >"$TMP/sum4_q3.txt"; echo "q4:d = 4000000000" >"$TMP/sum4_q4.txt"
+"$MPCC" compile "$TMP/sum4.mpc" -o "$TMP/sum4.circ"
+"$MPCC" run "$TMP/sum4.mpc" --inputs "$TMP/sum4_q1.txt" --inputs "$TMP/sum4_q2.txt" \
+    --inputs "$TMP/sum4_q3.txt" --inputs "$TMP/sum4_q4.txt" >"$TMP/sum4.plain"
+mp_run sum4 "$TMP/sum4.circ" "$TMP/sum4" 0 q3 q2 q1 q4
+check_run sum4 "$TMP/sum4.plain" q1 q2 q3 q4
+if [ "$have_tls" = 1 ]; then
+    mp_run sum4-tls "$TMP/sum4.circ" "$TMP/sum4" 1 q3 q2 q1 q4
+    check_run sum4-tls "$TMP/sum4.plain" q1 q2 q3 q4
+fi
+
+# A party that never connects: the garbler and the evaluator both name it,
+# within the timeout.
+H="$TMP/hospitals3.circ"
+start=$(date +%s)
+( "$MPCRUN" "$H" --party h1 --peer h1=127.0.0.1:0 --input-file "$EX/inputs/hospitals3_h1.txt" \
+      --timeout 3 >"$TMP/nc.h1.out" 2>"$TMP/nc.h1.err"; echo $? >"$TMP/nc.h1.rc" ) &
+pg=$(wait_port "$TMP/nc.h1.err")
+( "$MPCRUN" "$H" --party h2 --peer h1=127.0.0.1:$pg --peer h2=127.0.0.1:0 \
+      --input-file "$EX/inputs/hospitals3_h2.txt" --timeout 3 \
+      >"$TMP/nc.h2.out" 2>"$TMP/nc.h2.err"; echo $? >"$TMP/nc.h2.rc" ) &
+wait
+for p in h1 h2; do
+    if [ "$(cat "$TMP/nc.$p.rc")" != 0 ] && grep -q "party 'h3' never connected" "$TMP/nc.$p.err" &&
+       [ ! -s "$TMP/nc.$p.out" ]; then ok
+    else bad "never connected: $p: $(cat "$TMP/nc.$p.err")"; fi
+done
+if [ $(( $(date +%s) - start )) -le 12 ]; then ok; else bad "never connected: took too long"; fi
+
+# A party that connects, names itself, and drops out before its handshake:
+# both computing parties end with an error naming it.
+( "$MPCRUN" "$H" --party h1 --peer h1=127.0.0.1:0 --input-file "$EX/inputs/hospitals3_h1.txt" \
+      --timeout 4 >"$TMP/dc.h1.out" 2>"$TMP/dc.h1.err"; echo $? >"$TMP/dc.h1.rc" ) &
+pg=$(wait_port "$TMP/dc.h1.err")
+( "$MPCRUN" "$H" --party h2 --peer h1=127.0.0.1:$pg --peer h2=127.0.0.1:0 \
+      --input-file "$EX/inputs/hospitals3_h2.txt" --timeout 4 \
+      >"$TMP/dc.h2.out" 2>"$TMP/dc.h2.err"; echo $? >"$TMP/dc.h2.rc" ) &
+pe=$(wait_port "$TMP/dc.h2.err")
+sleep 0.5
+# The WHO frame (type 0x4d500001, length 2, "h3"), then hang up after the answer.
+if exec 3<>"/dev/tcp/127.0.0.1/$pg"; then
+    printf '\001\000\120\115\002\000\000\000h3' >&3
+    head -c 1 <&3 >/dev/null
+    exec 3>&-
+fi
+wait
+for p in h1 h2; do
+    if [ "$(cat "$TMP/dc.$p.rc")" != 0 ] && grep -q "'h3'" "$TMP/dc.$p.err" &&
+       [ ! -s "$TMP/dc.$p.out" ]; then ok
+    else bad "dropped out: $p: $(cat "$TMP/dc.$p.err")"; fi
+done
+
+# Configuration disagreement: every party checks who garbles and evaluates.
+( "$MPCRUN" "$H" --party h1 --peer h1=127.0.0.1:0 --input-file "$EX/inputs/hospitals3_h1.txt" \
+      --timeout 4 >"$TMP/cf.h1.out" 2>"$TMP/cf.h1.err"; echo $? >"$TMP/cf.h1.rc" ) &
+pg=$(wait_port "$TMP/cf.h1.err")
+# h3 believes h2 garbles (and finds h1 at h2's address): both sides refuse.
+out=$("$MPCRUN" "$H" --party h3 --peer h2=127.0.0.1:$pg --peer h1=127.0.0.1:1 \
+      --garbler-party h2 --evaluator-party h1 --input-file "$EX/inputs/hospitals3_h3.txt" \
+      --timeout 4 2>&1)
+wait
+want="run configuration mismatch: we have garbler 'h1' and evaluator 'h2', party 'h3' has garbler 'h2' and evaluator 'h1'"
+if echo "$out" | grep -q "run configuration mismatch: we have garbler 'h2' and evaluator 'h1'" &&
+   grep -qF "$want" "$TMP/cf.h1.err"; then ok
+else bad "configuration mismatch: $out / $(cat "$TMP/cf.h1.err")"; fi
+
+# Roster errors before any traffic.
+printf 'h1 127.0.0.1:1\nh2\n' >"$TMP/bad.roster"
+out=$("$MPCRUN" "$H" --party h3 --parties "$TMP/bad.roster" \
+      --input-file "$EX/inputs/hospitals3_h3.txt" 2>&1)
+if [ $? != 0 ] && echo "$out" | grep -q "bad.roster:2: expected 'NAME HOST:PORT \[CERT.pem\]'"
+then ok; else bad "bad roster: $out"; fi
+
+finish
