@@ -13,6 +13,7 @@
 
 #include "circuits/bristol.h"
 #include "circuits/circuit.h"
+#include "circuits/compact.h"
 #include "runtime/crypto/aes.h"
 #include "runtime/crypto/hash.h"
 #include "runtime/crypto/prg.h"
@@ -58,7 +59,7 @@ static block sink_fold(block acc, const block *b, size_t n)
 static double bench_aes(void (*enc)(const struct aes_key *, block *, size_t), block *acc)
 {
     enum { N = 1024 };
-    static block buf[N]; /* constant-size scratch; bench only */
+    block buf[N];
     struct aes_key k;
     aes_expand_key(&k, blk_from_u64(1, 2));
     for (size_t i = 0; i < N; i++)
@@ -78,7 +79,7 @@ static double bench_aes(void (*enc)(const struct aes_key *, block *, size_t), bl
 static double bench_hash(int pairs, int vaes, block *acc)
 {
     enum { N = 1024 };
-    static block buf[N];
+    block buf[N];
     struct crypto_hash h;
     if (vaes)
         crypto_hash_init(&h, blk_from_u64(3, 4));
@@ -247,38 +248,46 @@ int main(int argc, char **argv)
         hex_bits("00112233445566778899aabbccddeeff", in + 128);
         hex_bits("69c4e0d86a7b0430d8cdb78070b4c55a", ct);
         const int times = 200;
-        struct gc_plan *plan = gc_plan_new(aes, 0, aes->n_gates, &err);
-        if (plan == NULL)
-            die("plan", &err);
         printf("aes128_circuit_and_gates %llu gates\n",
                (unsigned long long)circ_count_op(aes, CIRC_AND));
-        for (int planned = 0; planned < 2; planned++) {
-            double rg[REPS], re[REPS];
-            for (int rep = 0; rep < REPS; rep++) {
-                struct run_rates r = run_circuit(aes, planned ? &plan : NULL, times, aes->n_gates,
-                                                 in, col, d, &acc);
-                rg[rep] = r.garble;
-                re[rep] = r.eval;
-                for (int i = 0; i < 128; i++)
-                    if (((col[i] ^ d[i]) & 1) != ct[i]) {
-                        fprintf(stderr, "bench_garble: garbled AES-128 gave a wrong ciphertext\n");
-                        return 1;
-                    }
+        /* The Bristol file as is (every wire its own slot), then compacted
+         * (slots reused, as the compiler emits circuits: 1494 slots). */
+        for (int compact = 0; compact < 2; compact++) {
+            if (compact && circ_compact(aes, &err) != MPCC_OK)
+                die("compact", &err);
+            printf("aes128%s_wire_slots %u slots\n", compact ? "_compact" : "", aes->n_wires);
+            struct gc_plan *plan = gc_plan_new(aes, 0, aes->n_gates, &err);
+            if (plan == NULL)
+                die("plan", &err);
+            for (int planned = 0; planned < 2; planned++) {
+                double rg[REPS], re[REPS];
+                for (int rep = 0; rep < REPS; rep++) {
+                    struct run_rates r = run_circuit(aes, planned ? &plan : NULL, times,
+                                                     aes->n_gates, in, col, d, &acc);
+                    rg[rep] = r.garble;
+                    re[rep] = r.eval;
+                    for (int i = 0; i < 128; i++)
+                        if (((col[i] ^ d[i]) & 1) != ct[i]) {
+                            fprintf(stderr, "bench_garble: garbled AES-128 gave a wrong ciphertext\n");
+                            return 1;
+                        }
+                }
+                const char *how = planned ? "planned" : "unplanned";
+                const char *which = compact ? "aes128_compact" : "aes128";
+                double gm = median(rg, REPS), em = median(re, REPS);
+                if (planned && !compact) {
+                    garble_aes = gm;
+                    eval_aes = em;
+                }
+                printf("garble_%s_%s_and_per_s %.3g AND/s\n", which, how, gm);
+                printf("eval_%s_%s_and_per_s %.3g AND/s\n", which, how, em);
+                printf("garble_%s_%s_ns_per_and %.2f ns\n", which, how, 1e9 / gm);
+                printf("eval_%s_%s_ns_per_and %.2f ns\n", which, how, 1e9 / em);
             }
-            const char *how = planned ? "planned" : "unplanned";
-            double gm = median(rg, REPS), em = median(re, REPS);
-            if (planned) {
-                garble_aes = gm;
-                eval_aes = em;
-            }
-            printf("garble_aes128_%s_and_per_s %.3g AND/s\n", how, gm);
-            printf("eval_aes128_%s_and_per_s %.3g AND/s\n", how, em);
-            printf("garble_aes128_%s_ns_per_and %.2f ns\n", how, 1e9 / gm);
-            printf("eval_aes128_%s_ns_per_and %.2f ns\n", how, 1e9 / em);
+            gc_plan_free(plan);
         }
         printf("garble_aes128_and_per_s %.3g AND/s\n", garble_aes);
         printf("eval_aes128_and_per_s %.3g AND/s\n", eval_aes);
-        gc_plan_free(plan);
         circ_free(aes);
     }
 

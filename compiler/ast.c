@@ -16,6 +16,7 @@ struct ast_arena_chunk {
 void ast_arena_init(struct ast_arena *a)
 {
     a->head = NULL;
+    a->spare = NULL;
     a->failed = 0;
 }
 
@@ -28,6 +29,8 @@ void ast_arena_clear(struct ast_arena *a)
         c = n;
     }
     a->head = NULL;
+    free(a->spare);
+    a->spare = NULL;
 }
 
 void *ast_alloc(struct ast_arena *a, size_t n)
@@ -36,7 +39,12 @@ void *ast_alloc(struct ast_arena *a, size_t n)
     struct ast_arena_chunk *c = a->head;
     if (c == NULL || c->cap - c->used < n) {
         size_t cap = n > AST_CHUNK_BYTES ? n : AST_CHUNK_BYTES;
-        c = malloc(sizeof *c + cap);
+        if (cap == AST_CHUNK_BYTES && a->spare != NULL) {
+            c = a->spare; /* statement-by-statement release makes this common */
+            a->spare = NULL;
+        } else {
+            c = malloc(sizeof *c + cap);
+        }
         if (c == NULL) {
             a->failed = 1;
             return NULL;
@@ -62,7 +70,10 @@ void ast_arena_release(struct ast_arena *a, struct ast_mark m)
 {
     while (a->head != NULL && a->head != m.chunk) {
         struct ast_arena_chunk *n = a->head->next;
-        free(a->head);
+        if (a->spare == NULL && a->head->cap == AST_CHUNK_BYTES)
+            a->spare = a->head;
+        else
+            free(a->head);
         a->head = n;
     }
     if (a->head != NULL)

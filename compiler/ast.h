@@ -12,7 +12,8 @@
 struct ast_arena_chunk;
 struct ast_arena {
     struct ast_arena_chunk *head;
-    int failed; /* sticky: an allocation failed */
+    struct ast_arena_chunk *spare; /* one released standard chunk, kept for reuse */
+    int failed;                    /* sticky: an allocation failed */
 };
 void ast_arena_init(struct ast_arena *a);
 void ast_arena_clear(struct ast_arena *a);

@@ -292,6 +292,7 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
     lw.arena = &arena;
     lw.opts = opts;
     lw.path = BLD_TRUE;
+    lw.main_file = name;
     lw.diags = opts && opts->diags ? opts->diags : (own = mpcc_diags_new());
     if (lw.diags == NULL) {
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "circuits/eval.h"
 #include "circuits/stats.h"
@@ -110,9 +111,14 @@ static struct mpcc_program *drv_load(const char *cmd, const struct drv_args *a,
     o.include_dirs = a->include_dirs;
     o.n_include_dirs = a->n_include;
     o.stdlib_dir = getenv("MPCC_STDLIB");
+    /* The installed stdlib, else the source tree's (running from a build). */
 #ifdef MPCC_STDLIB_DIR
-    if (o.stdlib_dir == NULL)
+    if (o.stdlib_dir == NULL && access(MPCC_STDLIB_DIR, R_OK) == 0)
         o.stdlib_dir = MPCC_STDLIB_DIR;
+#endif
+#ifdef MPCC_STDLIB_SOURCE_DIR
+    if (o.stdlib_dir == NULL)
+        o.stdlib_dir = MPCC_STDLIB_SOURCE_DIR;
 #endif
     o.diags = mpcc_diags_new();
     o.profile = profile;

@@ -23,6 +23,36 @@ bld_wire *lw_wires(struct lower *lw, uint64_t n)
     return w;
 }
 
+const struct mpcc_type *lw_scalar(struct lower *lw, enum ty_kind k, uint32_t width)
+{
+    const struct mpcc_type **slot;
+    switch (k) {
+    case TY_UINT:
+        slot = width <= MPCC_MAX_INT_WIDTH ? &lw->t_uint[width] : NULL;
+        break;
+    case TY_INT:
+        slot = width <= MPCC_MAX_INT_WIDTH ? &lw->t_int[width] : NULL;
+        break;
+    case TY_BOOL:
+        slot = &lw->t_bool;
+        break;
+    case TY_UNTYPED:
+        slot = &lw->t_untyped;
+        break;
+    default:
+        slot = &lw->t_void;
+        break;
+    }
+    if (slot != NULL && *slot != NULL)
+        return *slot;
+    const struct mpcc_type *t = ty_scalar(lw->arena, k, width);
+    if (t == NULL)
+        lw_nomem(lw);
+    else if (slot != NULL)
+        *slot = t;
+    return t;
+}
+
 struct lv_var *lw_lookup(struct lower *lw, const char *name)
 {
     if (lw->frame != NULL)
@@ -61,16 +91,16 @@ const struct mpcc_type *lw_resolve_type(struct lower *lw, const struct ast_tref 
     const struct mpcc_type *t = NULL;
     switch (tr->kind) {
     case ATR_BOOL:
-        t = ty_scalar(lw->arena, TY_BOOL, 1);
+        t = lw_scalar(lw, TY_BOOL, 1);
         break;
     case ATR_UINT:
-        t = ty_scalar(lw->arena, TY_UINT, tr->width);
+        t = lw_scalar(lw, TY_UINT, tr->width);
         break;
     case ATR_INT:
-        t = ty_scalar(lw->arena, TY_INT, tr->width);
+        t = lw_scalar(lw, TY_INT, tr->width);
         break;
     case ATR_VOID:
-        t = ty_scalar(lw->arena, TY_VOID, 0);
+        t = lw_scalar(lw, TY_VOID, 0);
         break;
     case ATR_NAMED: {
         const struct lv_struct *s = lw_find_struct(lw, tr->name);
@@ -499,12 +529,14 @@ void lw_items(struct lower *lw, struct ast_item *items, int is_module)
     }
 }
 
-/* Functions the program never calls are still checked: each is inlined
- * once into a scratch builder with fresh inputs as its arguments. */
+/* Functions of the main file that the program never calls are still
+ * checked: each is inlined once into a scratch builder with fresh inputs as
+ * its arguments. */
 void lw_check_uncalled(struct lower *lw)
 {
     for (struct lv_fn *f = lw->fns; f != NULL && !lw->oom && !lw->stop; f = f->next) {
-        if (f->called)
+        if (f->called || lw->main_file == NULL || f->item->loc.file == NULL
+            || strcmp(f->item->loc.file, lw->main_file) != 0)
             continue;
         struct mpcc_error e = { 0 };
         struct bld *tmp = bld_new(&e);

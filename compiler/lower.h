@@ -12,6 +12,7 @@
 #include "circuits/builder.h"
 #include "consteval.h"
 #include "diag.h"
+#include "parse.h"
 #include "types.h"
 
 #define LOWER_MAX_LOOP_ITERS ((int64_t)1 << 20)  /* iterations of one for loop */
@@ -104,6 +105,7 @@ struct compile_options;
 
 struct lower {
     const struct compile_options *opts;
+    const char *main_file;     /* the file being compiled (not an import) */
     char **modules;            /* resolved paths of the files already loaded */
     size_t n_modules;
     struct ast_arena *arena;   /* AST and types: lives for the compilation */
@@ -133,6 +135,11 @@ struct lower {
     struct lv_output *outputs;
     uint32_t n_outputs, cap_outputs;
 
+    /* Canonical scalar types, made on first use (see lw_scalar). */
+    const struct mpcc_type *t_uint[MPCC_MAX_INT_WIDTH + 1];
+    const struct mpcc_type *t_int[MPCC_MAX_INT_WIDTH + 1];
+    const struct mpcc_type *t_bool, *t_untyped, *t_void;
+
     struct lv_tag *tags; /* tag k+1 is tags[k] */
     uint32_t n_tags, cap_tags;
     uint32_t cur_tag;
@@ -141,12 +148,16 @@ struct lower {
 /* --- lower.c --- */
 /* Lowers the items of a file in order (modules: only const/struct/fn/import). */
 void lw_items(struct lower *lw, struct ast_item *items, int is_module);
-/* Checks (in a scratch builder) the functions no call reached. */
+/* Checks (in a scratch builder) the main file's functions no call reached
+ * (imported modules' unused functions are not compiled at all). */
 void lw_check_uncalled(struct lower *lw);
 /* Frees variables, tables and scratch (not the builder, arena or diags). */
 void lw_clear(struct lower *lw);
 void lw_nomem(struct lower *lw);
 bld_wire *lw_wires(struct lower *lw, uint64_t n); /* scratch wires (zeroed = BLD_FALSE) */
+/* The one type of a scalar kind (BOOL, UINT, INT, UNTYPED, VOID) and width;
+ * NULL (and lw->oom) on allocation failure. */
+const struct mpcc_type *lw_scalar(struct lower *lw, enum ty_kind k, uint32_t width);
 struct lv_var *lw_lookup(struct lower *lw, const char *name);
 const struct lv_fn *lw_find_fn(struct lower *lw, const char *name);
 /* Resolves a type reference plus array dimensions; NULL after an error. */

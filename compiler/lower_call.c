@@ -103,10 +103,10 @@ int ls_inline(struct lower *lw, const struct lv_fn *fn, struct ast_loc call_loc,
     for (p = it->fields; ok && p != NULL; p = p->next, i++)
         ok = lw_declare(lw, p->name, p->loc, args[i].t, args[i].w) != NULL;
     bld_wire f = BLD_FALSE;
-    const struct mpcc_type *bt = ty_scalar(lw->arena, TY_BOOL, 1);
+    const struct mpcc_type *bt = lw_scalar(lw, TY_BOOL, 1);
     if (ok && bt != NULL) {
         fr.returned = lw_declare(lw, "$returned", it->loc, bt, &f);
-        fr.ret_t = it->tref ? lw_resolve_type(lw, it->tref, it->dims) : ty_scalar(lw->arena, TY_VOID, 0);
+        fr.ret_t = it->tref ? lw_resolve_type(lw, it->tref, it->dims) : lw_scalar(lw, TY_VOID, 0);
         ok = fr.returned != NULL && fr.ret_t != NULL;
         if (ok && fr.ret_t->kind != TY_VOID) {
             fr.ret = lw_declare(lw, "$return", it->loc, fr.ret_t, NULL);

@@ -12,7 +12,7 @@
 
 const struct mpcc_type *lx_t_untyped(struct lower *lw)
 {
-    const struct mpcc_type *t = ty_scalar(lw->arena, TY_UNTYPED, 0);
+    const struct mpcc_type *t = lw_scalar(lw, TY_UNTYPED, 0);
     if (t == NULL)
         lw_nomem(lw);
     return t;
@@ -20,7 +20,7 @@ const struct mpcc_type *lx_t_untyped(struct lower *lw)
 
 const struct mpcc_type *lx_t_bool(struct lower *lw)
 {
-    const struct mpcc_type *t = ty_scalar(lw->arena, TY_BOOL, 1);
+    const struct mpcc_type *t = lw_scalar(lw, TY_BOOL, 1);
     if (t == NULL)
         lw_nomem(lw);
     return t;

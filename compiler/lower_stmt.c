@@ -230,7 +230,7 @@ static int ls_for(struct lower *lw, struct ast_stmt *s)
     for (int64_t i = 0; i < cnt && !ls_returned(lw); i++) {
         struct lv_var *saved = *ls_scope(lw);
         (*ls_depth(lw))++;
-        struct lv_var *v = lw_declare(lw, s->name, s->loc, ty_scalar(lw->arena, TY_UNTYPED, 0), NULL);
+        struct lv_var *v = lw_declare(lw, s->name, s->loc, lw_scalar(lw, TY_UNTYPED, 0), NULL);
         int ok = v != NULL;
         if (ok) {
             v->kind = LV_LOOP;

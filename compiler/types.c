@@ -20,6 +20,9 @@ const struct mpcc_type *ty_array(struct ast_arena *a, const struct mpcc_type *el
 {
     if (len == 0 || elem->bits > TY_MAX_BITS / len)
         return NULL;
+    for (struct mpcc_type *t = elem->arrays; t != NULL; t = t->array_next)
+        if (t->len == len)
+            return t;
     struct mpcc_type *t = ast_alloc(a, sizeof *t);
     if (t == NULL)
         return NULL;
@@ -27,6 +30,10 @@ const struct mpcc_type *ty_array(struct ast_arena *a, const struct mpcc_type *el
     t->elem = elem;
     t->len = len;
     t->bits = elem->bits * len;
+    /* Types are shared read-only everywhere else; only this list grows. */
+    struct mpcc_type *e = (struct mpcc_type *)elem;
+    t->array_next = e->arrays;
+    e->arrays = t;
     return t;
 }
 

@@ -28,11 +28,14 @@ struct mpcc_type {
     uint32_t n_fields;             /* STRUCT */
     struct ty_field *fields;       /* STRUCT */
     uint64_t bits;                 /* size of a value in bits */
+    struct mpcc_type *arrays;      /* array types of this element type made so far */
+    struct mpcc_type *array_next;  /* next in the element type's list */
 };
 
 /* Constructors (arena-allocated; NULL on allocation failure). */
 const struct mpcc_type *ty_scalar(struct ast_arena *a, enum ty_kind k, uint32_t width);
-/* NULL also when the array would exceed TY_MAX_BITS. */
+/* One type per (elem, len): made once, then found again. NULL also when the
+ * array would exceed TY_MAX_BITS. */
 const struct mpcc_type *ty_array(struct ast_arena *a, const struct mpcc_type *elem, uint32_t len);
 
 int ty_is_int(const struct mpcc_type *t);    /* UINT or INT */

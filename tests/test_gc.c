@@ -11,6 +11,7 @@
 
 #include "circuits/bristol.h"
 #include "circuits/circuit.h"
+#include "circuits/compact.h"
 #include "circuits/eval.h"
 #include "circuits/hexval.h"
 #include "runtime/crypto/prg.h"
@@ -462,9 +463,9 @@ START_TEST(gc_reference_circuits_reproduce_vectors)
     struct mpcc_error err = {0};
     struct prg prg;
     ck_assert_int_eq(prg_init_random(&prg, &err), MPCC_OK);
-    struct circuit *c = NULL;
+    struct circuit *c = NULL, *cc = NULL; /* cc: c with wire slots reused */
     char cur[64] = "";
-    int lines = 0;
+    int lines = 0, line_in_circuit = 0;
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *tok_save = NULL;
@@ -473,10 +474,15 @@ START_TEST(gc_reference_circuits_reproduce_vectors)
             continue;
         if (strcmp(name, cur) != 0) {
             circ_free(c);
+            circ_free(cc);
             snprintf(path, sizeof path, "%s/circuits/bristol/%s.txt", dir, name);
             c = circ_read_bristol_file(path, &err);
             ck_assert_msg(c != NULL, "%s: %s", name, err.msg);
+            cc = circ_read_bristol_file(path, &err);
+            ck_assert_ptr_nonnull(cc);
+            ck_assert_int_eq(circ_compact(cc, &err), MPCC_OK);
             snprintf(cur, sizeof cur, "%s", name);
+            line_in_circuit = 0;
         }
         uint8_t *in = calloc(c->n_input_bits + 1, 1), *want = calloc(c->n_output_bits + 1, 1);
         uint8_t *got = calloc(c->n_output_bits + 1, 1);
@@ -497,6 +503,12 @@ START_TEST(gc_reference_circuits_reproduce_vectors)
         }
         run_garbled(c, in, got, &prg);
         ck_assert_msg(memcmp(got, want, c->n_output_bits) == 0, "%s line %d", name, lines);
+        if (line_in_circuit++ < 2) { /* the compacted circuit (slot reuse, renaming) */
+            memset(got, 0, c->n_output_bits);
+            run_garbled(cc, in, got, &prg);
+            ck_assert_msg(memcmp(got, want, c->n_output_bits) == 0, "%s compacted, line %d", name,
+                          lines);
+        }
         free(in);
         free(want);
         free(got);
@@ -504,6 +516,7 @@ START_TEST(gc_reference_circuits_reproduce_vectors)
     }
     ck_assert_int_ge(lines, 80);
     circ_free(c);
+    circ_free(cc);
     free(text);
     prg_clear(&prg);
 }

@@ -410,10 +410,9 @@ START_TEST(configuration_mismatch_is_refused)
     pthread_join(th, NULL);
     ck_assert_msg(strstr(hb.err.msg, "party 'p1' has garbler 'p1' and evaluator 'p2'") != NULL,
                   "%s", hb.err.msg);
-    ck_assert_msg(strstr(ea.msg, "run configuration mismatch: we have garbler 'p1' and "
-                                 "evaluator 'p2', party 'p2' has garbler 'p2' and evaluator 'p1'") !=
-                      NULL,
-                  "%s", ea.msg);
+    const char *want = "run configuration mismatch: we have garbler 'p1' and evaluator 'p2', "
+                       "party 'p2' has garbler 'p2' and evaluator 'p1'";
+    ck_assert_msg(strstr(ea.msg, want) != NULL, "%s", ea.msg);
     net_free(ca);
     net_free(cb);
     ck_assert_int_ne(mpcc_mp_session_init(&a, p, 0, 2, 2, &err), MPCC_OK);
@@ -422,52 +421,79 @@ START_TEST(configuration_mismatch_is_refused)
 }
 END_TEST
 
-/* End to end: the share a computing party receives differs between two runs
- * with the same input, and recombines to the input. */
-START_TEST(shares_seen_by_computing_parties_differ_between_runs)
+/* One run of byte3_src where both computing parties are taps: returns the
+ * share each received from the input party h. */
+static void tap_once(const struct mpcc_program *p, const struct values_set *vs, uint8_t *seen_g,
+                     uint8_t *seen_e)
+{
+    struct party_thread t[3];
+    int fake[3] = {3, 3, 0};
+    memset(t, 0, sizeof t);
+    struct mpcc_error err = {0};
+    for (uint32_t q = 0; q < 3; q++) {
+        ck_assert_int_eq(mpcc_mp_session_init(&t[q].s, p, q, 0, 1, &err), MPCC_OK);
+        t[q].in = vs;
+        t[q].fake = fake[q];
+        t[q].tap_from = 2;
+    }
+    for (uint32_t a = 0; a < 3; a++)
+        for (uint32_t b = a + 1; b < 3; b++)
+            ck_assert_int_eq(net_mem_pair(p->iface->parties[a], p->iface->parties[b], 10000,
+                                          &t[a].chans[b], &t[b].chans[a], &err),
+                             MPCC_OK);
+    pthread_t th[3];
+    for (int q = 0; q < 3; q++)
+        ck_assert_int_eq(pthread_create(&th[q], NULL, party_main, &t[q]), 0);
+    for (int q = 0; q < 3; q++)
+        pthread_join(th[q], NULL);
+    ck_assert_msg(t[0].st == MPCC_OK, "%s", t[0].err.msg);
+    ck_assert_msg(t[1].st == MPCC_OK, "%s", t[1].err.msg);
+    ck_assert_int_ne(t[2].st, MPCC_OK); /* the input party hears "tap done" */
+    ck_assert_msg(strstr(t[2].err.msg, "stopped the run: tap done") != NULL, "%s", t[2].err.msg);
+    *seen_g = t[0].tap[0];
+    *seen_e = t[1].tap[0];
+    free_threads(p, t);
+}
+
+/* End to end through the real input-party code: the shares the garbler and
+ * the evaluator receive recombine to the input, differ between runs with the
+ * same input, and their bits are balanced whether the input is 0x00 or 0xff:
+ * over 160 runs each bit must be set 40..120 times (|z| > 6.3, probability
+ * below 3e-10 per bit and input). */
+#define TAP_RUNS 160
+
+START_TEST(shares_seen_by_computing_parties_are_fresh_and_balanced)
 {
     struct mpcc_program *p = compile(byte3_src);
-    static const char *const in[] = {"h:secret=0xa5", "g:k=0", NULL};
-    struct values_set *vs = fixed_inputs(p, in);
-    uint8_t seen_g[8], seen_e[8];
-    for (int r = 0; r < 8; r++) {
-        struct party_thread t[3];
-        int fake[3] = {3, 3, 0};
-        /* both computing parties are taps */
-        memset(t, 0, sizeof t);
-        struct mpcc_error err = {0};
-        for (uint32_t q = 0; q < 3; q++) {
-            ck_assert_int_eq(mpcc_mp_session_init(&t[q].s, p, q, 0, 1, &err), MPCC_OK);
-            t[q].in = vs;
-            t[q].fake = fake[q];
-            t[q].tap_from = 2;
+    static const char *const in0[] = {"h:secret=0", "g:k=0", NULL};
+    static const char *const in1[] = {"h:secret=0xff", "g:k=0", NULL};
+    for (int which = 0; which < 2; which++) {
+        struct values_set *vs = fixed_inputs(p, which ? in1 : in0);
+        unsigned ones_g[8] = {0}, ones_e[8] = {0};
+        uint8_t first_g = 0, first_e = 0;
+        int differ_g = 0, differ_e = 0;
+        for (int r = 0; r < TAP_RUNS; r++) {
+            uint8_t g, e;
+            tap_once(p, vs, &g, &e);
+            ck_assert_uint_eq(g ^ e, which ? 0xffu : 0u);
+            if (r == 0)
+                first_g = g, first_e = e;
+            differ_g |= g != first_g;
+            differ_e |= e != first_e;
+            for (int b = 0; b < 8; b++) {
+                ones_g[b] += (g >> b) & 1;
+                ones_e[b] += (e >> b) & 1;
+            }
         }
-        for (uint32_t a = 0; a < 3; a++)
-            for (uint32_t b = a + 1; b < 3; b++)
-                ck_assert_int_eq(net_mem_pair(p->iface->parties[a], p->iface->parties[b], 10000,
-                                              &t[a].chans[b], &t[b].chans[a], &err),
-                                 MPCC_OK);
-        pthread_t th[3];
-        for (int q = 0; q < 3; q++)
-            ck_assert_int_eq(pthread_create(&th[q], NULL, party_main, &t[q]), 0);
-        for (int q = 0; q < 3; q++)
-            pthread_join(th[q], NULL);
-        ck_assert_msg(t[0].st == MPCC_OK, "%s", t[0].err.msg);
-        ck_assert_msg(t[1].st == MPCC_OK, "%s", t[1].err.msg);
-        ck_assert_uint_eq(t[0].tap[0] ^ t[1].tap[0], 0xa5);
-        ck_assert_int_ne(t[2].st, MPCC_OK); /* the input party hears "tap done" */
-        seen_g[r] = t[0].tap[0];
-        seen_e[r] = t[1].tap[0];
-        free_threads(p, t);
+        ck_assert(differ_g && differ_e);
+        for (int b = 0; b < 8; b++) {
+            ck_assert_msg(ones_g[b] >= 40 && ones_g[b] <= 120, "garbler bit %d: %u of %d", b,
+                          ones_g[b], TAP_RUNS);
+            ck_assert_msg(ones_e[b] >= 40 && ones_e[b] <= 120, "evaluator bit %d: %u of %d", b,
+                          ones_e[b], TAP_RUNS);
+        }
+        values_set_free(vs);
     }
-    /* 8 runs of a uniform byte all equal: probability 2^-56. */
-    int differ_g = 0, differ_e = 0;
-    for (int r = 1; r < 8; r++) {
-        differ_g |= seen_g[r] != seen_g[0];
-        differ_e |= seen_e[r] != seen_e[0];
-    }
-    ck_assert(differ_g && differ_e);
-    values_set_free(vs);
     prog_free(p);
 }
 END_TEST
@@ -518,7 +544,7 @@ static Suite *multiparty_suite(void)
     tcase_add_test(tc, short_share_is_named_by_everyone);
     tcase_add_test(tc, vanished_party_is_named_by_everyone);
     tcase_add_test(tc, configuration_mismatch_is_refused);
-    tcase_add_test(tc, shares_seen_by_computing_parties_differ_between_runs);
+    tcase_add_test(tc, shares_seen_by_computing_parties_are_fresh_and_balanced);
     tcase_add_test(tc, roster_reads_lines_and_names_errors);
     suite_add_tcase(s, tc);
     return s;

@@ -1,8 +1,10 @@
 /* mpcc.h - the public C API of libmpcc: run a compiled program (or a raw
  * Bristol Fashion circuit) as one party of a two-party garbled-circuit
  * computation (Yao with free-XOR and half-gates; OT extension for the
- * evaluator's inputs). The mpcrun command is a thin shell around this.
- * Semi-honest security; see docs/SECURITY.md. */
+ * evaluator's inputs), or of a run with more parties where two compute and
+ * the others XOR-share inputs and receive outputs (mpcc_mp_*). The mpcrun
+ * command is a thin shell around this. Semi-honest security; see
+ * docs/SECURITY.md. */
 #ifndef MPCC_MPCC_H
 #define MPCC_MPCC_H
 

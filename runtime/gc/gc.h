@@ -44,9 +44,10 @@ struct gc_evaluator;
  * gc_garble / gc_evaluate schedule each window of gates as they go, which
  * costs about 7-9 ns per gate here: on XOR-heavy circuits (AES-128: 5.7 gates
  * per AND) that is most of the time. For a circuit run more than once, plan
- * it once (16 bytes per gate) and run the plan: ~3x faster on AES-128. A plan
- * serves either side and any number of runs and sessions; running it gives
- * exactly the tables and labels of running its range of the circuit. */
+ * it once (16 bytes per gate, more with slot renaming) and run the plan:
+ * 3-5x faster on AES-128. A plan serves either side and any number of runs
+ * and sessions (it copies what it needs: the circuit may be freed); running
+ * it gives exactly the tables and labels of running its range. */
 struct gc_plan;
 struct gc_plan *gc_plan_new(const struct circuit *c, uint64_t gate_begin, uint64_t gate_end,
                             struct mpcc_error *err);

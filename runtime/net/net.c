@@ -180,6 +180,7 @@ enum mpcc_status net_recv(struct net_channel *ch, void *buf, size_t len, const c
         have += take;
         ch->rpos = take;
         ch->rlen = got;
+        deadline = net_now_ms() + ch->timeout_ms;
     }
     return MPCC_OK;
 }

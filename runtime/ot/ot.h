@@ -1,7 +1,7 @@
 /* ot.h - oblivious transfer over a channel: Chou-Orlandi base OT on P-256 and
  * IKNP extension (ALSZ) giving correlated OT with the garbler's Delta, plus
  * random / chosen-message OT through a correlation-robust hash. Semi-honest
- * only: no check against a malicious peer (docs/security-ot-net.md). */
+ * only: no check against a malicious peer (docs/SECURITY.md). */
 #ifndef MPCC_OT_H
 #define MPCC_OT_H
 

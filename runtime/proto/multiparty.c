@@ -202,8 +202,9 @@ enum mpcc_status mpcc_mp_hello(const struct mpcc_mp_session *s, struct net_chann
                               pname(s, s->garbler), pname(s, s->evaluator), who, (int)ln[2],
                               (const char *)nm[2], (int)ln[3], (const char *)nm[3]);
     if (!name_is(nm[0], ln[0], who))
-        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "we expect party '%s', but the peer says it is '%.*s'",
-                              who, (int)ln[0], (const char *)nm[0]);
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                              "we expect party '%s', but the peer says it is '%.*s'", who,
+                              (int)ln[0], (const char *)nm[0]);
     if (!name_is(nm[1], ln[1], pname(s, s->me)))
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
                               "party '%s' expects party '%.*s', but we are party '%s'", who,

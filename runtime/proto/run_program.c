@@ -28,8 +28,8 @@ enum mpcc_status mpcc_run_program(const struct mpcc_program *prog, uint32_t part
     *outputs = NULL;
     if (f->n_parties != 2)
         return mpcc_error_set(err, MPCC_ERR_INVALID,
-                              "this program has %u parties; mpcrun runs two-party programs "
-                              "(input/output parties beyond two are not supported yet)",
+                              "this program has %u parties; mpcc_run_program runs two-party "
+                              "programs (more parties: mpcc_mp_run_program)",
                               f->n_parties);
     if (party >= 2)
         return mpcc_error_set(err, MPCC_ERR_INVALID, "party index %u out of range", party);

@@ -72,6 +72,20 @@ run_pair diff "$TMP/mill.circ" --party alice --input wealth_a=1 --timeout 20 -- 
 echo $((SECONDS - start)) >"$TMP/diff.secs"
 both_fail diff 10 "circuit mismatch" "circuit mismatch.*same compiled program"
 
+# Both processes claim to be alice; both want to garble.
+start=$SECONDS
+run_pair names "$TMP/mill.circ" --party alice --input wealth_a=1 --timeout 20 -- \
+               "$TMP/mill.circ" --party alice --input wealth_a=2 --timeout 20
+echo $((SECONDS - start)) >"$TMP/names.secs"
+both_fail names 10 "peer 'bob' .* says it is party 'alice', but we expect party 'bob'" \
+                   "peer 'bob' .* says it is party 'alice', but we expect party 'bob'"
+start=$SECONDS
+run_pair roles "$TMP/mill.circ" --party alice --garbler --input wealth_a=1 --timeout 20 -- \
+               "$TMP/mill.circ" --party bob --garbler --input wealth_b=2 --timeout 20
+echo $((SECONDS - start)) >"$TMP/roles.secs"
+both_fail roles 10 "role conflict: we are the garbler and peer 'bob' .* also wants to be the garbler" \
+                   "role conflict: we are the garbler and peer 'alice' .* also wants to be the garbler"
+
 # ---- input problems: refused before any network traffic, even when nothing
 # listens at the --connect address (no retrying for 30 s), and a --listen
 # party does not even open its port.
@@ -146,8 +160,8 @@ wait $bpid
 # garbling of AES-128 (6400 AND gates, ~205 KB of tables from the garbler).
 # "down" = from the listener (party 1, the garbler) to the connector.
 if [ -f "$B/aes_128.txt" ] && [ -n "${FAULTPROXY:-}" ]; then
-    A=("$B/aes_128.txt" --bristol --party 1 --input 1=0 --timeout 20)
-    E=("$B/aes_128.txt" --bristol --party 2 --input 2=0 --timeout 20)
+    A=("$B/aes_128.txt" --bristol --party 1 --input "1=0" --timeout 20)
+    E=("$B/aes_128.txt" --bristol --party 2 --input "2=0" --timeout 20)
     GONE='connection (closed|reset)'
     run_proxy cut_ot_down '--close-after 3000 --direction down' "${A[@]}" -- "${E[@]}"
     both_fail cut_ot_down 15 "OT extension set-up: .*$GONE" "OT extension set-up: .*$GONE.*base OT"
@@ -196,8 +210,8 @@ if [ -f "$B/aes_128.txt" ] && [ -n "${FAULTPROXY:-}" ]; then
     # The garbler killed while it waits for the evaluator's OT messages (each
     # chunk from the evaluator is held back 1 s).
     kill_peer kill_ot a 1.5 '--delay-ms 1000 --direction up' "mpcrun: party 2: .*$GONE"
-    # The evaluator killed while the tables stream (each chunk held back 0.3 s).
-    kill_peer kill_garble b 1 '--delay-ms 300 --direction down' "mpcrun: party 1: .*$GONE"
+    # The evaluator killed while the tables stream (each chunk held back 0.5 s).
+    kill_peer kill_garble b 1.5 '--delay-ms 500 --direction down' "mpcrun: party 1: .*$GONE"
 
     # A silent peer (stopped with SIGSTOP): the other side times out.
     "$MPCRUN" "$TMP/mill.circ" --party alice --input wealth_a=1 --listen 127.0.0.1:0 \
@@ -209,13 +223,14 @@ if [ -f "$B/aes_128.txt" ] && [ -n "${FAULTPROXY:-}" ]; then
         out=$("$MPCRUN" "$TMP/mill.circ" --party bob --input wealth_b=1 --connect "127.0.0.1:$port" \
               --timeout 2 2>&1); rc=$?
         kill -9 $apid
+        { wait $apid; } 2>/dev/null
         if [ $rc != 0 ] && [ $((SECONDS - start)) -le 8 ] && echo "$out" | grep -q "timed out after 2000 ms" &&
            san_clean <(echo "$out"); then ok
         else bad "silent peer: rc=$rc after $((SECONDS - start))s: [$out]"; fi
     else
         bad "silent peer: listener did not start"
+        kill $apid; wait $apid
     fi
-    { wait $apid; } 2>/dev/null
 
     # Corrupted bytes: semi-honest Yao has no integrity check, so a flipped
     # label, table or decoding bit may give a WRONG output silently. Here we
@@ -223,8 +238,8 @@ if [ -f "$B/aes_128.txt" ] && [ -n "${FAULTPROXY:-}" ]; then
     # no sanitizer report, and a failing side says why. What happened is
     # printed as NOTE lines.
     want=66e94bd4ef8a2c3b884cfa59ca342b2e
-    A4=("$B/aes_128.txt" --bristol --party 1 --input 1=0 --timeout 4)
-    E4=("$B/aes_128.txt" --bristol --party 2 --input 2=0 --timeout 4)
+    A4=("$B/aes_128.txt" --bristol --party 1 --input "1=0" --timeout 4)
+    E4=("$B/aes_128.txt" --bristol --party 2 --input "2=0" --timeout 4)
     k=0
     for f in "--flip-at 1000 --direction down" "--flip-at 4000 --direction down" \
              "--flip-at 100000 --direction down" "--flip-at 215295 --direction down" \

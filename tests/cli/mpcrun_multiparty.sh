@@ -139,24 +139,30 @@ if [ "$have_tls" = 1 ]; then
     check_run sum4-tls "$TMP/sum4.plain" q1 q2 q3 q4
 fi
 
-# A party that never connects: the garbler and the evaluator both name it,
-# within the timeout.
-H="$TMP/hospitals3.circ"
+# A party that never connects (q4 of the 4-party program): the garbler, the
+# evaluator and the other input party all name it, within the timeout.
 start=$(date +%s)
-( "$MPCRUN" "$H" --party h1 --peer h1=127.0.0.1:0 --input-file "$EX/inputs/hospitals3_h1.txt" \
-      --timeout 3 >"$TMP/nc.h1.out" 2>"$TMP/nc.h1.err"; echo $? >"$TMP/nc.h1.rc" ) &
-pg=$(wait_port "$TMP/nc.h1.err")
-( "$MPCRUN" "$H" --party h2 --peer h1=127.0.0.1:$pg --peer h2=127.0.0.1:0 \
-      --input-file "$EX/inputs/hospitals3_h2.txt" --timeout 3 \
-      >"$TMP/nc.h2.out" 2>"$TMP/nc.h2.err"; echo $? >"$TMP/nc.h2.rc" ) &
+S4="$TMP/sum4.circ"
+nc_party() { # nc_party NAME ROSTER_ARGS...
+    local p=$1; shift
+    ( "$MPCRUN" "$S4" --party "$p" "$@" --input-file "$TMP/sum4_$p.txt" --timeout 3 \
+          --garbler-party q3 --evaluator-party q2 >"$TMP/nc.$p.out" 2>"$TMP/nc.$p.err"
+      echo $? >"$TMP/nc.$p.rc" ) &
+}
+nc_party q3 --peer q3=127.0.0.1:0
+pg=$(wait_port "$TMP/nc.q3.err")
+nc_party q2 --peer q3=127.0.0.1:$pg --peer q2=127.0.0.1:0
+pe=$(wait_port "$TMP/nc.q2.err")
+nc_party q1 --peer q3=127.0.0.1:$pg --peer q2=127.0.0.1:$pe
 wait
-for p in h1 h2; do
-    if [ "$(cat "$TMP/nc.$p.rc")" != 0 ] && grep -q "party 'h3' never connected" "$TMP/nc.$p.err" &&
+for p in q1 q2 q3; do
+    if [ "$(cat "$TMP/nc.$p.rc")" != 0 ] && grep -q "party 'q4' never connected" "$TMP/nc.$p.err" &&
        [ ! -s "$TMP/nc.$p.out" ]; then ok
     else bad "never connected: $p: $(cat "$TMP/nc.$p.err")"; fi
 done
 if [ $(( $(date +%s) - start )) -le 12 ]; then ok; else bad "never connected: took too long"; fi
 
+H="$TMP/hospitals3.circ"
 # A party that connects, names itself, and drops out before its handshake:
 # both computing parties end with an error naming it.
 ( "$MPCRUN" "$H" --party h1 --peer h1=127.0.0.1:0 --input-file "$EX/inputs/hospitals3_h1.txt" \
@@ -193,6 +199,14 @@ want="run configuration mismatch: we have garbler 'h1' and evaluator 'h2', party
 if echo "$out" | grep -q "run configuration mismatch: we have garbler 'h2' and evaluator 'h1'" &&
    grep -qF "$want" "$TMP/cf.h1.err"; then ok
 else bad "configuration mismatch: $out / $(cat "$TMP/cf.h1.err")"; fi
+
+# The README demo: three hospitals as separate processes.
+if [ -n "${MPCC_BINARY_DIR:-}" ] && [ -x "$MPCC_BINARY_DIR/mpcrun" ]; then
+    out=$("$EX/demo.sh" "$MPCC_BINARY_DIR" 2>&1)
+    rc=$?
+    want=$(printf '[h1]\ncohort_size = 8\nmean_age = 57\n[h2]\ncohort_size = 8\nmean_age = 57\n[h3]\ncohort_size = 8\nmean_age = 57')
+    if [ $rc = 0 ] && [ "$out" = "$want" ]; then ok; else bad "demo.sh (rc $rc): $out"; fi
+fi
 
 # Roster errors before any traffic.
 printf 'h1 127.0.0.1:1\nh2\n' >"$TMP/bad.roster"

@@ -212,6 +212,11 @@ for ((n = 1; n <= 20; n++)); do
         before=$FAIL
         expect_pair r$n "$want_b" "$want_a"
     fi
+    # The same program with both parties in one process (--local).
+    want_l="[p1]"; [ -n "$want_a" ] && want_l+=$'\n'"$want_a"
+    want_l+=$'\n'"[p2]"; [ -n "$want_b" ] && want_l+=$'\n'"$want_b"
+    out=$("$MPCRUN" "$TMP/r$n.circ" --local "${plain[@]}" 2>&1)
+    if [ "$out" = "$want_l" ]; then ok; else bad "r$n --local: want [$want_l] got [$out]"; fi
     [ "$FAIL" != "$before" ] && { echo "program r$n:" >&2; cat "$f" >&2; echo "inputs: ${plain[*]}" >&2; }
 done
 

@@ -3,6 +3,7 @@
 # mallory, an expired bob); valid credentials give the right outputs, a
 # foreign, expired or unpinned certificate and a plain-TCP peer are refused by
 # both sides with clear messages, within the timeout, without sanitizer reports.
+# shellcheck disable=SC2046 # $(creds ...) is split into options on purpose
 . "$(dirname "$0")/common.bash"
 EX="$MPCC_SOURCE_DIR/examples"
 SAN_RE='LeakSanitizer|AddressSanitizer|runtime error'
@@ -89,10 +90,8 @@ succeeded() {
 
 # ---- both valid: the right outputs (and the same with the roles of
 # listener and garbler split: bob listens and evaluates).
-# shellcheck disable=SC2046
 timed_pair ok1 "${ALICE[@]}" $(creds alice) -- "${BOB[@]}" $(creds bob)
 succeeded ok1
-# shellcheck disable=SC2046
 timed_pair ok2 "${BOB[@]}" $(creds bob) -- "${ALICE[@]}" $(creds alice)
 succeeded ok2
 # Pinning: alice trusts exactly bob's certificate (no CA).
@@ -101,28 +100,24 @@ timed_pair pin "${ALICE[@]}" --tls-cert "$C/alice.pem" --tls-key "$C/alice.key" 
 succeeded pin
 
 # ---- bob presents mallory's certificate (another CA): both refuse.
-# shellcheck disable=SC2046
 timed_pair mallory "${ALICE[@]}" $(creds alice) -- \
     "${BOB[@]}" --tls-cert "$C/mallory.pem" --tls-key "$C/mallory.key" --tls-ca "$C/ca1.pem"
 refused mallory "party alice: TLS handshake with .*certificate was rejected: unable to get local issuer certificate" \
                 "party bob: TLS handshake with .*(rejected our certificate|closed the connection)"
 # The same with mallory listening: bob refuses alice-the-impostor's server certificate.
-# shellcheck disable=SC2046
 timed_pair mallory2 "${ALICE[@]}" --tls-cert "$C/mallory.pem" --tls-key "$C/mallory.key" \
     --tls-ca "$C/ca1.pem" -- "${BOB[@]}" $(creds bob)
 refused mallory2 "party alice: TLS handshake with .*(rejected our certificate|closed the connection)" \
                  "party bob: TLS handshake with .*certificate was rejected: unable to get local issuer certificate"
 
 # ---- a CA-signed certificate that is not the pinned one.
-# shellcheck disable=SC2046
 timed_pair unpinned "${ALICE[@]}" --tls-cert "$C/alice.pem" --tls-key "$C/alice.key" \
     --tls-peer-cert "$C/bob.pem" --tls-ca "$C/ca1.pem" -- "${BOB[@]}" $(creds carol)
 refused unpinned "party alice: TLS handshake with .*not the pinned one" "party bob: "
 
 # ---- an expired certificate.
 if [ $have_expired = 1 ]; then
-    # shellcheck disable=SC2046
-    timed_pair expired "${ALICE[@]}" $(creds alice) -- \
+        timed_pair expired "${ALICE[@]}" $(creds alice) -- \
         "${BOB[@]}" --tls-cert "$C/bob_old.pem" --tls-key "$C/bob.key" --tls-ca "$C/ca1.pem"
     refused expired "party alice: TLS handshake with .*certificate has expired" \
                     "party bob: TLS handshake with .*(rejected our certificate|closed the connection)"
@@ -131,22 +126,18 @@ else
 fi
 
 # ---- a plain-TCP peer against a TLS listener, and the reverse: refused.
-# shellcheck disable=SC2046
 timed_pair plain "${ALICE[@]}" $(creds alice) -- "${BOB[@]}"
 refused plain "party alice: TLS handshake with .*is the peer using TLS" "party bob: "
-# shellcheck disable=SC2046
 timed_pair plain2 "${ALICE[@]}" -- "${BOB[@]}" $(creds bob)
 refused plain2 "party alice: " "party bob: TLS handshake with .*"
 
 # ---- a key that does not belong to the certificate: a clear local error.
-# shellcheck disable=SC2046
 timed_pair wrongkey "${ALICE[@]}" $(creds alice) -- "${BOB[@]}" $(creds bob alice)
 refused wrongkey "party alice: " "party bob: cannot load private key '$C/alice.key' for certificate '$C/bob.pem'"
 
 # ---- observations (not failures): what mpcrun does not check today.
 # bob presents alice's own (CA-signed) certificate: mpcrun never asks the
 # TLS layer to check the name in the peer's certificate.
-# shellcheck disable=SC2046
 timed_pair swap "${ALICE[@]}" $(creds alice) -- "${BOB[@]}" $(creds alice)
 if [ "$(cat "$TMP/swap.b.rc")" = 0 ]; then
     echo "NOTE: bob presenting alice's certificate (same CA) is accepted: the peer's name is not checked"

@@ -34,6 +34,8 @@ static const char usage[] =
     "\n"
     "Runs a two-party computation: the garbler (the program's first party unless\n"
     "--garbler/--evaluator say otherwise) and the evaluator, each on its own host.\n"
+    "A program with more parties runs with a roster (below): two parties compute,\n"
+    "the others give XOR-shared inputs and receive their outputs.\n"
     "Each party prints the outputs the program reveals to it, NAME = VALUE per line.\n"
     "\n"
     "options:\n"
@@ -51,7 +53,7 @@ static const char usage[] =
     "  --timeout SECONDS     give up when the peer is silent this long (default 30)\n"
     "  --json                print the outputs as one JSON object\n"
     "  --stats               print gate counts, bytes and time per phase to stderr\n"
-    "  --local               run both parties in this process (inputs PARTY:NAME=VALUE)\n"
+    "  --local               run every party in this process (inputs PARTY:NAME=VALUE)\n"
     "  --bristol             CIRCUIT is raw Bristol Fashion; parties are 1 and 2, input K\n"
     "                        is given as hex by exactly one party, outputs print as hex\n"
     "\n"
@@ -405,6 +407,34 @@ static void *local_party_main(void *arg)
     return NULL;
 }
 
+/* --local: each party's outputs under a [party] header, or one JSON object
+ * keyed by party; figures to stderr with --stats. */
+static int print_local(const struct options *o, const struct mpcc_program *p,
+                       uint8_t **const *outputs, const struct mpcc_stats *const *stats)
+{
+    struct mpcc_error err = {0};
+    int rc = 0;
+    if (o->json)
+        printf("{");
+    for (uint32_t i = 0; i < p->iface->n_parties && rc == 0; i++) {
+        if (o->json)
+            printf("%s\"%s\": ", i ? ", " : "", p->iface->parties[i]);
+        else
+            printf("[%s]\n", p->iface->parties[i]);
+        fflush(stdout);
+        if (values_print_outputs(p->iface, (const uint8_t *const *)outputs[i], o->json, stdout,
+                                 &err) != MPCC_OK) {
+            fprintf(stderr, "mpcrun: %s\n", err.msg);
+            rc = 1;
+        }
+        if (o->stats)
+            print_stats(p->iface->parties[i], stats[i]);
+    }
+    if (o->json)
+        printf("}\n");
+    return rc;
+}
+
 /* ---- more than two parties ---- */
 
 /* The computing pair: --garbler-party/--evaluator-party or the first two. */
@@ -463,26 +493,21 @@ static int run_local_mp(const struct options *o, const struct mpcc_program *p)
         if (res[0].st == MPCC_OK && res[1].st == MPCC_OK)
             fprintf(stderr, "mpcrun: %s\n", err.msg);
     }
-    if (rc == 0) {
-        if (o->json)
-            printf("{");
-        for (uint32_t i = 0; i < n && rc == 0; i++) {
-            if (o->json)
-                printf("%s\"%s\": ", i ? ", " : "", p->iface->parties[i]);
-            else
-                printf("[%s]\n", p->iface->parties[i]);
-            fflush(stdout);
-            if (values_print_outputs(p->iface, (const uint8_t *const *)res[i].outputs, o->json,
-                                     stdout, &err) != MPCC_OK) {
-                fprintf(stderr, "mpcrun: %s\n", err.msg);
-                rc = 1;
-            }
-            if (o->stats)
-                print_stats(p->iface->parties[i], &res[i].stats);
-        }
-        if (o->json)
-            printf("}\n");
+    uint8_t ***outs = calloc(n, sizeof *outs);
+    const struct mpcc_stats **stats = calloc(n, sizeof *stats);
+    if (rc == 0 && (outs == NULL || stats == NULL)) {
+        fprintf(stderr, "mpcrun: out of memory\n");
+        rc = 1;
     }
+    if (rc == 0) {
+        for (uint32_t i = 0; i < n; i++) {
+            outs[i] = res[i].outputs;
+            stats[i] = &res[i].stats;
+        }
+        rc = print_local(o, p, outs, stats);
+    }
+    free(outs);
+    free(stats);
     for (uint32_t i = 0; i < n; i++)
         mpcc_outputs_free(res[i].outputs, p->iface->n_outputs);
     free(res);
@@ -638,24 +663,9 @@ static int run_local(const struct options *o, const struct mpcc_program *p)
             rc = 1;
         }
     if (rc == 0) {
-        if (o->json)
-            printf("{");
-        for (uint32_t i = 0; i < 2 && rc == 0; i++) {
-            if (o->json)
-                printf("%s\"%s\": ", i ? ", " : "", p->iface->parties[i]);
-            else
-                printf("[%s]\n", p->iface->parties[i]);
-            fflush(stdout);
-            if (values_print_outputs(p->iface, (const uint8_t *const *)lp[i].outputs, o->json,
-                                     stdout, &err) != MPCC_OK) {
-                fprintf(stderr, "mpcrun: %s\n", err.msg);
-                rc = 1;
-            }
-            if (o->stats)
-                print_stats(p->iface->parties[i], &lp[i].stats);
-        }
-        if (o->json)
-            printf("}\n");
+        uint8_t **outs[2] = {lp[0].outputs, lp[1].outputs};
+        const struct mpcc_stats *stats[2] = {&lp[0].stats, &lp[1].stats};
+        rc = print_local(o, p, outs, stats);
     }
     for (int i = 0; i < 2; i++)
         mpcc_outputs_free(lp[i].outputs, p->iface->n_outputs);
