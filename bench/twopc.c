@@ -3,7 +3,10 @@
  * the latency of one AES-128 block after set-up (OT for the evaluator's 128
  * input bits, the garbler's labels, tables, output decoding), and streaming
  * throughput of AES-128, SHA-256 and a synthetic circuit of >= 100 million
- * AND gates, with bytes per AND and each process's peak RSS.
+ * AND gates, with bytes per AND and each process's peak RSS. Each circuit is
+ * scheduled once (gc_plan_new, input-independent) before it is timed; its
+ * instances stream through one session, so memory stays flat however many
+ * gates pass.
  *
  *   bench_twopc [REPS] [SYNTH_MILLION_ANDS]   (defaults 5 and 100)
  *
@@ -87,7 +90,8 @@ static void sync_parties(struct party *p)
 /* One full evaluation of c as a protocol instance inside the open session:
  * the evaluator's inputs (the second input value) through correlated OT, the
  * garbler's input labels, streamed tables, decoding bits to the evaluator. */
-static void one_instance(struct party *p, const struct circuit *c, int reps_of_gates)
+static void one_instance(struct party *p, const struct circuit *c, const struct gc_plan *plan,
+                         int reps_of_gates)
 {
     struct mpcc_error err = {0};
     uint32_t w0 = c->input_widths[0];
@@ -111,7 +115,7 @@ static void one_instance(struct party *p, const struct circuit *c, int reps_of_g
         for (uint32_t i = 0; st == MPCC_OK && i < w1; i++)
             st = gc_garbler_set_label(p->g, w0 + i, labels[i], &err);
         for (int r = 0; st == MPCC_OK && r < reps_of_gates; r++)
-            st = gc_garble(p->g, c, 0, c->n_gates, sink, p->ch, &err);
+            st = gc_garble_plan(p->g, plan, sink, p->ch, &err);
         uint8_t d[1024];
         if (st == MPCC_OK && c->n_output_bits <= sizeof d)
             st = gc_garbler_decode_bits(p->g, c, d, &err);
@@ -131,7 +135,7 @@ static void one_instance(struct party *p, const struct circuit *c, int reps_of_g
         for (uint32_t i = 0; st == MPCC_OK && i < w1; i++)
             st = gc_evaluator_set_label(p->e, w0 + i, labels[i], &err);
         for (int r = 0; st == MPCC_OK && r < reps_of_gates; r++)
-            st = gc_evaluate(p->e, c, 0, c->n_gates, source, p->ch, &err);
+            st = gc_evaluate_plan(p->e, plan, source, p->ch, &err);
         uint8_t d[1024];
         if (st == MPCC_OK)
             st = net_recv(p->ch, d, c->n_output_bits <= sizeof d ? c->n_output_bits : 0,
@@ -208,13 +212,18 @@ static void measure(struct party *p, const char *name, const struct circuit *c, 
                     int times)
 {
     double t[MAX_REPS];
+    struct mpcc_error err = {0};
+    struct gc_plan *plan = gc_plan_new(c, 0, c->n_gates, &err); /* input-independent, once */
+    if (plan == NULL)
+        die("plan", &err);
     uint64_t bytes0 = net_bytes_sent(p->ch) + net_bytes_recv(p->ch);
     for (int r = 0; r < reps; r++) {
         sync_parties(p);
         double t0 = now();
-        one_instance(p, c, times);
+        one_instance(p, c, plan, times);
         t[r] = now() - t0;
     }
+    gc_plan_free(plan);
     uint64_t bytes = net_bytes_sent(p->ch) + net_bytes_recv(p->ch) - bytes0;
     double med = median(t, reps);
     uint64_t n_and = circ_count_op(c, CIRC_AND) * (uint64_t)times;

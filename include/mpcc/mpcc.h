@@ -28,6 +28,7 @@ struct mpcc_stats {
     uint64_t n_and, n_xor, n_inv;
     uint64_t bytes_sent, bytes_recv;
     uint64_t n_ot;            /* evaluator input bits sent through OT */
+    double t_prepare;         /* scheduling the gates into AND batches (before any traffic) */
     double t_handshake;       /* hello exchange and checks */
     double t_base_ot;         /* base OTs (inside OT extension set-up) */
     double t_inputs;          /* garbler's input labels and OT extension */

@@ -308,3 +308,11 @@ void net_free(struct net_channel *ch)
     free(ch->rbuf);
     free(ch);
 }
+
+void net_set_peer_name(struct net_channel *ch, const char *peer_name)
+{
+    char addr[NET_PEER_MAX];
+    const char *open = strstr(ch->peer, "' (");
+    snprintf(addr, sizeof addr, "%s", open ? open + 3 : "?)");
+    snprintf(ch->peer, sizeof ch->peer, "peer '%.64s' (%.120s", peer_name, addr);
+}

@@ -84,6 +84,12 @@ void net_set_timeout(struct net_channel *ch, int timeout_ms);
 void net_set_max_frame(struct net_channel *ch, uint32_t max_len);
 uint64_t net_bytes_sent(const struct net_channel *ch);
 uint64_t net_bytes_recv(const struct net_channel *ch);
+/* Milliseconds on a monotonic clock (for callers' own deadlines). */
+int64_t net_now_ms(void);
+
+/* Renames the peer in later error messages, keeping its address: accepted
+ * channels are created before the caller has said who it is. */
+void net_set_peer_name(struct net_channel *ch, const char *peer_name);
 /* "peer 'bob' (127.0.0.1:7000)": how errors name the other side. */
 const char *net_peer(const struct net_channel *ch);
 /* "tcp", "tls" or "mem". */

@@ -14,7 +14,6 @@
 #define NET_WHY_MAX 160
 
 /* One implementation. Both I/O functions move at least one byte unless they
- * fail; they wait (poll) no later than deadline_ms (a net_now_ms() value).
  * On failure they return CLOSED, TIMEOUT, IO or CRYPTO and write a short
  * reason ("connection reset by peer") into why. */
 struct net_ops {
@@ -45,7 +44,6 @@ struct net_channel {
 enum mpcc_status net_channel_new(const struct net_ops *ops, int fd, const char *peer_name,
                                  const char *addr, int timeout_ms, struct net_channel **out,
                                  struct mpcc_error *err);
-int64_t net_now_ms(void);
 /* Polls fd for events until deadline_ms: 1 ready, 0 timed out, -1 error (errno). */
 int net_poll_fd(int fd, short events, int64_t deadline_ms);
 /* "a.b.c.d:port" / "[v6]:port" of a socket's peer, or "?" */

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "circuits/program.h"
-#include "runtime/net/net_internal.h"
 #include "runtime/net/net_tls.h"
 #include "runtime/proto/proto.h"
 
@@ -127,16 +126,6 @@ enum mpcc_status mpcc_roster_read_file(struct mpcc_roster *r, const char *path,
     return st;
 }
 
-/* Accepted channels are created before we know who is calling; once the
- * caller has named itself, errors should name it too. */
-static void rename_peer(struct net_channel *ch, const char *name)
-{
-    char addr[NET_PEER_MAX];
-    const char *open = strstr(ch->peer, "' (");
-    snprintf(addr, sizeof addr, "%s", open ? open + 3 : "?)");
-    snprintf(ch->peer, sizeof ch->peer, "peer '%.64s' (%.120s", name, addr);
-}
-
 static const char *pname(const struct mpcc_mp_session *s, uint32_t p)
 {
     return s->prog->iface->parties[p];
@@ -151,6 +140,9 @@ static enum mpcc_status wrap_tls(const struct mpcc_mp_session *s, const struct m
     const struct mpcc_roster_entry *e = mpcc_roster_find(cfg->roster, pname(s, peer));
     struct net_tls_config t = *cfg->tls;
     t.peer_cert_file = e && e->cert ? e->cert : NULL;
+    /* Without a pinned certificate, the CA-signed certificate must name the party. */
+    if (t.peer_cert_file == NULL && t.peer_cert_name == NULL)
+        t.peer_cert_name = pname(s, peer);
     if (t.ca_file == NULL && t.peer_cert_file == NULL)
         return mpcc_error_set(err, MPCC_ERR_INVALID,
                               "TLS: no way to check party '%s': give --tls-ca or its "
@@ -258,7 +250,7 @@ static enum mpcc_status accept_all(const struct mpcc_mp_session *s, const struct
         }
         uint8_t ack = 1;
         if (st == MPCC_OK) {
-            rename_peer(ch, name);
+            net_set_peer_name(ch, name);
             st = net_send(ch, &ack, 1, &e2);
             if (st == MPCC_OK)
                 st = net_flush(ch, &e2);

@@ -148,7 +148,8 @@ static void fill_got(const struct mpcc_2pc *run, unsigned who, uint8_t *got)
 static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_channel *ch,
                                     const uint8_t *input_bits, uint8_t *output_bits,
                                     uint8_t *got, struct mpcc_stats *stats,
-                                    const struct proto_2pc_extra *extra, struct mpcc_error *err)
+                                    const struct proto_2pc_extra *extra,
+                                    const struct gc_plan *plan, struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     struct prg prg;
@@ -211,7 +212,7 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     }
     double t2 = proto_now();
 
-    st = gc_garble(g, c, 0, c->n_gates, table_sink, ch, err);
+    st = gc_garble_plan(g, plan, table_sink, ch, err);
     if (st == MPCC_OK)
         st = net_flush(ch, err);
     if (st != MPCC_OK)
@@ -269,7 +270,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
                                       const uint8_t *input_bits, uint8_t *output_bits,
                                       uint8_t *got, struct mpcc_stats *stats,
                                       const struct proto_2pc_extra *extra,
-                                      struct mpcc_error *err)
+                                      const struct gc_plan *plan, struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     struct gc_evaluator *e = NULL;
@@ -340,7 +341,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     }
     double t2 = proto_now();
 
-    st = gc_evaluate(e, c, 0, c->n_gates, table_source, ch, err);
+    st = gc_evaluate_plan(e, plan, table_source, ch, err);
     if (st != MPCC_OK)
         goto out;
     double t3 = proto_now();
@@ -410,15 +411,21 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
     enum mpcc_status st = crypto_check_cpu(err);
     if (st != MPCC_OK)
         return st;
+    /* Schedule the gates into batches of independent ANDs once, before any
+     * traffic: input-independent preparation, as loading the circuit is. */
+    double tp = proto_now();
+    struct gc_plan *plan = gc_plan_new(c, 0, c->n_gates, err);
+    if (plan == NULL)
+        return err ? err->code : MPCC_ERR_NOMEM;
+    s->t_prepare = proto_now() - tp;
     double t0 = proto_now();
     st = proto_handshake(run, ch, err);
     s->t_handshake = proto_now() - t0;
-    if (st != MPCC_OK)
-        return st;
-    if (run->role == MPCC_GARBLER)
-        st = run_garbler(run, ch, input_bits, output_bits, got, s, extra, err);
-    else
-        st = run_evaluator(run, ch, input_bits, output_bits, got, s, extra, err);
+    if (st == MPCC_OK && run->role == MPCC_GARBLER)
+        st = run_garbler(run, ch, input_bits, output_bits, got, s, extra, plan, err);
+    else if (st == MPCC_OK)
+        st = run_evaluator(run, ch, input_bits, output_bits, got, s, extra, plan, err);
+    gc_plan_free(plan);
     s->n_and = circ_count_op(c, CIRC_AND);
     s->n_xor = circ_count_op(c, CIRC_XOR);
     s->n_inv = circ_count_op(c, CIRC_INV);

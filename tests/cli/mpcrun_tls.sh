@@ -135,17 +135,19 @@ refused plain2 "party alice: " "party bob: TLS handshake with .*"
 timed_pair wrongkey "${ALICE[@]}" $(creds alice) -- "${BOB[@]}" $(creds bob alice)
 refused wrongkey "party alice: " "party bob: cannot load private key '$C/alice.key' for certificate '$C/bob.pem'"
 
-# ---- observations (not failures): what mpcrun does not check today.
-# bob presents alice's own (CA-signed) certificate: mpcrun never asks the
-# TLS layer to check the name in the peer's certificate.
+# ---- bob presents alice's own certificate (signed by the same CA): refused,
+# since a CA-checked peer certificate must also carry the peer's party name.
 timed_pair swap "${ALICE[@]}" $(creds alice) -- "${BOB[@]}" $(creds alice)
-if [ "$(cat "$TMP/swap.b.rc")" = 0 ]; then
-    echo "NOTE: bob presenting alice's certificate (same CA) is accepted: the peer's name is not checked"
-fi
-# A missing certificate file is reported only once the TCP connection exists.
+if [ "$(cat "$TMP/swap.a.rc")" != 0 ] && [ "$(cat "$TMP/swap.b.rc")" != 0 ] &&
+   [ ! -s "$TMP/swap.a.out" ] && [ ! -s "$TMP/swap.b.out" ]; then ok
+else bad "a certificate naming another party was accepted: $(cat "$TMP/swap.a.err" "$TMP/swap.b.err")"; fi
+
+# ---- a missing certificate file is reported at once, before any network step.
 start=$SECONDS
 out=$("$MPCRUN" "${BOB[@]}" --tls-cert "$C/none.pem" --tls-key "$C/bob.key" --tls-ca "$C/ca1.pem" \
-      --connect 127.0.0.1:1 --timeout 3 2>&1)
-echo "NOTE: missing --tls-cert with nobody listening: after $((SECONDS - start))s: $out"
+      --connect 127.0.0.1:1 --timeout 20 2>&1)
+rc=$?
+if [ $rc != 0 ] && [ $((SECONDS - start)) -le 3 ] && echo "$out" | grep -q -- "--tls-cert $C/none.pem: No such file"; then ok
+else bad "missing --tls-cert: rc=$rc after $((SECONDS - start))s: $out"; fi
 
 finish

@@ -223,13 +223,13 @@ static void print_stats(const char *who, const struct mpcc_stats *s)
     fprintf(stderr,
             "%s: and %llu, xor %llu, inv %llu, ot %llu\n"
             "%s: bytes sent %llu, received %llu\n"
-            "%s: time handshake %.3f ms, base OT %.3f ms, inputs+OT extension %.3f ms, "
-            "garbling %.3f ms, output %.3f ms, total %.3f ms\n"
+            "%s: time prepare %.3f ms, handshake %.3f ms, base OT %.3f ms, inputs+OT extension "
+            "%.3f ms, garbling %.3f ms, output %.3f ms, total %.3f ms\n"
             "%s: %.1f million AND gates/s\n",
             who, (unsigned long long)s->n_and, (unsigned long long)s->n_xor,
             (unsigned long long)s->n_inv, (unsigned long long)s->n_ot, who,
             (unsigned long long)s->bytes_sent, (unsigned long long)s->bytes_recv, who,
-            s->t_handshake * 1e3, s->t_base_ot * 1e3, s->t_inputs * 1e3, s->t_garble * 1e3,
+            s->t_prepare * 1e3, s->t_handshake * 1e3, s->t_base_ot * 1e3, s->t_inputs * 1e3, s->t_garble * 1e3,
             s->t_output * 1e3, s->t_total * 1e3, who, rate / 1e6);
 }
 
@@ -247,7 +247,32 @@ static enum mpcc_status open_channel(const struct options *o, const char *peer,
         *ch = tcp;
         return st;
     }
-    return net_tls_wrap(tcp, &o->tls, o->listen != NULL, ch, err);
+    /* With a CA (and no pinned certificate), the peer's certificate must also
+     * carry the peer's party name: any certificate of the consortium CA is
+     * not enough. */
+    struct net_tls_config tls = o->tls;
+    if (tls.peer_cert_file == NULL && tls.peer_cert_name == NULL)
+        tls.peer_cert_name = peer;
+    return net_tls_wrap(tcp, &tls, o->listen != NULL, ch, err);
+}
+
+/* Checks that every TLS file given can be read, before any network step. */
+static int check_tls_files(const struct options *o)
+{
+    const char *files[] = {o->tls.cert_file, o->tls.key_file, o->tls.ca_file,
+                           o->tls.peer_cert_file};
+    const char *opts[] = {"--tls-cert", "--tls-key", "--tls-ca", "--tls-peer-cert"};
+    for (size_t i = 0; i < 4; i++) {
+        if (files[i] == NULL)
+            continue;
+        FILE *f = fopen(files[i], "rb");
+        if (f == NULL) {
+            fprintf(stderr, "mpcrun: %s %s: %s\n", opts[i], files[i], strerror(errno));
+            return 1;
+        }
+        fclose(f);
+    }
+    return 0;
 }
 
 static enum mpcc_status open_tcp(const struct options *o, const char *peer, int ms,
@@ -737,6 +762,10 @@ int main(int argc, char **argv)
     if (rc != 0) {
         free(o);
         return rc < 0 ? 0 : rc;
+    }
+    if (check_tls_files(o) != 0) {
+        free(o);
+        return 1;
     }
     if (o->bristol) {
         rc = run_bristol(o);
