@@ -247,7 +247,10 @@ static void run_party(struct party *p, int reps, uint64_t synth_million)
     if (sha && sha->n_wires > n_wires)
         n_wires = sha->n_wires;
 
-    /* Set-up: salt, base OTs, first OT batch. */
+    /* Set-up: salt, base OTs, first OT batch (after OpenSSL's lazy start-up,
+     * which mpcc_2pc_run also does before connecting). */
+    if (ot_warm_up(&err))
+        die("warm-up", &err);
     sync_parties(p);
     double t0 = now();
     if (p->garbler) {
@@ -257,6 +260,7 @@ static void run_party(struct party *p, int reps, uint64_t synth_million)
         if (net_send(p->ch, &salt, 16, &err) ||
             ot_cot_sender_new(p->ch, gc_garbler_delta(p->g), &p->ots, &err))
             die("set-up", &err);
+        report(p, "setup_base_ot_ms", (now() - t0) * 1e3, "ms");
         block first[128];
         if (ot_send_correlated(p->ots, 128, first, &err))
             die("first OT batch", &err);
@@ -266,6 +270,7 @@ static void run_party(struct party *p, int reps, uint64_t synth_million)
             !(p->e = gc_evaluator_new(n_wires, salt, &err)) ||
             ot_cot_receiver_new(p->ch, &p->otr, &err))
             die("set-up", &err);
+        report(p, "setup_base_ot_ms", (now() - t0) * 1e3, "ms");
         block first[128];
         uint8_t bits[16] = {0};
         if (ot_recv_correlated(p->otr, bits, 128, first, &err))

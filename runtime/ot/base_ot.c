@@ -263,3 +263,29 @@ out:
     ot_ec_clear(&ec);
     return st;
 }
+
+enum mpcc_status ot_warm_up(struct mpcc_error *err)
+{
+    /* OpenSSL loads its provider, seeds its DRBG and builds the P-256
+     * generator tables lazily, on first use (about 3 ms here): do that now,
+     * before any peer waits on us, with one throwaway key and hash. */
+    struct ot_ec ec = {0};
+    enum mpcc_status st = ot_ec_init(&ec, err);
+    EC_POINT *p = NULL;
+    BIGNUM *k = BN_new();
+    uint8_t digest[32];
+    if (st == MPCC_OK && k == NULL)
+        st = ot_ec_fail(err, "allocating a scalar");
+    if (st == MPCC_OK)
+        st = ot_random_scalar(&ec, k, err);
+    if (st == MPCC_OK && ((p = EC_POINT_new(ec.group)) == NULL ||
+                          !EC_POINT_mul(ec.group, p, k, NULL, NULL, ec.bn)))
+        st = ot_ec_fail(err, "a scalar multiplication");
+    if (st == MPCC_OK && (!EVP_DigestInit_ex(ec.md, EVP_sha256(), NULL) ||
+                          !EVP_DigestFinal_ex(ec.md, digest, NULL)))
+        st = ot_ec_fail(err, "SHA-256");
+    EC_POINT_free(p);
+    BN_clear_free(k);
+    ot_ec_clear(&ec);
+    return st;
+}

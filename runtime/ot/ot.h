@@ -24,6 +24,10 @@
 #define OT_FRAME_EXT_U 0x4f540003u  /* extension receiver's matrix u for one chunk */
 /* (0x4f540004 salt and 0x4f540005 chosen messages: see ot_internal.h) */
 
+/* Performs OpenSSL's one-time lazy initialisation (provider, DRBG, P-256
+ * tables) so that the first base OT does not pay for it while a peer waits. */
+enum mpcc_status ot_warm_up(struct mpcc_error *err);
+
 /* --- Base OT (random OT: the parties get keys, not chosen messages). */
 
 /* Sender side: for i < n, k0[i] and k1[i] are two random keys, of which the

@@ -414,6 +414,9 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
     /* Schedule the gates into batches of independent ANDs once, before any
      * traffic: input-independent preparation, as loading the circuit is. */
     double tp = proto_now();
+    st = ot_warm_up(err);
+    if (st != MPCC_OK)
+        return st;
     struct gc_plan *plan = gc_plan_new(c, 0, c->n_gates, err);
     if (plan == NULL)
         return err ? err->code : MPCC_ERR_NOMEM;
