@@ -145,6 +145,55 @@ static void fill_got(const struct mpcc_2pc *run, unsigned who, uint8_t *got)
         got[k] = (run->recipients[k] & who) ? 1 : 0;
 }
 
+/* The output exchange, the same for both roles. `mine` holds this side's
+ * share of every output bit (the garbler's decoding bits or the evaluator's
+ * colour bits). We send the shares of the output bits the peer receives
+ * (frame send_type) and receive the peer's shares of ours (recv_type);
+ * each of our outputs is mine xor theirs. me: 1 garbler, 2 evaluator. */
+static enum mpcc_status exchange_output_shares(const struct mpcc_2pc *run,
+                                               struct net_channel *ch, unsigned me,
+                                               const uint8_t *mine, uint32_t send_type,
+                                               uint32_t recv_type, const char *what,
+                                               uint8_t *output_bits, uint8_t *got,
+                                               struct mpcc_error *err)
+{
+    uint64_t nob = run->circ->n_output_bits;
+    uint8_t *mask = malloc(nob ? nob : 1), *theirs = malloc(nob ? nob : 1);
+    enum mpcc_status st = MPCC_OK;
+    if (mask == NULL || theirs == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for outputs");
+        goto out;
+    }
+    uint64_t n_sel = select_outputs(run, 3 - me, mask);
+    if (n_sel > 0)
+        st = send_masked_bits(ch, send_type, mine, mask, nob, n_sel, err);
+    n_sel = select_outputs(run, me, mask);
+    if (st == MPCC_OK && n_sel > 0) {
+        st = recv_masked_bits(ch, recv_type, what, theirs, mask, nob, n_sel, err);
+        for (uint64_t i = 0; st == MPCC_OK && i < nob; i++)
+            if (mask[i])
+                output_bits[i] = (mine[i] ^ theirs[i]) & 1;
+    }
+    if (st == MPCC_OK)
+        fill_got(run, me, got);
+out:
+    free(mask);
+    free(theirs);
+    return st;
+}
+
+/* Fills the per-phase times of one side's run. */
+static void record_times(struct mpcc_stats *stats, uint64_t n_ot, double t0, double t2,
+                         double t3)
+{
+    if (stats == NULL)
+        return;
+    stats->n_ot = n_ot;
+    stats->t_inputs = t2 - t0 - stats->t_base_ot;
+    stats->t_garble = t3 - t2;
+    stats->t_output = proto_now() - t3;
+}
+
 static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_channel *ch,
                                     const uint8_t *input_bits, uint8_t *output_bits,
                                     uint8_t *got, struct mpcc_stats *stats,
@@ -157,7 +206,7 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     struct ot_cot_sender *cot = NULL;
     uint32_t *wires = NULL;
     block *labels = NULL;
-    uint8_t *d = NULL, *mask = NULL, *colour = NULL;
+    uint8_t *d = NULL;
     enum mpcc_status st = prg_init_random(&prg, err);
     if (st != MPCC_OK)
         return st;
@@ -223,35 +272,18 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
      * evaluator's colour bits back for ours. */
     uint64_t nob = c->n_output_bits;
     d = malloc(nob ? nob : 1);
-    mask = malloc(nob ? nob : 1);
-    colour = malloc(nob ? nob : 1);
-    if (d == NULL || mask == NULL || colour == NULL) {
+    if (d == NULL) {
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for outputs");
         goto out;
     }
     st = gc_garbler_decode_bits(g, c, d, err);
     if (st == MPCC_OK && extra != NULL && extra->decode_bits != NULL)
         memcpy(extra->decode_bits, d, nob);
-    uint64_t n_sel = select_outputs(run, 2, mask);
-    if (st == MPCC_OK && n_sel > 0)
-        st = send_masked_bits(ch, PROTO_FRAME_DECODE, d, mask, nob, n_sel, err);
-    n_sel = select_outputs(run, 1, mask);
-    if (st == MPCC_OK && n_sel > 0) {
-        st = recv_masked_bits(ch, PROTO_FRAME_COLOUR, "output colour bits", colour, mask, nob,
-                              n_sel, err);
-        for (uint64_t i = 0; st == MPCC_OK && i < nob; i++)
-            if (mask[i])
-                output_bits[i] = (colour[i] ^ d[i]) & 1;
-    }
-    if (st == MPCC_OK) {
-        fill_got(run, 1, got);
-        if (stats) {
-            stats->n_ot = n_ot;
-            stats->t_inputs = t2 - t0 - stats->t_base_ot;
-            stats->t_garble = t3 - t2;
-            stats->t_output = proto_now() - t3;
-        }
-    }
+    if (st == MPCC_OK)
+        st = exchange_output_shares(run, ch, 1, d, PROTO_FRAME_DECODE, PROTO_FRAME_COLOUR,
+                                    "output colour bits", output_bits, got, err);
+    if (st == MPCC_OK)
+        record_times(stats, n_ot, t0, t2, t3);
 out:
     ot_cot_sender_free(cot);
     gc_garbler_free(g);
@@ -261,8 +293,6 @@ out:
     free(labels);
     free(wires);
     free(d);
-    free(mask);
-    free(colour);
     return st;
 }
 
@@ -277,7 +307,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     struct ot_cot_receiver *cot = NULL;
     uint32_t *wires = NULL;
     block *labels = NULL;
-    uint8_t *choice = NULL, *colour = NULL, *mask = NULL, *d = NULL;
+    uint8_t *choice = NULL, *colour = NULL;
     enum mpcc_status st = MPCC_OK;
     wires = malloc(LABEL_CHUNK * sizeof *wires);
     labels = malloc(LABEL_CHUNK * sizeof *labels);
@@ -348,35 +378,18 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
 
     uint64_t nob = c->n_output_bits;
     colour = malloc(nob ? nob : 1);
-    mask = malloc(nob ? nob : 1);
-    d = malloc(nob ? nob : 1);
-    if (colour == NULL || mask == NULL || d == NULL) {
+    if (colour == NULL) {
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for outputs");
         goto out;
     }
     st = gc_evaluator_colour_bits(e, c, colour, err);
     if (st == MPCC_OK && extra != NULL && extra->colour_bits != NULL)
         memcpy(extra->colour_bits, colour, nob);
-    uint64_t n_sel = select_outputs(run, 1, mask);
-    if (st == MPCC_OK && n_sel > 0)
-        st = send_masked_bits(ch, PROTO_FRAME_COLOUR, colour, mask, nob, n_sel, err);
-    n_sel = select_outputs(run, 2, mask);
-    if (st == MPCC_OK && n_sel > 0) {
-        st = recv_masked_bits(ch, PROTO_FRAME_DECODE, "output decoding bits", d, mask, nob,
-                              n_sel, err);
-        for (uint64_t i = 0; st == MPCC_OK && i < nob; i++)
-            if (mask[i])
-                output_bits[i] = (colour[i] ^ d[i]) & 1;
-    }
-    if (st == MPCC_OK) {
-        fill_got(run, 2, got);
-        if (stats) {
-            stats->n_ot = n_ot;
-            stats->t_inputs = t2 - t0 - stats->t_base_ot;
-            stats->t_garble = t3 - t2;
-            stats->t_output = proto_now() - t3;
-        }
-    }
+    if (st == MPCC_OK)
+        st = exchange_output_shares(run, ch, 2, colour, PROTO_FRAME_COLOUR, PROTO_FRAME_DECODE,
+                                    "output decoding bits", output_bits, got, err);
+    if (st == MPCC_OK)
+        record_times(stats, n_ot, t0, t2, t3);
 out:
     ot_cot_receiver_free(cot);
     gc_evaluator_free(e);
@@ -386,8 +399,6 @@ out:
     free(wires);
     free(choice);
     free(colour);
-    free(mask);
-    free(d);
     return st;
 }
 
