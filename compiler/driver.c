@@ -225,8 +225,14 @@ char *mpcc_format_outputs(const struct mpcc_program *p, uint8_t *const *outs, bo
         mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    /* Each party sees the outputs it receives, parties in declaration order. */
+    /* Each party sees the outputs it receives, parties in declaration order:
+     * "party: name = value" lines, or one JSON object of objects by party. */
+    if (json)
+        fputc('{', m);
     for (uint32_t q = 0; q < f->n_parties; q++) {
+        if (json)
+            fprintf(m, "%s\"%s\": {", q ? ", " : "", f->parties[q]);
+        int first = 1;
         for (uint32_t k = 0; k < f->n_outputs; k++) {
             if (!iface_output_has_recipient(&f->outputs[k], q))
                 continue;
@@ -236,10 +242,18 @@ char *mpcc_format_outputs(const struct mpcc_program *p, uint8_t *const *outs, bo
                 free(buf);
                 return NULL;
             }
-            fprintf(m, "%s: %s = %s\n", f->parties[q], f->outputs[k].name, v);
+            if (json)
+                fprintf(m, "%s\"%s\": %s", first ? "" : ", ", f->outputs[k].name, v);
+            else
+                fprintf(m, "%s: %s = %s\n", f->parties[q], f->outputs[k].name, v);
+            first = 0;
             free(v);
         }
+        if (json)
+            fputc('}', m);
     }
+    if (json)
+        fputs("}\n", m);
     if (fclose(m) != 0) {
         free(buf);
         mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");

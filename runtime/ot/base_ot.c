@@ -9,6 +9,7 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/obj_mac.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,8 @@ enum mpcc_status ot_warm_up(struct mpcc_error *err)
     if (st == MPCC_OK && ((p = EC_POINT_new(ec.group)) == NULL ||
                           !EC_POINT_mul(ec.group, p, k, NULL, NULL, ec.bn)))
         st = ot_ec_fail(err, "a scalar multiplication");
+    if (st == MPCC_OK && RAND_bytes(digest, sizeof digest) != 1)
+        st = ot_ec_fail(err, "RAND_bytes");
     if (st == MPCC_OK && (!EVP_DigestInit_ex(ec.md, EVP_sha256(), NULL) ||
                           !EVP_DigestFinal_ex(ec.md, digest, NULL)))
         st = ot_ec_fail(err, "SHA-256");
