@@ -326,6 +326,10 @@ out:
     if (bits)
         OPENSSL_cleanse(bits, n ? n : 1);
     free(bits);
+    if (a && b) { /* together, the two shares are the party's inputs */
+        OPENSSL_cleanse(a, nb + 1);
+        OPENSSL_cleanse(b, nb + 1);
+    }
     free(a);
     free(b);
     free(d);

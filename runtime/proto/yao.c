@@ -222,7 +222,8 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     uint8_t setup[16 + 8];
     blk_store(setup, gc_garbler_salt(g));
     uint64_t n_and = circ_count_op(c, CIRC_AND);
-    memcpy(setup + 16, &n_and, 8);
+    for (int i = 0; i < 8; i++) /* little-endian on the wire */
+        setup[16 + i] = (uint8_t)(n_and >> (8 * i));
     st = net_send_frame(ch, PROTO_FRAME_SETUP, setup, sizeof setup, err);
     if (st != MPCC_OK)
         goto out;
@@ -323,8 +324,9 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     if (st == MPCC_OK && len != sizeof setup)
         st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a malformed set-up message",
                             net_peer(ch));
-    uint64_t n_and;
-    memcpy(&n_and, setup + 16, 8);
+    uint64_t n_and = 0;
+    for (int i = 0; st == MPCC_OK && i < 8; i++)
+        n_and |= (uint64_t)setup[16 + i] << (8 * i);
     if (st == MPCC_OK && n_and != circ_count_op(c, CIRC_AND))
         st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s garbles %llu AND gates, we expect %llu",
                             net_peer(ch), (unsigned long long)n_and,
@@ -397,6 +399,8 @@ out:
         OPENSSL_cleanse(labels, LABEL_CHUNK * sizeof *labels);
     free(labels);
     free(wires);
+    if (choice)
+        OPENSSL_cleanse(choice, LABEL_CHUNK / 8); /* the evaluator's input bits */
     free(choice);
     free(colour);
     return st;
