@@ -123,13 +123,7 @@ static void eval_window(struct gc_evaluator *e, const struct gc_window *w, const
                 eval_batch(e, sg + j, len - j < GC_BATCH ? len - j : GC_BATCH, and_base, t);
             }
         } else {
-            uint32_t j = 0;
-            for (; j + GC_PREFETCH < len; j++) {
-                gc_prefetch_inputs(S, &sg[j + GC_PREFETCH]);
-                S[sg[j].out] = blk_xor(S[sg[j].in0], S[sg[j].in1]);
-            }
-            for (; j < len; j++)
-                S[sg[j].out] = blk_xor(S[sg[j].in0], S[sg[j].in1]);
+            gc_xor_run(S, sg, len);
         }
         sg += len;
     }

@@ -174,13 +174,7 @@ static void garble_window(struct gc_garbler *g, const struct gc_window *w, block
                 garble_batch(g, sg + j, len - j < GC_BATCH ? len - j : GC_BATCH, and_base, tab);
             }
         } else {
-            uint32_t j = 0;
-            for (; j + GC_PREFETCH < len; j++) {
-                gc_prefetch_inputs(S, &sg[j + GC_PREFETCH]);
-                S[sg[j].out] = blk_xor(S[sg[j].in0], S[sg[j].in1]);
-            }
-            for (; j < len; j++)
-                S[sg[j].out] = blk_xor(S[sg[j].in0], S[sg[j].in1]);
+            gc_xor_run(S, sg, len);
         }
         sg += len;
     }

@@ -79,6 +79,19 @@ static inline void gc_prefetch_inputs(const block *slots, const struct gc_sgate 
     _mm_prefetch((const char *)&slots[g->in1], _MM_HINT_T0);
 }
 
+/* Runs a run of len XOR gates of a planned window (the same for both roles:
+ * free-XOR), prefetching the inputs GC_PREFETCH gates ahead. */
+static inline void gc_xor_run(block *slots, const struct gc_sgate *sg, uint32_t len)
+{
+    uint32_t j = 0;
+    for (; j + GC_PREFETCH < len; j++) {
+        gc_prefetch_inputs(slots, &sg[j + GC_PREFETCH]);
+        slots[sg[j].out] = blk_xor(slots[sg[j].in0], slots[sg[j].in1]);
+    }
+    for (; j < len; j++)
+        slots[sg[j].out] = blk_xor(slots[sg[j].in0], slots[sg[j].in1]);
+}
+
 /* 1 on success, 0 when out of memory. */
 int gc_sched_init(struct gc_sched *s, uint32_t n_wires);
 void gc_sched_free(struct gc_sched *s);

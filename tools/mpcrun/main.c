@@ -233,6 +233,19 @@ static void print_stats(const char *who, const struct mpcc_stats *s)
             s->t_output * 1e3, s->t_total * 1e3, who, rate / 1e6);
 }
 
+/* Prints the outputs this party received ("NAME = VALUE" lines or JSON) and,
+ * with --stats, its figures. */
+static enum mpcc_status print_party_outputs(const struct options *o, const struct mpcc_program *p,
+                                            uint8_t **outputs, const struct mpcc_stats *stats,
+                                            struct mpcc_error *err)
+{
+    enum mpcc_status st = values_print_outputs(p->iface, (const uint8_t *const *)outputs, o->json,
+                                               stdout, err);
+    if (st == MPCC_OK && o->stats)
+        print_stats(o->party, stats);
+    return st;
+}
+
 static enum mpcc_status open_tcp(const struct options *o, const char *peer, int ms,
                                  struct net_channel **ch, struct mpcc_error *err);
 
@@ -618,11 +631,8 @@ static int run_mp_party(const struct options *o, const struct mpcc_program *p, u
     struct mpcc_stats stats;
     if (mpcc_mp_run_program(&s, chans, inputs, &outputs, &stats, &err) != MPCC_OK)
         goto fail;
-    if (values_print_outputs(p->iface, (const uint8_t *const *)outputs, o->json, stdout, &err) !=
-        MPCC_OK)
+    if (print_party_outputs(o, p, outputs, &stats, &err) != MPCC_OK)
         goto fail;
-    if (o->stats)
-        print_stats(o->party, &stats);
     rc = 0;
     goto out;
 fail:
@@ -732,11 +742,8 @@ static int run_program_party(const struct options *o, const struct mpcc_program 
     struct mpcc_stats stats;
     if (mpcc_run_program(p, (uint32_t)party, role, ch, inputs, &outputs, &stats, &err) != MPCC_OK)
         goto fail;
-    if (values_print_outputs(p->iface, (const uint8_t *const *)outputs, o->json, stdout, &err) !=
-        MPCC_OK)
+    if (print_party_outputs(o, p, outputs, &stats, &err) != MPCC_OK)
         goto fail;
-    if (o->stats)
-        print_stats(o->party, &stats);
     rc = 0;
     goto out;
 fail:
