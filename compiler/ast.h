@@ -38,6 +38,7 @@ enum ast_tref_kind { ATR_BOOL, ATR_UINT, ATR_INT, ATR_NAMED, ATR_VOID };
 struct ast_tref {
     enum ast_tref_kind kind;
     uint32_t width;   /* ATR_UINT / ATR_INT */
+    struct ast_expr *width_expr; /* uint<E> / int<E>: the width as an expression (else NULL) */
     const char *name; /* ATR_NAMED: a struct name */
     struct ast_loc loc;
 };
@@ -116,6 +117,7 @@ struct ast_item {
     const char *name;        /* CONST, STRUCT, INPUT, FN, OUTPUT, IMPORT (the module) */
     struct ast_name *names;  /* PARTY: the parties; OUTPUT: recipients (NULL = all) */
     struct ast_name *owner;  /* INPUT */
+    struct ast_name *generics; /* FN: generic parameters fn f<N, W, T>(...) (NULL: none) */
     struct ast_expr *value;  /* CONST; OUTPUT (NULL: the variable called name) */
     struct ast_field *fields; /* STRUCT fields; FN parameters */
     struct ast_tref *tref;   /* INPUT type; FN return type */

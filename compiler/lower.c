@@ -55,6 +55,9 @@ const struct mpcc_type *lw_scalar(struct lower *lw, enum ty_kind k, uint32_t wid
 
 struct lv_var *lw_lookup(struct lower *lw, const char *name)
 {
+    for (struct lv_var *v = lw->generic_env; v != NULL; v = v->next)
+        if (strcmp(v->name, name) == 0)
+            return v;
     if (lw->frame != NULL)
         for (struct lv_var *v = lw->frame->locals; v != NULL; v = v->next)
             if (strcmp(v->name, name) == 0)
@@ -94,15 +97,34 @@ const struct mpcc_type *lw_resolve_type(struct lower *lw, const struct ast_tref 
         t = lw_scalar(lw, TY_BOOL, 1);
         break;
     case ATR_UINT:
-        t = lw_scalar(lw, TY_UINT, tr->width);
+    case ATR_INT: {
+        uint32_t width = tr->width;
+        if (tr->width_expr != NULL) {
+            struct ce_int c;
+            int64_t v;
+            if (!lx_const_int(lw, tr->width_expr, &c, "integer width"))
+                return NULL;
+            if (!ce_to_i64(&c, &v) || v < 1 || v > MPCC_MAX_INT_WIDTH) {
+                char num[128];
+                ce_to_string(&c, num, sizeof num);
+                diag_error(lw->diags, tr->width_expr->loc, "integer width %s is out of range (1 to %d)", num,
+                           MPCC_MAX_INT_WIDTH);
+                return NULL;
+            }
+            width = (uint32_t)v;
+        }
+        t = lw_scalar(lw, tr->kind == ATR_UINT ? TY_UINT : TY_INT, width);
         break;
-    case ATR_INT:
-        t = lw_scalar(lw, TY_INT, tr->width);
-        break;
+    }
     case ATR_VOID:
         t = lw_scalar(lw, TY_VOID, 0);
         break;
     case ATR_NAMED: {
+        const struct lv_var *tp = lw_lookup(lw, tr->name);
+        if (tp != NULL && tp->kind == LV_TYPE) {
+            t = tp->t;
+            break;
+        }
         const struct lv_struct *s = lw_find_struct(lw, tr->name);
         if (s == NULL) {
             diag_error(lw->diags, tr->loc, "unknown type '%s'", tr->name);
@@ -484,6 +506,8 @@ static void lw_item_fn(struct lower *lw, const struct ast_item *it)
     f->item = it;
     f->next = lw->fns;
     lw->fns = f;
+    if (it->generics != NULL)
+        ls_check_generics(lw, it);
 }
 
 void lw_items(struct lower *lw, struct ast_item *items, int is_module)
@@ -535,7 +559,8 @@ void lw_items(struct lower *lw, struct ast_item *items, int is_module)
 void lw_check_uncalled(struct lower *lw)
 {
     for (struct lv_fn *f = lw->fns; f != NULL && !lw->oom && !lw->stop; f = f->next) {
-        if (f->called || lw->main_file == NULL || f->item->loc.file == NULL
+        /* A generic function has no types until a call binds them. */
+        if (f->called || f->item->generics != NULL || lw->main_file == NULL || f->item->loc.file == NULL
             || strcmp(f->item->loc.file, lw->main_file) != 0)
             continue;
         struct mpcc_error e = { 0 };
@@ -560,7 +585,7 @@ void lw_check_uncalled(struct lower *lw)
         }
         struct lv_value out;
         if (ok)
-            (void)ls_inline(lw, f, f->item->loc, args, &out);
+            (void)ls_inline(lw, f, f->item->loc, args, NULL, &out);
         else if (args == NULL)
             lw_nomem(lw);
         f->called = 1;

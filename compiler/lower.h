@@ -35,13 +35,14 @@ struct lv_var {
     bld_wire *w;       /* malloc'd, t->bits wires (NULL for untyped constants) */
     struct ce_int c;   /* untyped constants */
     int readonly;      /* const declarations, loop variables, inputs */
-    int kind;          /* LV_VAR, LV_CONST, LV_LOOP, LV_INPUT */
+    int kind;          /* LV_VAR, LV_CONST, LV_LOOP, LV_INPUT, LV_TYPE */
     int level;         /* secret-branch nesting level at declaration */
     int block_depth;   /* 0: top level of its function or of the program */
     struct ast_loc loc;
     struct lv_var *next;
 };
-enum { LV_VAR, LV_CONST, LV_LOOP, LV_INPUT };
+/* LV_TYPE: a generic type parameter bound to the type t (no value). */
+enum { LV_VAR, LV_CONST, LV_LOOP, LV_INPUT, LV_TYPE };
 
 struct lv_log_entry {
     struct lv_var *v;
@@ -124,6 +125,7 @@ struct lower {
     struct lv_var *globals;
     int block_depth;           /* at top level */
     struct lv_frame *frame;    /* innermost inlined call, NULL at top level */
+    struct lv_var *generic_env; /* while a generic call's parameter types resolve: its bindings */
     int call_depth;
 
     int level;                 /* secret-branch nesting */
@@ -216,8 +218,12 @@ void ls_write(struct lower *lw, struct lv_var *v, const bld_wire *w);
 /* --- lower_call.c --- */
 /* Inlines a call; out gets the return value (TY_VOID type when none). */
 int ls_call(struct lower *lw, const struct ast_expr *call, struct lv_value *out);
-/* Inlines fn with argument values already of the parameter types. */
+/* Inlines fn with argument values already of the parameter types; binds
+ * (generic parameters' bindings, may be NULL) become the frame's first
+ * locals and are freed with it. */
 int ls_inline(struct lower *lw, const struct lv_fn *fn, struct ast_loc call_loc,
-              const struct lv_value *args, struct lv_value *out);
+              const struct lv_value *args, struct lv_var *binds, struct lv_value *out);
+/* Checks a generic function's parameter list at its definition. */
+void ls_check_generics(struct lower *lw, const struct ast_item *it);
 
 #endif

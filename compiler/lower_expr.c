@@ -218,6 +218,10 @@ static int lx_name(struct lower *lw, const struct ast_expr *e, struct lv_value *
             diag_error(lw->diags, e->loc, "unknown name '%s'", e->name);
         return 0;
     }
+    if (v->kind == LV_TYPE) {
+        diag_error(lw->diags, e->loc, "'%s' is a type parameter, not a value", e->name);
+        return 0;
+    }
     if (v->t->kind == TY_UNTYPED)
         return lx_set_untyped(lw, out, &v->c);
     out->t = v->t;

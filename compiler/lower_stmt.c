@@ -296,7 +296,8 @@ static int ls_locate(struct lower *lw, const struct ast_expr *e, struct lv_var *
             return 0;
         }
         if (v->readonly) {
-            static const char *const what[] = { "variable", "constant", "loop variable", "input" };
+            static const char *const what[] = { "variable", "constant", "loop variable", "input",
+                                                "type parameter" };
             diag_error(lw->diags, e->loc, "cannot assign to %s '%s'", what[v->kind], e->name);
             return 0;
         }

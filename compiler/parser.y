@@ -121,7 +121,7 @@ static struct ast_tref *p_tref_builtin(struct mpcc_parse *ps, int code, YYLTYPE 
 
 %token PARTY "party" CONST "const" STRUCT "struct" INPUT "input" OUTPUT "output"
 %token FN "fn" RETURN "return" IF "if" ELSE "else" FOR "for" IN "in" IMPORT "import"
-%token ALL "all" TRUE_ "true" FALSE_ "false"
+%token ALL "all" TRUE_ "true" FALSE_ "false" GUINT "uint" GINT "int"
 %token <tval> TYPE "type name"
 %token <str> IDENT "identifier" INTLIT "integer literal" STRING "string"
 %token ARROW "->" DOTDOT ".." ANDAND "&&" OROR "||" EQ "==" NE "!=" LE "<=" GE ">="
@@ -129,10 +129,10 @@ static struct ast_tref *p_tref_builtin(struct mpcc_parse *ps, int code, YYLTYPE 
 %token <op> ASSIGN_OP "compound assignment"
 
 %type <item> items item
-%type <name> name_list recipients
+%type <name> name_list recipients generics
 %type <field> fields field params param_list param
 %type <tref> tref
-%type <expr> expr postfix primary dims expr_list opt_expr_list
+%type <expr> expr postfix primary dims expr_list opt_expr_list width
 %type <stmt> stmt stmts block
 
 %precedence THEN
@@ -171,13 +171,13 @@ item:
                                        $$->owner->name = $2; $$->owner->loc = LOC(@2);
                                        $$->tref = $3; $$->name = $4; $$->name_loc = LOC(@4); $$->dims = ast_expr_reverse($5);
                                      }
-| FN IDENT '(' params ')' ARROW tref dims block {
+| FN IDENT generics '(' params ')' ARROW tref dims block {
                                        CHECK($$ = p_item(ps, AI_FN, @1)); $$->name = $2; $$->name_loc = LOC(@2);
-                                       $$->fields = $4; $$->tref = $7; $$->dims = ast_expr_reverse($8); $$->body = $9;
+                                       $$->generics = $3; $$->fields = $5; $$->tref = $8; $$->dims = ast_expr_reverse($9); $$->body = $10;
                                      }
-| FN IDENT '(' params ')' block      {
+| FN IDENT generics '(' params ')' block {
                                        CHECK($$ = p_item(ps, AI_FN, @1)); $$->name = $2; $$->name_loc = LOC(@2);
-                                       $$->fields = $4; $$->body = $6;
+                                       $$->generics = $3; $$->fields = $5; $$->body = $7;
                                      }
 | OUTPUT recipients IDENT ';'        { CHECK($$ = p_item(ps, AI_OUTPUT, @1)); $$->names = $2; $$->name = $3; $$->name_loc = LOC(@3); }
 | OUTPUT recipients IDENT '=' expr ';' { CHECK($$ = p_item(ps, AI_OUTPUT, @1)); $$->names = $2; $$->name = $3; $$->name_loc = LOC(@3); $$->value = $5; }
@@ -204,6 +204,11 @@ field:
   tref IDENT dims ';'                { CHECK($$ = NEW(struct ast_field)); $$->tref = $1; $$->name = $2; $$->loc = LOC(@2); $$->dims = ast_expr_reverse($3); }
 ;
 
+generics:
+  %empty                             { $$ = NULL; }
+| '<' name_list '>'                  { $$ = ast_name_reverse($2); }
+;
+
 params:
   %empty                             { $$ = NULL; }
 | param_list                         { $$ = ast_field_reverse($1); }
@@ -221,6 +226,16 @@ param:
 tref:
   TYPE                               { CHECK($$ = p_tref_builtin(ps, $1, @1)); }
 | IDENT                              { CHECK($$ = NEW(struct ast_tref)); $$->kind = ATR_NAMED; $$->name = $1; $$->loc = LOC(@1); }
+| GUINT '<' width '>'                { CHECK($$ = NEW(struct ast_tref)); $$->kind = ATR_UINT; $$->width_expr = $3; $$->loc = LOC(@1); }
+| GINT '<' width '>'                 { CHECK($$ = NEW(struct ast_tref)); $$->kind = ATR_INT; $$->width_expr = $3; $$->loc = LOC(@1); }
+;
+
+/* The width in uint<W>: a literal, a name or a parenthesised expression
+ * (so that '>' ends it). */
+width:
+  INTLIT                             { CHECK($$ = p_expr(ps, AE_INT, @1)); $$->text = $1; }
+| IDENT                              { CHECK($$ = p_expr(ps, AE_NAME, @1)); $$->name = $1; }
+| '(' expr ')'                       { $$ = $2; }
 ;
 
 /* Array dimensions, built in reverse (callers reverse). */
@@ -312,6 +327,14 @@ primary:
 | IDENT                              { CHECK($$ = p_expr(ps, AE_NAME, @1)); $$->name = $1; }
 | IDENT '(' opt_expr_list ')'        { CHECK($$ = p_expr(ps, AE_CALL, @1)); $$->name = $1; $$->args = $3; }
 | TYPE '(' expr ')'                  { CHECK($$ = p_expr(ps, AE_CAST, @1)); CHECK($$->tref = p_tref_builtin(ps, $1, @1)); $$->a = $3; }
+| GUINT '<' width '>' '(' expr ')'   {
+                                       CHECK($$ = p_expr(ps, AE_CAST, @1)); CHECK($$->tref = NEW(struct ast_tref));
+                                       $$->tref->kind = ATR_UINT; $$->tref->width_expr = $3; $$->tref->loc = LOC(@1); $$->a = $6;
+                                     }
+| GINT '<' width '>' '(' expr ')'    {
+                                       CHECK($$ = p_expr(ps, AE_CAST, @1)); CHECK($$->tref = NEW(struct ast_tref));
+                                       $$->tref->kind = ATR_INT; $$->tref->width_expr = $3; $$->tref->loc = LOC(@1); $$->a = $6;
+                                     }
 | '(' expr ')'                       { $$ = $2; }
 | '[' opt_expr_list ']'              { CHECK($$ = p_expr(ps, AE_ARRAY, @1)); $$->args = $2; }
 ;

@@ -279,6 +279,45 @@ START_TEST(compiler_functions_take_and_return_arrays)
 }
 END_TEST
 
+START_TEST(compiler_generic_functions_infer_sizes_widths_and_types)
+{
+    const char *src = "party a, b;\n"
+                      "struct P { uint8 age; bool f; }\n"
+                      "input a uint8 x[4];\n"
+                      "input b uint16 y;\n"
+                      "input a P ps[3];\n"
+                      "input b int8 s;\n"
+                      "fn max<W>(uint<W> p, uint<W> q) -> uint<W> { return p > q ? p : q; }\n"
+                      "fn sum<N, W>(uint<W> v[N]) -> uint<(W+8)> {\n"
+                      "    uint<(W+8)> t = 0; for i in 0..N { t += uint<(W+8)>(v[i]); } return t; }\n"
+                      "fn rev<N, T>(T v[N]) -> T[N] { T r[N]; for i in 0..N { r[i] = v[N-1-i]; } return r; }\n"
+                      "fn widen<W>(int<W> v) -> int<(2*W)> { return int<(2*W)>(v) * 1000; }\n"
+                      "fn size<N, T>(T v[N]) -> uint8 { return N; }\n"
+                      /* a generic calling a generic; array literals convert once N is known */
+                      "fn total<N, W>(uint<W> v[N], uint<W> w[N]) -> uint<(W+8)> { return sum(v) + sum(rev(w)); }\n"
+                      "output all m = max(x[0], y);\n"
+                      "output all t = sum(x);\n"
+                      "output all r = rev(x);\n"
+                      "output all age = rev(ps)[0].age;\n"
+                      "output all w = widen(s);\n"
+                      "output all n = size(ps) + size(x);\n"
+                      "output all u = total(x, [x[0], 1, 2, 3]);\n";
+    const char *in[] = { "x=[1,2,3,250]", "y=7", "ps=[{age:5,f:true},{age:6,f:false},{age:7,f:true}]",
+                         "s=-100", NULL };
+    check_run(src, in, "m=7; t=256; r=[250, 3, 2, 1]; age=7; w=31072; n=7; u=263");
+    /* One instance per call: widths follow the arguments, so the uint8 max
+     * costs 8 + 8 ANDs and the uint32 one 32 + 32. */
+    ck_assert_uint_eq(and_count("party a, b; input a uint8 x; input b uint8 y;"
+                                " fn max<W>(uint<W> p, uint<W> q) -> uint<W> { return p > q ? p : q; }"
+                                " output all r = max(x, y);"),
+                      16);
+    ck_assert_uint_eq(and_count("party a, b; input a uint32 x; input b uint32 y;"
+                                " fn max<W>(uint<W> p, uint<W> q) -> uint<W> { return p > q ? p : q; }"
+                                " output all r = max(x, y);"),
+                      64);
+}
+END_TEST
+
 START_TEST(compiler_gate_counts_are_minimal)
 {
     /* A 64-bit addition is 63 ANDs; public shifts and constant arithmetic are free. */
@@ -603,6 +642,7 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_compound_assignment_in_secret_branches);
     tcase_add_test(tc, compiler_arrays_public_and_secret_index);
     tcase_add_test(tc, compiler_structs_loops_casts);
+    tcase_add_test(tc, compiler_generic_functions_infer_sizes_widths_and_types);
     tcase_add_test(tc, compiler_gate_counts_are_minimal);
     tcase_add_test(tc, compiler_functions_take_and_return_arrays);
     tcase_add_test(tc, compiler_profile_attributes_ands_to_lines);
