@@ -4,7 +4,8 @@
 # of its parties as a separate mpcrun process on localhost, inputs from
 # examples/inputs/EXAMPLE_PARTY.txt. The first two parties garble and evaluate
 # and listen on free ports (the roster is written as they come up); the others
-# only give inputs and receive outputs. Prints each party's result (and with
+# only give inputs and receive outputs. A two-party program runs as a plain
+# --listen / --connect pair. Prints each party's result (and with
 # --stats its figures, and the wall time of the whole run, to stderr).
 set -eu
 BUILD=${1:?usage: examples/demo.sh BUILD_DIR [EXAMPLE] [--stats]}
@@ -39,8 +40,19 @@ party() { # party NAME ROSTER
         >"$WORK/$1.out" 2>"$WORK/$1.err"
 }
 
+pair() { # pair NAME --listen|--connect ADDR: a two-party run, no roster
+    "$BUILD/mpcrun" "$WORK/$NAME.circ" --party "$1" "$2" "$3" \
+        --input-file "$EX/inputs/${NAME}_$1.txt" --timeout 30 "${STATS[@]}" \
+        >"$WORK/$1.out" 2>"$WORK/$1.err"
+}
+
 t0=$(date +%s%N)
 pids=()
+if [ ${#PARTIES[@]} -eq 2 ]; then
+    pair "$G" --listen 127.0.0.1:0 & pids+=($!)
+    portg=$(port_of "$WORK/$G.err")
+    pair "$E" --connect "127.0.0.1:$portg" & pids+=($!)
+else
 printf '%s 127.0.0.1:0\n' "$G" >"$WORK/roster.$G"
 party "$G" "$WORK/roster.$G" & pids+=($!)
 portg=$(port_of "$WORK/$G.err")
@@ -52,6 +64,7 @@ printf '# NAME HOST:PORT [CERT.pem]\n%s 127.0.0.1:%s\n%s 127.0.0.1:%s\n' \
 for p in "${PARTIES[@]:2}"; do
     party "$p" "$WORK/roster" & pids+=($!)
 done
+fi
 
 rc=0
 for p in "${pids[@]}"; do wait "$p" || rc=1; done

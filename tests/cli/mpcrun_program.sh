@@ -69,14 +69,14 @@ done
 
 # ---- hospitals2: structs and arrays, inputs from files, outputs to all / one party.
 compile "$EX/hospitals2.mpc" "$TMP/hosp.circ"
-run_pair hosp "$TMP/hosp.circ" --party clinic --input-file "$EX/hospitals2_clinic.inputs" -- \
-              "$TMP/hosp.circ" --party general --input-file "$EX/hospitals2_general.inputs"
+run_pair hosp "$TMP/hosp.circ" --party clinic --input-file "$EX/inputs/hospitals2_clinic.txt" -- \
+              "$TMP/hosp.circ" --party general --input-file "$EX/inputs/hospitals2_general.txt"
 expect_pair hosp "joint = 4
 clinic_older = true" "joint = 4
 busiest = 40"
 # The same with one value on the command line and a different threshold.
-grep -v min_age "$EX/hospitals2_general.inputs" >"$TMP/general_nomin.inputs"
-run_pair hosp2 "$TMP/hosp.circ" --party clinic --input-file "$EX/hospitals2_clinic.inputs" -- \
+grep -v min_age "$EX/inputs/hospitals2_general.txt" >"$TMP/general_nomin.inputs"
+run_pair hosp2 "$TMP/hosp.circ" --party clinic --input-file "$EX/inputs/hospitals2_clinic.txt" -- \
                "$TMP/hosp.circ" --party general --input-file "$TMP/general_nomin.inputs" \
                --input min_age=50
 expect_pair hosp2 "joint = 6
@@ -84,8 +84,8 @@ clinic_older = true" "joint = 6
 busiest = 40"
 
 # ---- --local: both parties in one process, text and JSON.
-out=$("$MPCRUN" "$TMP/hosp.circ" --local --input-file "$EX/hospitals2_clinic.inputs" \
-      --input-file "$EX/hospitals2_general.inputs" 2>&1)
+out=$("$MPCRUN" "$TMP/hosp.circ" --local --input-file "$EX/inputs/hospitals2_clinic.txt" \
+      --input-file "$EX/inputs/hospitals2_general.txt" 2>&1)
 want="[clinic]
 joint = 4
 clinic_older = true
