@@ -201,6 +201,31 @@ START_TEST(proto_outputs_reach_only_their_recipients)
 }
 END_TEST
 
+START_TEST(proto_session_id_is_shared_and_fresh)
+{
+    struct circuit *c = random_circuit(44, 32, 100);
+    struct setup su;
+    struct side g, e;
+    uint8_t first[32], zero[32] = {0};
+    setup_sides(c, &su, &g, &e, 44);
+    run_both(&g, &e);
+    ck_assert_msg(g.st == MPCC_OK && e.st == MPCC_OK, "%s / %s", g.err.msg, e.err.msg);
+    /* Both ends derive the same id, and it is not a default value. */
+    ck_assert_mem_eq(g.stats.session_id, e.stats.session_id, 32);
+    ck_assert_int_ne(memcmp(g.stats.session_id, zero, 32), 0);
+    memcpy(first, g.stats.session_id, 32);
+    free_setup(&su);
+    /* The same circuit, parties and inputs again: fresh nonces, a new id. */
+    setup_sides(c, &su, &g, &e, 44);
+    run_both(&g, &e);
+    ck_assert_msg(g.st == MPCC_OK && e.st == MPCC_OK, "%s / %s", g.err.msg, e.err.msg);
+    ck_assert_mem_eq(g.stats.session_id, e.stats.session_id, 32);
+    ck_assert_int_ne(memcmp(g.stats.session_id, first, 32), 0);
+    free_setup(&su);
+    circ_free(c);
+}
+END_TEST
+
 /* Both sides fail with a message containing `expect`. */
 static void expect_both_fail(struct side *g, struct side *e, const char *expect)
 {
@@ -283,6 +308,7 @@ int main(void)
     tcase_add_test(tc, proto_random_circuits_match_plaintext);
     tcase_add_test(tc, proto_reference_circuits_match_plaintext);
     tcase_add_test(tc, proto_outputs_reach_only_their_recipients);
+    tcase_add_test(tc, proto_session_id_is_shared_and_fresh);
     tcase_add_test(tc, proto_handshake_refuses_different_circuits);
     tcase_add_test(tc, proto_handshake_refuses_wrong_names_and_roles);
     tcase_add_test(tc, proto_peer_vanishing_is_a_clear_error);

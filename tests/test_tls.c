@@ -123,6 +123,19 @@ START_TEST(tls_mutual_auth_connects_and_carries_data)
     ck_assert_msg(c.st == MPCC_OK, "client: %s", c.err.msg);
     ck_assert_str_eq(net_kind(s.ch), "tls");
     ck_assert_ptr_nonnull(strstr(net_peer(s.ch), "peer 'client' (127.0.0.1:"));
+    /* Both ends export the same session binding; another session differs. */
+    uint8_t xs[32], xc[32], x2[32];
+    ck_assert_int_eq(net_tls_exporter(s.ch, xs), 1);
+    ck_assert_int_eq(net_tls_exporter(c.ch, xc), 1);
+    ck_assert_mem_eq(xs, xc, 32);
+    struct party s2 = {.who = "alice", .ca = "ca.pem", .peer_name = "bob"};
+    struct party c2 = {.who = "bob", .ca = "ca.pem", .peer_name = "alice"};
+    run_pair(&s2, &c2);
+    ck_assert_msg(s2.st == MPCC_OK && c2.st == MPCC_OK, "%s / %s", s2.err.msg, c2.err.msg);
+    ck_assert_int_eq(net_tls_exporter(c2.ch, x2), 1);
+    ck_assert_int_ne(memcmp(xs, x2, 32), 0);
+    net_free(s2.ch);
+    net_free(c2.ch);
     struct mpcc_error err = {0};
     size_t big = 1u << 20;
     uint8_t *buf = malloc(big), *back = malloc(big);

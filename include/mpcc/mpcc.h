@@ -14,7 +14,7 @@
 #include "mpcc/error.h"
 
 #define MPCC_VERSION "0.1.0"
-#define MPCC_PROTOCOL_VERSION 1u
+#define MPCC_PROTOCOL_VERSION 2u
 
 struct circuit;      /* circuits/circuit.h */
 struct net_channel;  /* runtime/net/net.h */
@@ -35,6 +35,7 @@ struct mpcc_stats {
     double t_garble;          /* garbling or evaluation, tables streamed */
     double t_output;          /* output decoding exchange */
     double t_total;
+    uint8_t session_id[32];   /* the handshake's session id (proto.h), for logs */
 };
 
 /* One party's side of a two-party run of a raw circuit. Every field is read

@@ -171,6 +171,17 @@ static void net_tls_destroy(struct net_channel *ch)
 static const struct net_ops net_tls_ops = {"tls", net_tls_write_some, net_tls_read_some,
                                            net_tls_destroy};
 
+int net_tls_exporter(const struct net_channel *ch, uint8_t out[32])
+{
+    static const char label[] = "EXPORTER-mpcc-session";
+    if (ch == NULL || ch->ops != &net_tls_ops)
+        return 0;
+    const struct net_tls *t = ch->impl;
+    if (t == NULL || t->ssl == NULL)
+        return 0;
+    return SSL_export_keying_material(t->ssl, out, 32, label, sizeof label - 1, NULL, 0, 0) == 1;
+}
+
 static enum mpcc_status net_tls_setup_ctx(struct net_tls *t, const struct net_tls_config *cfg,
                                           int is_server, struct mpcc_error *err)
 {

@@ -24,4 +24,11 @@ struct net_tls_config {
 enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_config *cfg,
                               int is_server, struct net_channel **out, struct mpcc_error *err);
 
+/* For a TLS channel: 32 bytes of keying material exported from its TLS 1.3
+ * session (RFC 8446 section 7.5, label "EXPORTER-mpcc-session"), which both
+ * ends derive identically and which depends on the whole TLS handshake,
+ * both certificates included. Returns 1, or 0 (out untouched) when ch is
+ * not a TLS channel or the export fails. */
+int net_tls_exporter(const struct net_channel *ch, uint8_t out[32]);
+
 #endif

@@ -1,13 +1,19 @@
 /* handshake.c - the first exchange of a two-party run: protocol version,
- * circuit digest, names and roles, input ownership and output recipients.
- * Everything is checked before any secret is used; no cryptography here. */
+ * circuit digest, names and roles, input ownership and output recipients,
+ * each side's fresh nonce. Everything is checked before any secret is used.
+ * Both sides then derive the session id (SHA-256 over the digest, both names
+ * in role order, both nonces and, over TLS, the TLS session's exporter). */
 #include "runtime/proto/proto.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
 #include "circuits/circuit.h"
+#include "runtime/net/net_tls.h"
 
 #define HELLO_MAGIC "mpcc-2pc"
 
@@ -44,14 +50,15 @@ static void hex8(const uint8_t *d, char *out)
     out[16] = '\0';
 }
 
-/* Layout: magic(8) version(4) digest(32) role(1) name_len(1) name
+/* Layout: magic(8) version(4) digest(32) nonce(32) role(1) name_len(1) name
  * peer_len(1) peer n_inputs(4) n_outputs(4) my_inputs[n_inputs]
  * recipients[n_outputs]. */
-static uint8_t *encode_hello(const struct mpcc_2pc *run, size_t *len, struct mpcc_error *err)
+static uint8_t *encode_hello(const struct mpcc_2pc *run, const uint8_t nonce[32], size_t *len,
+                             struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     size_t nl = strlen(run->my_name), pl = strlen(run->peer_name);
-    size_t total = 8 + 4 + 32 + 1 + 1 + nl + 1 + pl + 4 + 4 + c->n_inputs + c->n_outputs;
+    size_t total = 8 + 4 + 32 + 32 + 1 + 1 + nl + 1 + pl + 4 + 4 + c->n_inputs + c->n_outputs;
     uint8_t *buf = malloc(total);
     if (buf == NULL) {
         mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory building the handshake");
@@ -61,6 +68,7 @@ static uint8_t *encode_hello(const struct mpcc_2pc *run, size_t *len, struct mpc
     memcpy(p, HELLO_MAGIC, 8), p += 8;
     put_u32(p, MPCC_PROTOCOL_VERSION), p += 4;
     memcpy(p, run->digest, 32), p += 32;
+    memcpy(p, nonce, 32), p += 32;
     *p++ = (uint8_t)run->role;
     *p++ = (uint8_t)nl;
     memcpy(p, run->my_name, nl), p += nl;
@@ -91,23 +99,29 @@ static const uint8_t *take(struct reader *r, size_t n)
 }
 
 static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_channel *ch,
-                                    const uint8_t *buf, size_t len, struct mpcc_error *err)
+                                    const uint8_t *buf, size_t len, uint8_t their_nonce[32],
+                                    struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     const char *peer = net_peer(ch);
     struct reader r = {buf, buf + len};
     const uint8_t *magic = take(&r, 8), *ver = take(&r, 4), *digest = take(&r, 32);
+    const uint8_t *nonce = take(&r, 32);
     const uint8_t *role = take(&r, 1), *nl = take(&r, 1);
     if (magic == NULL || memcmp(magic, HELLO_MAGIC, 8) != 0)
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
                               "%s is not an mpcc two-party peer (bad handshake)", peer);
-    if (nl == NULL)
+    /* The version sits right after the magic in every version, so a peer
+     * of another version is named as such even if the rest differs. */
+    if (ver == NULL)
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a truncated handshake", peer);
     uint32_t version = get_u32(ver);
     if (version != MPCC_PROTOCOL_VERSION)
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
                               "protocol version mismatch: we speak %u, %s speaks %u",
                               MPCC_PROTOCOL_VERSION, peer, version);
+    if (nl == NULL)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a truncated handshake", peer);
     const uint8_t *name = take(&r, *nl), *pl = take(&r, 1);
     const uint8_t *expect = pl ? take(&r, *pl) : NULL;
     const uint8_t *ni = take(&r, 4), *no = take(&r, 4);
@@ -159,18 +173,55 @@ static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_chann
         if ((run->recipients[k] & 3) != their_recipients[k])
             return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
                                   "%s disagrees on who receives output value %u", peer, k + 1);
+    memcpy(their_nonce, nonce, 32);
+    return MPCC_OK;
+}
+
+/* SHA-256 of: label, digest, garbler name, evaluator name (each with its
+ * length), garbler nonce, evaluator nonce, and the TLS exporter (or nothing
+ * on a plain channel). */
+static enum mpcc_status session_id(const struct mpcc_2pc *run, struct net_channel *ch,
+                                   const uint8_t my_nonce[32], const uint8_t their_nonce[32],
+                                   uint8_t out[32], struct mpcc_error *err)
+{
+    static const char label[] = "mpcc 2pc session id v2";
+    int garbler = run->role == MPCC_GARBLER;
+    const char *gname = garbler ? run->my_name : run->peer_name;
+    const char *ename = garbler ? run->peer_name : run->my_name;
+    uint8_t gl = (uint8_t)strlen(gname), el = (uint8_t)strlen(ename);
+    uint8_t tls[32];
+    int have_tls = net_tls_exporter(ch, tls);
+    uint8_t tls_flag = (uint8_t)have_tls;
+    unsigned int n = 0;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1
+             && EVP_DigestUpdate(md, label, sizeof label) == 1
+             && EVP_DigestUpdate(md, run->digest, 32) == 1
+             && EVP_DigestUpdate(md, &gl, 1) == 1 && EVP_DigestUpdate(md, gname, gl) == 1
+             && EVP_DigestUpdate(md, &el, 1) == 1 && EVP_DigestUpdate(md, ename, el) == 1
+             && EVP_DigestUpdate(md, garbler ? my_nonce : their_nonce, 32) == 1
+             && EVP_DigestUpdate(md, garbler ? their_nonce : my_nonce, 32) == 1
+             && EVP_DigestUpdate(md, &tls_flag, 1) == 1
+             && (!have_tls || EVP_DigestUpdate(md, tls, 32) == 1)
+             && EVP_DigestFinal_ex(md, out, &n) == 1 && n == 32;
+    EVP_MD_CTX_free(md);
+    if (!ok)
+        return mpcc_error_set(err, MPCC_ERR_CRYPTO, "cannot compute the session id (OpenSSL SHA-256 failed)");
     return MPCC_OK;
 }
 
 enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel *ch,
-                                 struct mpcc_error *err)
+                                 uint8_t session[32], struct mpcc_error *err)
 {
     size_t nl = strlen(run->my_name), pl = strlen(run->peer_name);
     if (nl == 0 || nl > PROTO_NAME_MAX || pl == 0 || pl > PROTO_NAME_MAX)
         return mpcc_error_set(err, MPCC_ERR_INVALID, "party names must have 1 to %d characters",
                               PROTO_NAME_MAX);
+    uint8_t my_nonce[32], their_nonce[32];
+    if (RAND_bytes(my_nonce, sizeof my_nonce) != 1)
+        return mpcc_error_set(err, MPCC_ERR_CRYPTO, "cannot draw the handshake nonce (RAND_bytes failed)");
     size_t len = 0;
-    uint8_t *hello = encode_hello(run, &len, err);
+    uint8_t *hello = encode_hello(run, my_nonce, &len, err);
     if (hello == NULL)
         return err ? err->code : MPCC_ERR_NOMEM;
     enum mpcc_status st = net_send_frame(ch, PROTO_FRAME_HELLO, hello, len, err);
@@ -181,12 +232,14 @@ enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel 
         return st;
     uint8_t *theirs = NULL;
     size_t their_len = 0;
-    size_t max = 8 + 4 + 32 + 3 + 2 * PROTO_NAME_MAX + 8 + (size_t)2 * CIRC_MAX_VALUES;
+    size_t max = 8 + 4 + 32 + 32 + 3 + 2 * PROTO_NAME_MAX + 8 + (size_t)2 * CIRC_MAX_VALUES;
     st = net_recv_frame_alloc(ch, PROTO_FRAME_HELLO, max, (void **)&theirs, &their_len,
                               "handshake", err);
     if (st != MPCC_OK)
         return st;
-    st = check_hello(run, ch, theirs, their_len, err);
+    st = check_hello(run, ch, theirs, their_len, their_nonce, err);
     free(theirs);
+    if (st == MPCC_OK)
+        st = session_id(run, ch, my_nonce, their_nonce, session, err);
     return st;
 }

@@ -45,9 +45,13 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
  * version and circuit, that the peer is who we expect in the opposite role,
  * that the two input sets partition the circuit's inputs and that both agree
  * on who receives each output. Any mismatch is MPCC_ERR_PROTOCOL with a
- * message naming both sides' values. */
+ * message naming both sides' values. On success `session` holds the session
+ * id both sides derive: SHA-256 over the circuit digest, both party names
+ * (in role order), both sides' fresh 32-byte nonces and, on a TLS channel,
+ * the TLS session's exported keying material (which covers both
+ * certificates). Bytes of one session never verify in another. */
 enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel *ch,
-                                 struct mpcc_error *err);
+                                 uint8_t session[32], struct mpcc_error *err);
 
 /* Receives one frame of `type` with exactly `want` payload bytes from party
  * `peer` (its name, for errors). An ABORT frame instead becomes an error

@@ -437,7 +437,7 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
         return err ? err->code : MPCC_ERR_NOMEM;
     s->t_prepare = proto_now() - tp;
     double t0 = proto_now();
-    st = proto_handshake(run, ch, err);
+    st = proto_handshake(run, ch, s->session_id, err);
     s->t_handshake = proto_now() - t0;
     if (st == MPCC_OK && run->role == MPCC_GARBLER)
         st = run_garbler(run, ch, input_bits, output_bits, got, s, extra, plan, err);

@@ -231,6 +231,15 @@ static void print_stats(const char *who, const struct mpcc_stats *s)
             (unsigned long long)s->bytes_sent, (unsigned long long)s->bytes_recv, who,
             s->t_prepare * 1e3, s->t_handshake * 1e3, s->t_base_ot * 1e3, s->t_inputs * 1e3, s->t_garble * 1e3,
             s->t_output * 1e3, s->t_total * 1e3, who, rate / 1e6);
+    uint8_t any = 0;
+    for (int i = 0; i < 32; i++)
+        any |= s->session_id[i];
+    if (any) {
+        char hex[65];
+        for (int i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", s->session_id[i]);
+        fprintf(stderr, "%s: session id %s\n", who, hex);
+    }
 }
 
 /* Prints the outputs this party received ("NAME = VALUE" lines or JSON) and,
