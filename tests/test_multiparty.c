@@ -289,6 +289,10 @@ static void *party_main(void *arg)
     } else if (st == MPCC_OK && t->fake == 3) {
         st = proto_mp_recv(t->chans[t->tap_from], "h", PROTO_FRAME_SHARE, t->tap, 1, "share",
                            &t->err);
+        /* Answer the input party's transcript check, as a real computing
+         * party would, so that it goes on to hear our abort. */
+        if (st == MPCC_OK)
+            st = net_confirm_transcript(t->chans[t->tap_from], "tap", &t->err);
         mpcc_mp_abort(&t->s, t->chans, "tap done");
     }
     for (uint32_t p = 0; p < n; p++) {

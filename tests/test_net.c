@@ -403,6 +403,107 @@ START_TEST(silent_peer_times_out)
 }
 END_TEST
 
+/* ---- transcript check: a relay between two socket pairs that passes bytes
+ * on, changing one of them (flip: XOR mask at offset `at` of the a->b
+ * stream; mask 0 changes nothing). */
+struct relay {
+    int from, to;
+    size_t at;
+    uint8_t mask;
+};
+
+static void *relay_main(void *arg)
+{
+    struct relay *r = arg;
+    uint8_t buf[4096];
+    size_t pos = 0;
+    ssize_t n;
+    while ((n = read(r->from, buf, sizeof buf)) > 0) {
+        if (r->at >= pos && r->at < pos + (size_t)n)
+            buf[r->at - pos] ^= r->mask;
+        pos += (size_t)n;
+        if (write(r->to, buf, (size_t)n) != n)
+            break;
+    }
+    close(r->to);
+    return NULL;
+}
+
+struct confirm_side {
+    struct net_channel *ch;
+    int sender;
+    enum mpcc_status st;
+    struct mpcc_error err;
+};
+
+static void *confirm_main(void *arg)
+{
+    struct confirm_side *c = arg;
+    uint8_t data[3000], got[3000];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 31 + 7);
+    if (c->sender)
+        c->st = net_send_frame(c->ch, 7, data, sizeof data, &c->err);
+    else {
+        size_t len = 0;
+        c->st = net_recv_frame(c->ch, 7, got, sizeof got, &len, "data", &c->err);
+    }
+    if (c->st == MPCC_OK)
+        c->st = net_confirm_transcript(c->ch, "in the test", &c->err);
+    return NULL;
+}
+
+/* A sends a 3000-byte frame to B through the relay (which copies the other
+ * direction unchanged), then both confirm; a and b get both outcomes. */
+static void confirm_through_relay(size_t at, uint8_t mask, struct confirm_side *a,
+                                  struct confirm_side *b)
+{
+    int ab[2], hop[2];
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, ab), 0);  /* A <-> relay */
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, hop), 0); /* relay <-> B */
+    /* A writes/reads ab[0]; the relay copies ab[1] -> hop[0] with the fault,
+     * and hop[0] -> ab[1] unchanged; B uses hop[1]. */
+    struct relay down = {ab[1], hop[0], at, mask};
+    int ab1 = dup(ab[1]), hop0 = dup(hop[0]);
+    struct relay up = {hop0, ab1, (size_t)-1, 0};
+    memset(a, 0, sizeof *a);
+    memset(b, 0, sizeof *b);
+    ck_assert_int_eq(net_fd_channel(ab[0], "B", 3000, &a->ch, &err), MPCC_OK);
+    ck_assert_int_eq(net_fd_channel(hop[1], "A", 3000, &b->ch, &err), MPCC_OK);
+    a->sender = 1;
+    pthread_t t1, t2, ta, tb;
+    ck_assert_int_eq(pthread_create(&t1, NULL, relay_main, &down), 0);
+    ck_assert_int_eq(pthread_create(&t2, NULL, relay_main, &up), 0);
+    ck_assert_int_eq(pthread_create(&ta, NULL, confirm_main, a), 0);
+    ck_assert_int_eq(pthread_create(&tb, NULL, confirm_main, b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    net_free(a->ch);
+    net_free(b->ch);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+}
+
+START_TEST(transcript_check_passes_intact_and_catches_a_flipped_byte)
+{
+    struct confirm_side a, b;
+    confirm_through_relay(100, 0, &a, &b);
+    ck_assert_msg(a.st == MPCC_OK && b.st == MPCC_OK, "%s / %s", a.err.msg, b.err.msg);
+    /* One bit of the payload flipped: both ends notice (each compares both
+     * directions), with the message naming the check. */
+    confirm_through_relay(100, 0x10, &a, &b);
+    ck_assert_int_eq(a.st, MPCC_ERR_PROTOCOL);
+    ck_assert_int_eq(b.st, MPCC_ERR_PROTOCOL);
+    ck_assert_msg(strstr(b.err.msg, "transcript check in the test failed") != NULL, "%s", b.err.msg);
+    /* A byte of the frame header (length) flipped: B reads a wrong frame;
+     * whatever happens, neither side passes the check. */
+    confirm_through_relay(5, 0x01, &a, &b);
+    ck_assert_int_ne(a.st, MPCC_OK);
+    ck_assert_int_ne(b.st, MPCC_OK);
+}
+END_TEST
+
 static Suite *net_suite(void)
 {
     Suite *s = suite_create("net");
@@ -421,6 +522,7 @@ static Suite *net_suite(void)
     tcase_add_test(tc, oversized_and_mistyped_frames_are_rejected_before_reading);
     tcase_add_test(tc, frame_alloc_and_empty_frames_round_trip);
     tcase_add_test(tc, silent_peer_times_out);
+    tcase_add_test(tc, transcript_check_passes_intact_and_catches_a_flipped_byte);
     suite_add_tcase(s, tc);
     return s;
 }

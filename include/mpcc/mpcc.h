@@ -50,6 +50,11 @@ struct mpcc_2pc {
     const uint8_t *recipients;   /* per output value: bit 0 garbler gets it, bit 1 evaluator */
 };
 
+/* The first exchange on a fresh two-party connection (before mpcc_2pc_run
+ * or mpcc_run_program): a fixed greeting each way. A listener that gets an
+ * error here can drop the connection as a stranger's and accept another. */
+enum mpcc_status mpcc_2pc_greet(struct net_channel *ch, struct mpcc_error *err);
+
 /* Runs the protocol over ch. input_bits holds n_input_bits bytes (0/1), of
  * which only this party's inputs are read. output_bits (n_output_bits
  * bytes) receives the outputs this party is entitled to; got[k] is set to 1

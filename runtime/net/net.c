@@ -54,7 +54,9 @@ enum mpcc_status net_channel_new(const struct net_ops *ops, int fd, const char *
              addr ? addr : "?");
     ch->wbuf = malloc(NET_BUFFER_BYTES);
     ch->rbuf = malloc(NET_BUFFER_BYTES);
-    if (ch->wbuf == NULL || ch->rbuf == NULL) {
+    ch->tx_sum = net_transcript_new();
+    ch->rx_sum = net_transcript_new();
+    if (ch->wbuf == NULL || ch->rbuf == NULL || ch->tx_sum == NULL || ch->rx_sum == NULL) {
         net_free(ch);
         return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for channel buffers");
     }
@@ -109,6 +111,7 @@ enum mpcc_status net_send(struct net_channel *ch, const void *buf, size_t len,
 {
     if (ch->broken != MPCC_OK)
         return net_broken(ch, err);
+    net_transcript_update(ch->tx_sum, buf, len);
     if (len <= NET_BUFFER_BYTES - ch->wlen) {
         memcpy(ch->wbuf + ch->wlen, buf, len);
         ch->wlen += len;
@@ -143,8 +146,8 @@ static enum mpcc_status net_read_some(struct net_channel *ch, uint8_t *dst, size
                           ch->peer, why, want, what, have);
 }
 
-enum mpcc_status net_recv(struct net_channel *ch, void *buf, size_t len, const char *what,
-                          struct mpcc_error *err)
+static enum mpcc_status net_recv_bytes(struct net_channel *ch, void *buf, size_t len,
+                                       const char *what, struct mpcc_error *err)
 {
     if (ch->broken != MPCC_OK)
         return net_broken(ch, err);
@@ -183,6 +186,15 @@ enum mpcc_status net_recv(struct net_channel *ch, void *buf, size_t len, const c
         deadline = net_now_ms() + ch->timeout_ms;
     }
     return MPCC_OK;
+}
+
+enum mpcc_status net_recv(struct net_channel *ch, void *buf, size_t len, const char *what,
+                          struct mpcc_error *err)
+{
+    enum mpcc_status st = net_recv_bytes(ch, buf, len, what, err);
+    if (st == MPCC_OK)
+        net_transcript_update(ch->rx_sum, buf, len);
+    return st;
 }
 
 static void net_put_u32(uint8_t *p, uint32_t v)
@@ -306,6 +318,8 @@ void net_free(struct net_channel *ch)
         close(ch->fd);
     free(ch->wbuf);
     free(ch->rbuf);
+    net_transcript_free(ch->tx_sum);
+    net_transcript_free(ch->rx_sum);
     free(ch);
 }
 

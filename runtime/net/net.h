@@ -80,6 +80,29 @@ enum mpcc_status net_recv_frame_alloc(struct net_channel *ch, uint32_t expected_
                                       size_t max_len, void **buf, size_t *len,
                                       const char *what, struct mpcc_error *err);
 
+/* The transcript check: both ends exchange the checksums of all bytes they
+ * sent and received on this channel so far (one NET_FRAME_TRANSCRIPT frame
+ * each way, carrying 32 bytes) and each compares both directions. Call it at
+ * the same point of the protocol on both ends, when each has received
+ * everything the other sent before that point. Any difference (a flipped,
+ * dropped, duplicated or inserted byte in either direction) is
+ * MPCC_ERR_PROTOCOL naming `when`, and the channel is then broken. The
+ * checksum is GHASH (AES-128-GCM with no plaintext) under a fixed public key:
+ * it detects corruption that does not depend on that key with probability
+ * at least 1 - (n/16 + 1) / 2^128 for n bytes, but is no MAC against an
+ * active attacker on the path (TLS is). */
+#define NET_FRAME_TRANSCRIPT 0x4e545331u
+enum mpcc_status net_confirm_transcript(struct net_channel *ch, const char *when,
+                                        struct mpcc_error *err);
+/* The two halves of net_confirm_transcript, for callers that receive the
+ * peer's 32-byte frame themselves (e.g. to understand an abort message in
+ * its place): send ours (kept in mine), then compare with the peer's. */
+enum mpcc_status net_transcript_send(struct net_channel *ch, uint8_t mine[32],
+                                     struct mpcc_error *err);
+enum mpcc_status net_transcript_compare(struct net_channel *ch, const uint8_t mine[32],
+                                        const uint8_t theirs[32], const char *when,
+                                        struct mpcc_error *err);
+
 void net_set_timeout(struct net_channel *ch, int timeout_ms);
 void net_set_max_frame(struct net_channel *ch, uint32_t max_len);
 uint64_t net_bytes_sent(const struct net_channel *ch);

@@ -38,7 +38,20 @@ struct net_channel {
     uint8_t *rbuf;
     size_t rpos, rlen;
     uint64_t bytes_sent, bytes_recv;
+    /* Running checksums (GHASH) of every byte passed to net_send and returned
+     * by net_recv, for net_confirm_transcript (net_transcript.c). */
+    struct net_transcript *tx_sum, *rx_sum;
 };
+
+/* --- net_transcript.c */
+struct net_transcript;
+/* A fresh checksum state; NULL when out of memory. */
+struct net_transcript *net_transcript_new(void);
+void net_transcript_update(struct net_transcript *t, const void *buf, size_t len);
+/* The 16-byte checksum of everything so far (the state goes on). 0 on an
+ * OpenSSL failure, now or in an earlier update. */
+int net_transcript_value(const struct net_transcript *t, uint8_t out[16]);
+void net_transcript_free(struct net_transcript *t);
 
 /* Allocates a channel with buffers around an fd (owned: closed on failure). */
 enum mpcc_status net_channel_new(const struct net_ops *ops, int fd, const char *peer_name,

@@ -268,6 +268,18 @@ static uint8_t **alloc_outputs(const struct iface *f, struct mpcc_error *err)
     return o;
 }
 
+/* The transcript check with party p, understanding an abort in its place. */
+static enum mpcc_status mp_confirm(const struct mpcc_mp_session *s, struct net_channel *const *chans,
+                                   uint32_t p, const char *when, struct mpcc_error *err)
+{
+    uint8_t mine[32], theirs[32];
+    enum mpcc_status st = net_transcript_send(chans[p], mine, err);
+    if (st == MPCC_OK)
+        st = proto_mp_recv(chans[p], pname(s, p), NET_FRAME_TRANSCRIPT, theirs, sizeof theirs,
+                           "transcript check", err);
+    return st == MPCC_OK ? net_transcript_compare(chans[p], mine, theirs, when, err) : st;
+}
+
 /* An input/output party: share, then wait for the two halves of each output. */
 static enum mpcc_status run_io_party(const struct mpcc_mp_session *s,
                                      struct net_channel *const *chans,
@@ -301,12 +313,22 @@ static enum mpcc_status run_io_party(const struct mpcc_mp_session *s,
         st = send_frame(chans[s->garbler], PROTO_FRAME_SHARE, a, nb, err);
     if (st == MPCC_OK)
         st = send_frame(chans[s->evaluator], PROTO_FRAME_SHARE, b, nb, err);
+    /* The shares must arrive intact: a corrupted one would silently change
+     * our input. */
+    if (st == MPCC_OK)
+        st = mp_confirm(s, chans, s->garbler, "after the input shares", err);
+    if (st == MPCC_OK)
+        st = mp_confirm(s, chans, s->evaluator, "after the input shares", err);
     if (st == MPCC_OK)
         st = proto_mp_recv(chans[s->garbler], pname(s, s->garbler), PROTO_FRAME_OUTD, d, mb,
                            "output decoding bits", err);
     if (st == MPCC_OK)
         st = proto_mp_recv(chans[s->evaluator], pname(s, s->evaluator), PROTO_FRAME_OUTC, col,
                            mb, "output colour bits", err);
+    if (st == MPCC_OK)
+        st = mp_confirm(s, chans, s->garbler, "after the output shares", err);
+    if (st == MPCC_OK)
+        st = mp_confirm(s, chans, s->evaluator, "after the output shares", err);
     if (st != MPCC_OK)
         goto out;
     pos = 0;
@@ -408,6 +430,8 @@ static enum mpcc_status run_computing(const struct mpcc_mp_session *s,
             goto out;
         }
         st = proto_mp_recv(chans[p], pname(s, p), PROTO_FRAME_SHARE, buf, nb, "input share", err);
+        if (st == MPCC_OK)
+            st = mp_confirm(s, chans, p, "after the input shares", err);
         if (st != MPCC_OK)
             goto out;
         uint64_t pos = 0;
@@ -467,6 +491,10 @@ static enum mpcc_status run_computing(const struct mpcc_mp_session *s,
             goto out;
         }
     }
+    for (uint32_t p = 0; p < f->n_parties; p++)
+        if (p != s->garbler && p != s->evaluator
+            && (st = mp_confirm(s, chans, p, "after the output shares", err)) != MPCC_OK)
+            goto out;
     off = 0;
     for (uint32_t k = 0; k < c->n_outputs; k++) {
         uint32_t w = c->output_widths[k];

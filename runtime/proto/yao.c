@@ -164,6 +164,11 @@ static enum mpcc_status exchange_output_shares(const struct mpcc_2pc *run,
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for outputs");
         goto out;
     }
+    /* Everything so far (handshake, labels, OT, tables) must have arrived
+     * intact before any share of an output leaves. */
+    st = net_confirm_transcript(ch, "after the garbled tables", err);
+    if (st != MPCC_OK)
+        goto out;
     uint64_t n_sel = select_outputs(run, 3 - me, mask);
     if (n_sel > 0)
         st = send_masked_bits(ch, send_type, mine, mask, nob, n_sel, err);
@@ -174,6 +179,9 @@ static enum mpcc_status exchange_output_shares(const struct mpcc_2pc *run,
             if (mask[i])
                 output_bits[i] = (mine[i] ^ theirs[i]) & 1;
     }
+    /* And the output shares too, before any output is given to the caller. */
+    if (st == MPCC_OK)
+        st = net_confirm_transcript(ch, "after the output shares", err);
     if (st == MPCC_OK)
         fill_got(run, me, got);
 out:

@@ -1,9 +1,14 @@
-# mpcrun_faults.sh - failure cases of two-party mpcrun runs: different
-# programs, bad inputs (refused before any network traffic), a peer killed or
-# cut off during OT and during garbling (through tests/tools/faultproxy),
-# flipped / dropped / duplicated bytes, a silent peer, a port in use. Each must
-# end with a clear message and a non-zero exit within the timeout, and (in the
-# sanitizer build) without any LeakSanitizer/AddressSanitizer/UBSan report.
+# mpcrun_faults.sh - failure cases of mpcrun runs: different programs, bad
+# inputs (refused before any network traffic), a peer killed or cut off in the
+# handshake, OT and garbling (through tests/tools/faultproxy), bytes flipped,
+# dropped, duplicated or cut in every phase and both directions (the
+# transcript check must stop each: no wrong output is ever printed), a slow
+# peer within and beyond the timeout, a silent peer, a port in use, strangers
+# on the listening port, reconnects, and flipped bytes between three parties.
+# Each failing side must end with a clear message and a non-zero exit within
+# the timeout, print nothing, and (in the sanitizer build) leave no
+# LeakSanitizer/AddressSanitizer/UBSan report. Prints the number of faults
+# injected.
 . "$(dirname "$0")/common.bash"
 EX="$MPCC_SOURCE_DIR/examples"
 B="$MPCC_SHARED_DIR/circuits/bristol"
@@ -12,6 +17,7 @@ SAN_RE='LeakSanitizer|AddressSanitizer|runtime error'
 # san_clean FILE...: true when no sanitizer report is in the files.
 san_clean() { ! grep -qE "$SAN_RE" "$@" 2>/dev/null; }
 rc_of() { cat "$TMP/$1.rc" 2>/dev/null || echo missing; }
+INJECTED=0 # fault cases injected (printed at the end)
 
 # run_proxy NAME 'PROXY ARGS' LISTENER_ARGS... -- CONNECTOR_ARGS...
 # Like run_pair, but the connector reaches the listener through faultproxy.
@@ -172,8 +178,9 @@ if [ -f "$B/aes_128.txt" ] && [ -n "${FAULTPROXY:-}" ]; then
     run_proxy cut_hello '--close-after 30 --direction down' "${A[@]}" -- "${E[@]}"
     both_fail cut_hello 15 "$GONE" "$GONE"
 
-    # A byte of the garbler's handshake flipped (the circuit digest): refused.
-    run_proxy flip_hello '--flip-at 20 --direction down' "${A[@]}" -- "${E[@]}"
+    # A byte of the garbler's handshake flipped (the circuit digest, after the
+    # 24-byte greeting frame and the hello's frame header, magic and version): refused.
+    run_proxy flip_hello '--flip-at 44 --direction down' "${A[@]}" -- "${E[@]}"
     both_fail flip_hello 15 "." "circuit mismatch"
 
     # A peer killed for real (kill -9). The proxy only slows the traffic down
@@ -213,6 +220,8 @@ if [ -f "$B/aes_128.txt" ] && [ -n "${FAULTPROXY:-}" ]; then
     # The evaluator killed while the tables stream (each chunk held back 0.5 s).
     kill_peer kill_garble b 1.5 '--delay-ms 500 --direction down' "mpcrun: party 1: .*$GONE"
 
+    INJECTED=$((INJECTED + 7)) # cut (4), flipped digest, killed (2)
+
     # A silent peer (stopped with SIGSTOP): the other side times out.
     "$MPCRUN" "$TMP/mill.circ" --party alice --input wealth_a=1 --listen 127.0.0.1:0 \
           --timeout 20 >/dev/null 2>"$TMP/stop.a.err" &
@@ -232,43 +241,174 @@ if [ -f "$B/aes_128.txt" ] && [ -n "${FAULTPROXY:-}" ]; then
         kill $apid; wait $apid
     fi
 
-    # Corrupted bytes: semi-honest Yao has no integrity check, so a flipped
-    # label, table or decoding bit may give a WRONG output silently. Here we
-    # only require: both processes end within the timeout, nothing crashes,
-    # no sanitizer report, and a failing side says why. What happened is
-    # printed as NOTE lines.
+    # Corrupted bytes in every phase and both directions: flipped, dropped,
+    # duplicated, and the connection cut (truncated) in the output phase. The
+    # transcript check must stop every corrupted run: each side either prints
+    # the right output (possible only when nothing it used was corrupted,
+    # e.g. a flip in the peer's last check frame) or fails with a message and
+    # prints nothing; at least one side fails; no wrong output, ever.
+    # Offsets (this circuit, measured with faultproxy): down = 215436 bytes:
+    # greeting frame 0-23, hello 24.., base/extension OT, tables, first
+    # transcript frame 215332, decoding bits 215372, last check 215396; up =
+    # 2381 bytes: greeting, hello, base OT, OT extension matrix (~1500),
+    # first check 2277, colour bits 2317, last check 2341.
     want=66e94bd4ef8a2c3b884cfa59ca342b2e
     A4=("$B/aes_128.txt" --bristol --party 1 --input "1=0" --timeout 4)
     E4=("$B/aes_128.txt" --bristol --party 2 --input "2=0" --timeout 4)
     k=0
-    for f in "--flip-at 1000 --direction down" "--flip-at 4000 --direction down" \
+    for f in "--flip-at 5 --direction down" "--flip-at 60 --direction down" \
+             "--flip-at 1000 --direction down" "--flip-at 4000 --direction down" \
              "--flip-at 100000 --direction down" "--flip-at 215295 --direction down" \
-             "--flip-at 1500 --direction up" "--flip-at 2240 --direction up" \
+             "--flip-at 215340 --direction down" "--flip-at 215380 --direction down" \
+             "--flip-at 215420 --direction down" \
+             "--flip-at 10 --direction up" "--flip-at 60 --direction up" \
+             "--flip-at 500 --direction up" "--flip-at 1500 --direction up" \
+             "--flip-at 2240 --direction up" "--flip-at 2290 --direction up" \
+             "--flip-at 2325 --direction up" "--flip-at 2360 --direction up" \
+             "--flip-at 50 --flip-mask 0xff --direction up" \
              "--drop-at 100000 --drop-len 3 --direction down" "--dup-at 100000 --direction down" \
+             "--drop-at 215380 --drop-len 1 --direction down" "--dup-at 215380 --direction down" \
              "--drop-at 1500 --direction up" "--dup-at 1500 --direction up" \
-             "--flip-at 50 --flip-mask 0xff --direction up"; do
+             "--drop-at 2325 --direction up" "--dup-at 2325 --direction up" \
+             "--close-after 215380 --direction down" "--close-after 2325 --direction up"; do
         n=corrupt$((++k))
         run_proxy $n "$f" "${A4[@]}" -- "${E4[@]}"
-        note="NOTE: $f:"
-        good=1
+        good=1 failed=0 what=""
         for s in a b; do
             r=$(rc_of $n.$s)
-            if [ "$r" = 0 ]; then
-                o=$(cat "$TMP/$n.$s.out")
-                [ "$o" = "$want" ] && note+=" $s ok;" || note+=" $s WRONG OUTPUT $o (exit 0);"
-            elif [ "$r" = 1 ] && grep -q "^mpcrun: party" "$TMP/$n.$s.err"; then
-                note+=" $s error: $(grep '^mpcrun: party' "$TMP/$n.$s.err" | cut -c1-110);"
+            o=$(cat "$TMP/$n.$s.out")
+            if [ "$r" = 0 ] && [ "$o" = "$want" ]; then
+                what+=" $s ok;"
+            elif [ "$r" = 1 ] && [ -z "$o" ] && grep -q "^mpcrun: party" "$TMP/$n.$s.err"; then
+                failed=1
+                what+=" $s: $(grep '^mpcrun: party' "$TMP/$n.$s.err" | head -1 | cut -c1-90);"
             else
                 good=0
+                what+=" $s: rc $r, stdout [$o];"
             fi
         done
-        echo "$note"
-        if [ $good = 1 ] && [ "$(cat "$TMP/$n.secs")" -le 15 ] &&
+        if [ $good = 1 ] && [ $failed = 1 ] && [ "$(cat "$TMP/$n.secs")" -le 15 ] &&
            san_clean "$TMP/$n.a.err" "$TMP/$n.b.err"; then ok
-        else bad "$n ($f): rc $(rc_of $n.a)/$(rc_of $n.b) $(cat "$TMP/$n.secs")s: $(cat "$TMP/$n.a.err" "$TMP/$n.b.err")"; fi
+        else bad "$n ($f):$what $(cat "$TMP/$n.secs")s: $(cat "$TMP/$n.a.err" "$TMP/$n.b.err")"; fi
     done
+    INJECTED=$((INJECTED + k))
+
+    # A delayed peer within the timeout: every chunk held back 300 ms, the
+    # run still succeeds.
+    run_proxy slow '--delay-ms 300 --direction both' "${A4[@]}" -- "${E4[@]}"
+    if [ "$(rc_of slow.a)" = 0 ] && [ "$(rc_of slow.b)" = 0 ] &&
+       [ "$(cat "$TMP/slow.a.out")" = "$want" ] && [ "$(cat "$TMP/slow.b.out")" = "$want" ] &&
+       san_clean "$TMP/slow.a.err" "$TMP/slow.b.err"; then ok
+    else bad "slow peer: $(rc_of slow.a)/$(rc_of slow.b): $(cat "$TMP/slow.a.err" "$TMP/slow.b.err")"; fi
+    # ... and beyond it (5 s per chunk, timeout 2 s): a clear timeout, no output.
+    A2=("$B/aes_128.txt" --bristol --party 1 --input "1=0" --timeout 2)
+    E2=("$B/aes_128.txt" --bristol --party 2 --input "2=0" --timeout 2)
+    run_proxy slower '--delay-ms 5000 --direction down' "${A2[@]}" -- "${E2[@]}"
+    both_fail slower 15 "." "timed out after 2000 ms"
+    INJECTED=$((INJECTED + 2))
+
+    # The peer killed during the greeting/handshake (everything from the
+    # garbler held back 2 s, the garbler killed after 1 s).
+    kill_peer kill_hello a 1 '--delay-ms 2000 --direction down' "mpcrun: party 2: .*$GONE"
+    INJECTED=$((INJECTED + 1))
 else
     echo "SKIP: faultproxy cases ($B/aes_128.txt or FAULTPROXY missing)"
 fi
 
+# ---- a stranger connects to the listening port first (an HTTP request, then
+# one that says nothing): refused, and the real peer's session is unharmed.
+# A stranger after the session started finds the port closed.
+"$MPCRUN" "$TMP/mill.circ" --party alice --input wealth_a=10 --listen 127.0.0.1:0 \
+      --timeout 15 >"$TMP/str.a.out" 2>"$TMP/str.a.err" &
+apid=$!
+if port=$(wait_port "$TMP/str.a.err"); then
+    { printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1; } | timeout 5 bash -c "cat >/dev/tcp/127.0.0.1/$port" 2>/dev/null
+    out=$("$MPCRUN" "$TMP/mill.circ" --party bob --input wealth_b=9 --connect "127.0.0.1:$port" \
+          --timeout 15 2>"$TMP/str.b.err"); rc=$?
+    wait $apid; arc=$?
+    late=0
+    timeout 3 bash -c "echo hi >/dev/tcp/127.0.0.1/$port" 2>/dev/null && late=1
+    if [ $rc = 0 ] && [ $arc = 0 ] && [ "$out" = "alice_is_richer = true" ] &&
+       [ "$(cat "$TMP/str.a.out")" = "alice_is_richer = true" ] && [ $late = 0 ] &&
+       grep -q "refused a connection: .*not an mpcc two-party peer\|refused a connection: .*greeting" "$TMP/str.a.err" &&
+       san_clean "$TMP/str.a.err" "$TMP/str.b.err"; then ok
+    else bad "stranger: rc $arc/$rc late=$late [$out]: $(cat "$TMP/str.a.err" "$TMP/str.b.err")"; fi
+else
+    bad "stranger: listener did not start"; kill $apid; wait $apid
+fi
+INJECTED=$((INJECTED + 2))
+
+# ---- reconnect: the connector starts before anyone listens and retries until
+# the listener is up; after a failed session (the listener killed), starting
+# the connector again gives a clean "cannot connect" error.
+port=$((20000 + RANDOM % 20000))
+"$MPCRUN" "$TMP/mill.circ" --party bob --input wealth_b=9 --connect "127.0.0.1:$port" \
+      --timeout 10 >"$TMP/re.b.out" 2>"$TMP/re.b.err" &
+bpid=$!
+sleep 1
+"$MPCRUN" "$TMP/mill.circ" --party alice --input wealth_a=10 --listen "127.0.0.1:$port" \
+      --timeout 10 >"$TMP/re.a.out" 2>"$TMP/re.a.err"; arc=$?
+wait $bpid; brc=$?
+if [ $arc = 0 ] && [ $brc = 0 ] && [ "$(cat "$TMP/re.b.out")" = "alice_is_richer = true" ]; then ok
+else bad "connector before listener: rc $arc/$brc: $(cat "$TMP/re.a.err" "$TMP/re.b.err")"; fi
+start=$SECONDS
+out=$("$MPCRUN" "$TMP/mill.circ" --party bob --input wealth_b=9 --connect "127.0.0.1:$port" \
+      --timeout 2 2>&1); rc=$?
+if [ $rc = 1 ] && [ $((SECONDS - start)) -le 6 ] && echo "$out" | grep -q "cannot connect to peer 'alice'"; then ok
+else bad "reconnect after the session: rc $rc: $out"; fi
+INJECTED=$((INJECTED + 2))
+
+# ---- more than two parties: a byte flipped on the h3 -> h1 connection (in
+# h3's input share, in its first and in its last transcript frame). Nobody
+# may print a wrong result; whoever fails prints nothing.
+H="$TMP/h3.circ"
+if [ -n "${FAULTPROXY:-}" ] && "$MPCC" compile "$EX/hospitals3.mpc" -o "$H" 2>/dev/null; then
+    IN="$EX/inputs/hospitals3"
+    # mp_run TAG 'PROXY ARGS': h1 and h2 listen, h3 reaches h1 through the proxy.
+    mp_run() {
+        local t=$1 pargs=$2 p1 p2 pp pids=()
+        echo "h1 127.0.0.1:0" >"$TMP/$t.r1"
+        "$MPCRUN" "$H" --party h1 --parties "$TMP/$t.r1" --input-file "${IN}_h1.txt" --timeout 5 \
+            >"$TMP/$t.h1.out" 2>"$TMP/$t.h1.err" & pids+=($!)
+        p1=$(wait_port "$TMP/$t.h1.err") || return 1
+        printf 'h1 127.0.0.1:%s\nh2 127.0.0.1:0\n' "$p1" >"$TMP/$t.r2"
+        "$MPCRUN" "$H" --party h2 --parties "$TMP/$t.r2" --input-file "${IN}_h2.txt" --timeout 5 \
+            >"$TMP/$t.h2.out" 2>"$TMP/$t.h2.err" & pids+=($!)
+        p2=$(wait_port "$TMP/$t.h2.err") || return 1
+        # shellcheck disable=SC2086
+        "$FAULTPROXY" --target "127.0.0.1:$p1" $pargs --max-seconds 30 2>"$TMP/$t.p.err" & pids+=($!)
+        pp=$(wait_port "$TMP/$t.p.err") || return 1
+        printf 'h1 127.0.0.1:%s\nh2 127.0.0.1:%s\n' "$pp" "$p2" >"$TMP/$t.r3"
+        "$MPCRUN" "$H" --party h3 --parties "$TMP/$t.r3" --input-file "${IN}_h3.txt" --timeout 5 \
+            >"$TMP/$t.h3.out" 2>"$TMP/$t.h3.err" & pids+=($!)
+        local i=0
+        for q in h1 h2 p h3; do wait "${pids[$i]}"; echo $? >"$TMP/$t.$q.rc"; i=$((i + 1)); done
+    }
+    mp_run mpclean ''
+    up=$(sed -n 's/.*up \([0-9]*\) bytes in.*/\1/p' "$TMP/mpclean.p.err")
+    if [ -n "$up" ] && [ "$(cat "$TMP/mpclean.h3.rc")" = 0 ]; then
+        want3=$(printf 'cohort_size = 8\nmean_age = 57')
+        for off in $((up - 100)) $((up - 60)) $((up - 20)); do
+            t=mpflip$off
+            mp_run $t "--flip-at $off --direction up"
+            good=1 failed=0 what=""
+            for q in h1 h2 h3; do
+                r=$(cat "$TMP/$t.$q.rc"); o=$(cat "$TMP/$t.$q.out")
+                if [ "$r" = 0 ] && [ "$o" = "$want3" ]; then what+=" $q ok;"
+                elif [ "$r" = 1 ] && [ -z "$o" ]; then failed=1; what+=" $q failed;"
+                else good=0; what+=" $q: rc $r [$o];"; fi
+            done
+            if [ $good = 1 ] && [ $failed = 1 ] &&
+               san_clean "$TMP/$t.h1.err" "$TMP/$t.h2.err" "$TMP/$t.h3.err"; then ok
+            else bad "$t:$what $(cat "$TMP/$t.h1.err" "$TMP/$t.h2.err" "$TMP/$t.h3.err")"; fi
+            INJECTED=$((INJECTED + 1))
+        done
+    else
+        bad "three parties through the proxy: $(cat "$TMP/mpclean.h1.err" "$TMP/mpclean.h3.err" "$TMP/mpclean.p.err")"
+    fi
+else
+    echo "SKIP: multi-party fault cases (no faultproxy)"
+fi
+
+echo "faults: $INJECTED cases injected"
 finish

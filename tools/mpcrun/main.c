@@ -255,27 +255,106 @@ static enum mpcc_status print_party_outputs(const struct options *o, const struc
     return st;
 }
 
-static enum mpcc_status open_tcp(const struct options *o, const char *peer, int ms,
-                                 struct net_channel **ch, struct mpcc_error *err);
-
-/* TCP to the peer (listening or connecting), then TLS when configured. */
-static enum mpcc_status open_channel(const struct options *o, const char *peer,
-                                     struct net_channel **ch, struct mpcc_error *err)
+/* TLS over tcp when configured. With a CA (and no pinned certificate), the
+ * peer's certificate must also carry the peer's party name: any certificate
+ * of the consortium CA is not enough. */
+static enum mpcc_status maybe_tls(const struct options *o, const char *peer,
+                                  struct net_channel *tcp, struct net_channel **ch,
+                                  struct mpcc_error *err)
 {
-    int ms = o->timeout_s * 1000;
-    struct net_channel *tcp = NULL;
-    enum mpcc_status st = open_tcp(o, peer, ms, &tcp, err);
-    if (st != MPCC_OK || o->tls.cert_file == NULL) {
+    if (o->tls.cert_file == NULL) {
         *ch = tcp;
-        return st;
+        return MPCC_OK;
     }
-    /* With a CA (and no pinned certificate), the peer's certificate must also
-     * carry the peer's party name: any certificate of the consortium CA is
-     * not enough. */
     struct net_tls_config tls = o->tls;
     if (tls.peer_cert_file == NULL && tls.peer_cert_name == NULL)
         tls.peer_cert_name = peer;
     return net_tls_wrap(tcp, &tls, o->listen != NULL, ch, err);
+}
+
+/* The listening side: accepts connections until one is an mpcc peer (TLS
+ * accepted, greeting right) or the timeout passes. A stranger's connection
+ * is dropped with a note on stderr, and the wait goes on. */
+static enum mpcc_status accept_peer(const struct options *o, const char *peer,
+                                    struct net_listener *l, struct net_channel **ch,
+                                    struct mpcc_error *err)
+{
+    int ms = o->timeout_s * 1000;
+    int64_t deadline = net_now_ms() + ms;
+    unsigned refused = 0;
+    char why[MPCC_ERROR_MSG_MAX] = "";
+    for (;;) {
+        int64_t left = deadline - net_now_ms();
+        struct net_channel *tcp = NULL, *c = NULL;
+        enum mpcc_status st = left > 0 ? net_tcp_accept(l, "?", (int)left, &tcp, err)
+                                       : MPCC_ERR_TIMEOUT;
+        if (st == MPCC_ERR_TIMEOUT && refused > 0)
+            return mpcc_error_set(err, st, "party '%s' never connected (waited %d s; refused "
+                                  "%u other connection%s, the last: %s)", peer, o->timeout_s,
+                                  refused, refused > 1 ? "s" : "", why);
+        if (st == MPCC_ERR_TIMEOUT && left <= 0)
+            return mpcc_error_set(err, st, "party '%s' never connected (waited %d s)", peer,
+                                  o->timeout_s);
+        if (st != MPCC_OK)
+            return st;
+        /* A stranger gets a few seconds at most to prove itself. */
+        int probe = left < 5000 ? (int)left : 5000;
+        net_set_timeout(tcp, probe > 0 ? probe : 1);
+        struct mpcc_error e2 = {0};
+        st = maybe_tls(o, peer, tcp, &c, &e2);
+        if (st == MPCC_ERR_INVALID) { /* our own TLS files: not the stranger's fault */
+            return mpcc_error_set(err, st, "%s", e2.msg);
+        }
+        if (st == MPCC_OK)
+            st = mpcc_2pc_greet(c, &e2);
+        if (st == MPCC_OK) {
+            net_set_timeout(c, ms);
+            net_set_peer_name(c, peer);
+            *ch = c;
+            return MPCC_OK;
+        }
+        net_free(c);
+        refused++;
+        snprintf(why, sizeof why, "%s", e2.msg);
+        fprintf(stderr, "mpcrun: refused a connection: %s\n", e2.msg);
+    }
+}
+
+/* TCP to the peer (listening or connecting), TLS when configured, then the
+ * greeting. */
+static enum mpcc_status open_channel(const struct options *o, const char *peer,
+                                     struct net_channel **ch, struct mpcc_error *err)
+{
+    int ms = o->timeout_s * 1000;
+    *ch = NULL;
+    if (o->connect) {
+        struct net_channel *tcp = NULL, *c = NULL;
+        enum mpcc_status st = net_tcp_connect(o->connect, peer, ms, &tcp, err);
+        if (st == MPCC_OK)
+            st = maybe_tls(o, peer, tcp, &c, err);
+        if (st == MPCC_OK)
+            st = mpcc_2pc_greet(c, err);
+        if (st != MPCC_OK) {
+            net_free(c);
+            return st;
+        }
+        *ch = c;
+        return MPCC_OK;
+    }
+    struct net_listener *l = NULL;
+    enum mpcc_status st = net_tcp_listen(o->listen, &l, err);
+    if (st != MPCC_OK)
+        return st;
+    /* Port 0 asks the system for a free port: say which one we got, so a
+     * script can start the other party. */
+    const char *colon = strrchr(o->listen, ':');
+    if (colon != NULL && strcmp(colon, ":0") == 0) {
+        fprintf(stderr, "mpcrun: listening on port %u\n", net_listener_port(l));
+        fflush(stderr);
+    }
+    st = accept_peer(o, peer, l, ch, err);
+    net_listener_free(l);
+    return st;
 }
 
 /* Checks that every TLS file given can be read, before any network step. */
@@ -295,27 +374,6 @@ static int check_tls_files(const struct options *o)
         fclose(f);
     }
     return 0;
-}
-
-static enum mpcc_status open_tcp(const struct options *o, const char *peer, int ms,
-                                 struct net_channel **ch, struct mpcc_error *err)
-{
-    if (o->connect)
-        return net_tcp_connect(o->connect, peer, ms, ch, err);
-    struct net_listener *l = NULL;
-    enum mpcc_status st = net_tcp_listen(o->listen, &l, err);
-    if (st != MPCC_OK)
-        return st;
-    /* Port 0 asks the system for a free port: say which one we got, so a
-     * script can start the other party. */
-    const char *colon = strrchr(o->listen, ':');
-    if (colon != NULL && strcmp(colon, ":0") == 0) {
-        fprintf(stderr, "mpcrun: listening on port %u\n", net_listener_port(l));
-        fflush(stderr);
-    }
-    st = net_tcp_accept(l, peer, ms, ch, err);
-    net_listener_free(l);
-    return st;
 }
 
 /* ---- raw Bristol Fashion circuits ---- */
