@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(cmake gcc make flex bison check libssl-dev pkg-config openssl)
+# The test suite also runs the constant-time check under valgrind.
+[ "${1:-}" = test ] && packages+=(valgrind)
 
 install_missing_packages() {
     local missing=()
