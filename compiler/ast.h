@@ -100,7 +100,9 @@ struct ast_name {
     struct ast_name *next;
 };
 
-/* A struct field or a function parameter: tref name dims. */
+/* A struct field or a function parameter: tref name dims. A parameter
+ * `const K` of a generic function has no tref: it binds the generic K to
+ * the constant argument's value. */
 struct ast_field {
     struct ast_tref *tref;
     const char *name;

@@ -318,7 +318,7 @@ int ce_parse(struct ce_int *r, const char *text, int *bad_digit)
 
 void ce_to_string(const struct ce_int *a, char *buf, size_t len)
 {
-    char tmp[128];
+    char tmp[200];
     size_t n = 0;
     struct ce_int x, ten, q, m;
     ce_abs(&x, a);

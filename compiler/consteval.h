@@ -1,6 +1,6 @@
 /* consteval.h - exact arithmetic on untyped integer constants (literals,
- * `const` declarations, loop variables): signed integers of up to 300 bits
- * magnitude in 320-bit two's complement. Typed values are not computed here:
+ * `const` declarations, loop variables): signed integers of up to 540 bits
+ * magnitude in 576-bit two's complement. Typed values are not computed here:
  * they go through the circuit builder, which folds constant wires.
  * Every operation returns 0 when the result leaves the range (or divides by
  * zero), so callers can report an error. */
@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CE_LIMBS 5
-#define CE_MAX_BITS 300 /* |value| < 2^300 */
+#define CE_LIMBS 9
+#define CE_MAX_BITS 540 /* |value| < 2^540 (covers uint512) */
 
 struct ce_int {
     uint64_t l[CE_LIMBS]; /* two's complement, least significant limb first */
@@ -42,7 +42,7 @@ void ce_shr(struct ce_int *r, const struct ce_int *a, uint32_t n); /* arithmetic
 
 /* True if a fits in an integer of `width` bits (signed or unsigned). */
 int ce_fits(const struct ce_int *a, uint32_t width, int is_signed);
-/* Bit i of the two's complement (i >= 320 gives the sign). */
+/* Bit i of the two's complement (i >= 64 * CE_LIMBS gives the sign). */
 int ce_bit(const struct ce_int *a, uint32_t i);
 /* Value of `width` bits (bits[i] is bit i) read as signed or unsigned. */
 void ce_from_bits(struct ce_int *r, const uint8_t *bits, uint32_t width, int is_signed);

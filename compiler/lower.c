@@ -105,7 +105,7 @@ const struct mpcc_type *lw_resolve_type(struct lower *lw, const struct ast_tref 
             if (!lx_const_int(lw, tr->width_expr, &c, "integer width"))
                 return NULL;
             if (!ce_to_i64(&c, &v) || v < 1 || v > MPCC_MAX_INT_WIDTH) {
-                char num[128];
+                char num[200];
                 ce_to_string(&c, num, sizeof num);
                 diag_error(lw->diags, tr->width_expr->loc, "integer width %s is out of range (1 to %d)", num,
                            MPCC_MAX_INT_WIDTH);
@@ -152,7 +152,7 @@ const struct mpcc_type *lw_resolve_type(struct lower *lw, const struct ast_tref 
         if (!lx_const_int(lw, d, &c, "array size"))
             return NULL;
         if (!ce_to_i64(&c, &v) || v < 1 || v > (int64_t)TY_MAX_BITS) {
-            char num[128];
+            char num[200];
             ce_to_string(&c, num, sizeof num);
             diag_error(lw->diags, d->loc, "array size %s is out of range (1 to %llu)", num,
                        (unsigned long long)TY_MAX_BITS);
@@ -498,6 +498,12 @@ static void lw_item_fn(struct lower *lw, const struct ast_item *it)
         diag_error(lw->diags, it->name_loc, "function '%s' is declared twice", it->name);
         return;
     }
+    if (it->generics == NULL)
+        for (const struct ast_field *p = it->fields; p != NULL; p = p->next)
+            if (p->tref == NULL) { /* only generics take const parameters */
+                ls_check_generics(lw, it);
+                return;
+            }
     struct lv_fn *f = ast_alloc(lw->arena, sizeof *f);
     if (f == NULL) {
         lw_nomem(lw);

@@ -73,6 +73,18 @@ struct gen_binding {
 
 void ls_check_generics(struct lower *lw, const struct ast_item *it)
 {
+    for (const struct ast_field *p = it->fields; p != NULL; p = p->next) {
+        if (p->tref != NULL)
+            continue;
+        const struct ast_name *g = it->generics;
+        while (g != NULL && strcmp(g->name, p->name) != 0)
+            g = g->next;
+        if (g == NULL)
+            diag_error(lw->diags, p->loc,
+                       "parameter 'const %s' of '%s' must name one of its generic parameters "
+                       "(fn %s<%s, ...>(..., const %s))",
+                       p->name, it->name, it->name, p->name, p->name);
+    }
     for (const struct ast_name *g = it->generics; g != NULL; g = g->next) {
         for (const struct ast_name *h = it->generics; h != g; h = h->next)
             if (strcmp(h->name, g->name) == 0)
@@ -80,6 +92,10 @@ void ls_check_generics(struct lower *lw, const struct ast_item *it)
                            it->name);
         int used = 0;
         for (const struct ast_field *p = it->fields; p != NULL && !used; p = p->next) {
+            if (p->tref == NULL) { /* const K */
+                used = strcmp(p->name, g->name) == 0;
+                continue;
+            }
             used = gen_find_type(it, p->tref) == g || gen_find(it, p->tref->width_expr) == g;
             for (const struct ast_expr *d = p->dims; d != NULL && !used; d = d->next)
                 used = gen_find(it, d) == g;
@@ -96,7 +112,7 @@ void ls_check_generics(struct lower *lw, const struct ast_item *it)
 static int gen_infer(struct lower *lw, const struct ast_item *it, const struct ast_field *p,
                      const struct mpcc_type *t, struct gen_binding *b, struct ast_loc loc)
 {
-    if (t->kind == TY_UNTYPED)
+    if (p->tref == NULL || t->kind == TY_UNTYPED)
         return 1;
     for (const struct ast_expr *d = p->dims; d != NULL; d = d->next) {
         if (t->kind != TY_ARRAY)
@@ -166,21 +182,65 @@ static int ls_call_generic(struct lower *lw, const struct lv_fn *fn, const struc
     /* Arguments are evaluated in the caller's scope, without a target type. */
     const struct ast_expr *a;
     const struct ast_field *p;
-    /* Array literals have no type of their own: they bind nothing and are
-     * lowered once the parameter's type is known. */
-    for (a = call->args, i = 0; a != NULL; a = a->next, i++)
+    /* Array literals have no type of their own: they bind only their length
+     * and are lowered once the parameter's type is known. */
+    for (a = call->args, p = it->fields, i = 0; a != NULL; a = a->next, p = p->next, i++) {
+        if (p->tref == NULL) { /* const K: a compile-time integer */
+            struct ce_int c;
+            int64_t v;
+            char what[96];
+            snprintf(what, sizeof what, "argument %u of '%s' (const %s)", i + 1, it->name, p->name);
+            if (!lx_const_int(lw, a, &c, what))
+                return 0;
+            if (!ce_to_i64(&c, &v) || v < 0 || v > ((int64_t)1 << 30)) {
+                diag_error(lw->diags, a->loc, "%s must be between 0 and 2^30", what);
+                return 0;
+            }
+            uint32_t k = 0;
+            const struct ast_name *g = it->generics;
+            while (g != NULL && strcmp(g->name, p->name) != 0)
+                g = g->next, k++;
+            if (g == NULL)
+                return 0; /* reported at the definition */
+            if (b[k].how != GB_NONE && b[k].n != v) {
+                diag_error(lw->diags, a->loc, "the arguments of '%s' disagree on %s (%lld and %lld)",
+                           it->name, p->name, (long long)b[k].n, (long long)v);
+                return 0;
+            }
+            b[k].how = GB_SIZE;
+            b[k].n = v;
+            vals[i].t = NULL;
+            continue;
+        }
         if (a->kind != AE_ARRAY && !lx_expr(lw, a, &vals[i]))
             return 0;
-    for (a = call->args, p = it->fields, i = 0; a != NULL; a = a->next, p = p->next, i++)
-        if (a->kind != AE_ARRAY && !gen_infer(lw, it, p, vals[i].t, b, a->loc))
+    }
+    for (a = call->args, p = it->fields, i = 0; a != NULL; a = a->next, p = p->next, i++) {
+        if (p->tref != NULL && a->kind != AE_ARRAY && !gen_infer(lw, it, p, vals[i].t, b, a->loc))
             return 0;
+        /* An array literal gives its length to a generic outer size. */
+        const struct ast_name *g = p->tref != NULL && a->kind == AE_ARRAY ? gen_find(it, p->dims) : NULL;
+        if (g != NULL) {
+            int64_t len = 0;
+            for (const struct ast_expr *x = a->args; x != NULL; x = x->next)
+                len++;
+            struct gen_binding *x = &b[gen_index(it, g)];
+            if (x->how == GB_SIZE && x->n != len) {
+                diag_error(lw->diags, a->loc, "the arguments of '%s' disagree on its array size %s (%lld and %lld)",
+                           it->name, g->name, (long long)x->n, (long long)len);
+                return 0;
+            }
+            x->how = GB_SIZE;
+            x->n = len;
+        }
+    }
     struct lv_var *binds = NULL;
     const struct ast_name *g;
     for (g = it->generics, i = 0; g != NULL; g = g->next, i++) {
         if (b[i].how == GB_NONE) {
             diag_error(lw->diags, call->loc,
-                       "cannot infer '%s' for this call of '%s' from its arguments (constants and array "
-                       "literals bind nothing: cast a constant, e.g. uint32(5), or pass a declared array)",
+                       "cannot infer '%s' for this call of '%s' from its arguments (constants bind "
+                       "nothing: cast a constant, e.g. uint32(5), or pass a declared array)",
                        g->name, it->name);
             gen_free(binds);
             return 0;
@@ -213,6 +273,8 @@ static int ls_call_generic(struct lower *lw, const struct lv_fn *fn, const struc
     char what[96];
     int ok = 1;
     for (p = it->fields, a = call->args, i = 0; ok && p != NULL; p = p->next, a = a->next, i++) {
+        if (p->tref == NULL)
+            continue; /* const K: bound above, no variable */
         lw->generic_env = binds;
         const struct mpcc_type *t = lw_resolve_type(lw, p->tref, p->dims);
         lw->generic_env = NULL;
@@ -306,7 +368,8 @@ int ls_inline(struct lower *lw, const struct lv_fn *fn, struct ast_loc call_loc,
     int ok = 1;
     i = 0;
     for (p = it->fields; ok && p != NULL; p = p->next, i++)
-        ok = lw_declare(lw, p->name, p->loc, args[i].t, args[i].w) != NULL;
+        if (p->tref != NULL) /* a const parameter is the generic binding itself */
+            ok = lw_declare(lw, p->name, p->loc, args[i].t, args[i].w) != NULL;
     bld_wire f = BLD_FALSE;
     const struct mpcc_type *bt = lw_scalar(lw, TY_BOOL, 1);
     if (ok && bt != NULL) {

@@ -111,7 +111,7 @@ int lx_convert(struct lower *lw, struct ast_loc loc, const struct lv_value *v,
             return 0;
         }
         if (!ce_fits(&v->c, t->width, t->kind == TY_INT)) {
-            char num[128];
+            char num[200];
             ce_to_string(&v->c, num, sizeof num);
             tname(t, a, sizeof a);
             diag_error(lw->diags, loc, "%s: constant %s does not fit in %s", what, num, a);
@@ -331,7 +331,7 @@ static int lx_index(struct lower *lw, const struct ast_expr *e, struct lv_value 
     if (lx_value_const(&idx, &c)) {
         int64_t k;
         if (!ce_to_i64(&c, &k) || k < 0 || k >= arr.t->len) {
-            char num[128];
+            char num[200];
             ce_to_string(&c, num, sizeof num);
             tname(arr.t, a, sizeof a);
             diag_error(lw->diags, e->b->loc, "index %s is out of range for %s", num, a);

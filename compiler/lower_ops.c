@@ -202,6 +202,28 @@ static int lx_shift(struct lower *lw, const struct ast_expr *e, struct lv_value 
     return 1;
 }
 
+/* The low n bits of x * y. When both operands' upper bits are constant 0
+ * (zero-extended narrower values, e.g. uint128(a) * uint128(b) of uint64s)
+ * and the product fits in n bits, the full product of the narrow values is
+ * computed instead (Karatsuba: 5233 ANDs at 64 bits against 6888 for the
+ * 128-bit low product). */
+static void lx_mul(struct bld *b, uint32_t n, const bld_wire *x, const bld_wire *y, bld_wire *w)
+{
+    uint32_t kx = n, ky = n;
+    while (kx > 0 && x[kx - 1] == BLD_FALSE)
+        kx--;
+    while (ky > 0 && y[ky - 1] == BLD_FALSE)
+        ky--;
+    uint32_t k = kx > ky ? kx : ky;
+    if (k >= 2 && 2 * k <= n) {
+        bld_mul_full(b, k, x, y, w);
+        for (uint32_t i = 2 * k; i < n; i++)
+            w[i] = BLD_FALSE;
+        return;
+    }
+    bld_mul(b, n, x, y, w);
+}
+
 int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
 {
     struct lv_value x, y;
@@ -266,7 +288,7 @@ int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
     switch (e->op) {
     case '+': bld_add(b, n, x.w, y.w, w); break;
     case '-': bld_sub(b, n, x.w, y.w, w); break;
-    case '*': bld_mul(b, n, x.w, y.w, w); break;
+    case '*': lx_mul(b, n, x.w, y.w, w); break;
     case '/':
         if (sign)
             bld_sdivmod(b, n, x.w, y.w, w, NULL);

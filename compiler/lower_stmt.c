@@ -366,7 +366,7 @@ static int ls_locate(struct lower *lw, const struct ast_expr *e, struct lv_var *
         if (lx_value_const(&idx, &c)) {
             int64_t k;
             if (!ce_to_i64(&c, &k) || k < 0 || k >= at->len) {
-                char num[128];
+                char num[200];
                 ce_to_string(&c, num, sizeof num);
                 ty_name(at, a, sizeof a);
                 diag_error(lw->diags, e->b->loc, "index %s is out of range for %s", num, a);

@@ -22,6 +22,6 @@ struct mpcc_parse {
 int mpcc_parse_text(struct mpcc_parse *ps, const char *text, size_t len);
 
 /* Widths of uintN/intN the language accepts. */
-#define MPCC_MAX_INT_WIDTH 256
+#define MPCC_MAX_INT_WIDTH 512
 
 #endif

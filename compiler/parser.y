@@ -221,6 +221,7 @@ param_list:
 
 param:
   tref IDENT dims                    { CHECK($$ = NEW(struct ast_field)); $$->tref = $1; $$->name = $2; $$->loc = LOC(@2); $$->dims = ast_expr_reverse($3); }
+| CONST IDENT                        { CHECK($$ = NEW(struct ast_field)); $$->tref = NULL; $$->name = $2; $$->loc = LOC(@2); }
 ;
 
 tref:

@@ -12,6 +12,7 @@
 #include "circuits/compact.h"
 #include "circuits/eval.h"
 #include "mpcc/mpcc.h"
+#include "runtime/proto/proto.h"
 #include "runtime/net/net.h"
 #include "test_support.h"
 
@@ -226,6 +227,45 @@ START_TEST(proto_session_id_is_shared_and_fresh)
 }
 END_TEST
 
+static void *send_short_hello(void *arg)
+{
+    struct net_channel *ch = arg;
+    /* magic, version, then 6 bytes where the 32-byte digest should be: the
+     * one-byte fields after it must not be read from there. */
+    uint8_t h[8 + 4 + 6];
+    memcpy(h, "mpcc-2pc", 8);
+    h[8] = MPCC_PROTOCOL_VERSION, h[9] = h[10] = h[11] = 0;
+    memset(h + 12, 1, 6);
+    struct mpcc_error err = {0};
+    if (net_send_frame(ch, PROTO_FRAME_HELLO, h, sizeof h, &err) == MPCC_OK)
+        (void)net_flush(ch, &err);
+    uint8_t sink[4096];
+    while (net_recv(ch, sink, 1, "anything", &err) == MPCC_OK)
+        ;
+    return NULL;
+}
+
+START_TEST(proto_short_hello_is_refused_cleanly)
+{
+    struct circuit *c = random_circuit(45, 32, 100);
+    struct setup su;
+    struct side g, e;
+    setup_sides(c, &su, &g, &e, 45);
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_mem_pair("alice", "bob", 2000, &g.ch, &e.ch, &err), MPCC_OK);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, send_short_hello, e.ch), 0);
+    g.st = mpcc_2pc_run(&g.run, g.ch, g.in, g.out, g.got, &g.stats, &g.err);
+    net_free(g.ch);
+    pthread_join(t, NULL);
+    net_free(e.ch);
+    ck_assert_int_eq(g.st, MPCC_ERR_PROTOCOL);
+    ck_assert_msg(strstr(g.err.msg, "sent a truncated handshake") != NULL, "%s", g.err.msg);
+    free_setup(&su);
+    circ_free(c);
+}
+END_TEST
+
 /* Both sides fail with a message containing `expect`. */
 static void expect_both_fail(struct side *g, struct side *e, const char *expect)
 {
@@ -309,6 +349,7 @@ int main(void)
     tcase_add_test(tc, proto_reference_circuits_match_plaintext);
     tcase_add_test(tc, proto_outputs_reach_only_their_recipients);
     tcase_add_test(tc, proto_session_id_is_shared_and_fresh);
+    tcase_add_test(tc, proto_short_hello_is_refused_cleanly);
     tcase_add_test(tc, proto_handshake_refuses_different_circuits);
     tcase_add_test(tc, proto_handshake_refuses_wrong_names_and_roles);
     tcase_add_test(tc, proto_peer_vanishing_is_a_clear_error);

@@ -84,15 +84,20 @@ static uint8_t *encode_hello(const struct mpcc_2pc *run, const uint8_t nonce[32]
     return buf;
 }
 
-/* A bounds-checked reader over the peer's hello. */
+/* A bounds-checked reader over the peer's hello. Once a take fails every
+ * later one fails too, so a later non-NULL field implies all earlier ones
+ * (found by fuzz_peer_garbler: a short digest followed by one-byte fields). */
 struct reader {
     const uint8_t *p, *end;
+    int failed;
 };
 
 static const uint8_t *take(struct reader *r, size_t n)
 {
-    if ((size_t)(r->end - r->p) < n)
+    if (r->failed || (size_t)(r->end - r->p) < n) {
+        r->failed = 1;
         return NULL;
+    }
     const uint8_t *at = r->p;
     r->p += n;
     return at;
@@ -104,7 +109,7 @@ static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_chann
 {
     const struct circuit *c = run->circ;
     const char *peer = net_peer(ch);
-    struct reader r = {buf, buf + len};
+    struct reader r = {buf, buf + len, 0};
     const uint8_t *magic = take(&r, 8), *ver = take(&r, 4), *digest = take(&r, 32);
     const uint8_t *nonce = take(&r, 32);
     const uint8_t *role = take(&r, 1), *nl = take(&r, 1);

@@ -20,7 +20,10 @@ for bin in "$build"/fuzz_* "$build"/tests/fuzz/fuzz_*; do
         cp -R "$here/corpus/${name#fuzz_}/." "$corpus/"
     fi
     log="$work/$name.log"
-    "$bin" "$corpus" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 \
+    # The protocol harnesses need whole recorded streams (about 9 KB).
+    maxlen=4096
+    case "$name" in fuzz_peer_*) maxlen=16384 ;; esac
+    "$bin" "$corpus" -max_total_time="$secs" -max_len="$maxlen" -print_final_stats=1 \
         -artifact_prefix="$work/$name-" >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
