@@ -22,21 +22,7 @@ typedef __int128 s128;
 
 static struct mpcc_program *compile_ok(const char *src, struct mpcc_profile *prof)
 {
-    struct mpcc_program *p = NULL;
-    struct mpcc_error err = { 0 };
-    struct compile_options o = { 0 };
-    o.diags = mpcc_diags_new();
-    o.profile = prof;
-    ck_assert_ptr_nonnull(o.diags);
-    if (mpcc_compile_source("test.mpc", src, strlen(src), &o, &p, &err) != MPCC_OK) {
-        char *t = mpcc_diags_render(o.diags);
-        fprintf(stderr, "%s\n%s", err.msg, t ? t : "");
-        free(t);
-        mpcc_diags_free(o.diags);
-        ck_abort_msg("compilation failed: %s", err.msg);
-    }
-    mpcc_diags_free(o.diags);
-    return p;
+    return ts_compile(src, prof);
 }
 
 /* Compiles src, evaluates with the given "NAME=VALUE" inputs (NULL-ended) and

@@ -7,6 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <check.h>
+
+#include "compiler/compiler.h"
+
 const char *ts_shared_dir(void)
 {
     static int warned; /* test-only: one message per test process */
@@ -133,4 +137,24 @@ int ts_run(const char *cmd, char **out, char **err)
     fclose(fo);
     fclose(fe);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+struct mpcc_program *ts_compile(const char *src, struct mpcc_profile *prof)
+{
+    struct mpcc_program *p = NULL;
+    struct mpcc_error err = {0};
+    struct compile_options o = {0};
+    o.diags = mpcc_diags_new();
+    o.profile = prof;
+    o.stdlib_dir = MPCC_SOURCE_DIR "/stdlib";
+    ck_assert_ptr_nonnull(o.diags);
+    if (mpcc_compile_source("test.mpc", src, strlen(src), &o, &p, &err) != MPCC_OK) {
+        char *t = mpcc_diags_render(o.diags);
+        fprintf(stderr, "%s\n%s", err.msg, t ? t : "");
+        free(t);
+        mpcc_diags_free(o.diags);
+        ck_abort_msg("compilation failed: %s", err.msg);
+    }
+    mpcc_diags_free(o.diags);
+    return p;
 }

@@ -20,4 +20,11 @@ char *ts_write_temp(const char *text, size_t len);
  * command could not be run or was killed by a signal. */
 int ts_run(const char *cmd, char **out, char **err);
 
+struct mpcc_program;
+struct mpcc_profile;
+/* Compiles .mpc source (as "test.mpc", the source tree's stdlib/ for
+ * imports; prof may be NULL) or fails the running Check test, printing the
+ * diagnostics. */
+struct mpcc_program *ts_compile(const char *src, struct mpcc_profile *prof);
+
 #endif

@@ -1,0 +1,641 @@
+/* test_stdlib.c - the standard library modules (stdlib/ modules), each function
+ * compiled through the real compiler (import "module";) and evaluated in
+ * plaintext on many random inputs, 64 at a time (bit-sliced evaluator),
+ * against the same function written in C; plus edge cases, the documented
+ * error bounds of the fixed-point approximations, FIPS 180-4 / OpenSSL
+ * SHA-256, and the AND-gate counts docs/stdlib.md quotes. */
+#include <check.h>
+#include <math.h>
+#include <openssl/sha.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "circuits/circuit.h"
+#include "circuits/eval.h"
+#include "circuits/program.h"
+#include "compiler/compiler.h"
+#include "test_support.h"
+
+/* ---- harness: one program, inputs and outputs as flat bit positions ---- */
+
+struct lanes {
+    struct mpcc_program *p;
+    uint64_t *in, *out; /* one word per input / output bit, bit l = lane l */
+};
+
+static struct mpcc_program *compile_src(const char *src) { return ts_compile(src, NULL); }
+
+static void lanes_open(struct lanes *l, const char *src)
+{
+    l->p = compile_src(src);
+    l->in = calloc(l->p->circ->n_input_bits + 1, sizeof *l->in);
+    l->out = calloc(l->p->circ->n_output_bits + 1, sizeof *l->out);
+    ck_assert_ptr_nonnull(l->in);
+    ck_assert_ptr_nonnull(l->out);
+}
+
+static void lanes_close(struct lanes *l)
+{
+    prog_free(l->p);
+    free(l->in);
+    free(l->out);
+}
+
+static uint64_t and_gates(const struct lanes *l) { return circ_count_op(l->p->circ, CIRC_AND); }
+
+/* Writes the low `width` bits of v at input bit `pos` of lane `lane`. */
+static void put(struct lanes *l, uint64_t pos, unsigned width, uint64_t v, unsigned lane)
+{
+    for (unsigned i = 0; i < width; i++) {
+        uint64_t m = 1ULL << lane;
+        l->in[pos + i] = (l->in[pos + i] & ~m) | ((((v >> (i < 64 ? i : 63)) & (i < 64)) & 1ULL) << lane);
+    }
+}
+
+/* Reads `width` (<= 64) output bits at `pos` of lane `lane`. */
+static uint64_t get(const struct lanes *l, uint64_t pos, unsigned width, unsigned lane)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < width; i++)
+        v |= ((l->out[pos + i] >> lane) & 1ULL) << i;
+    return v;
+}
+
+static int64_t sext(uint64_t v, unsigned w)
+{
+    return w >= 64 ? (int64_t)v : (int64_t)(v << (64 - w)) >> (64 - w);
+}
+
+static void run(struct lanes *l)
+{
+    struct mpcc_error err = {0};
+    ck_assert_msg(circ_eval64(l->p->circ, l->in, l->out, &err) == MPCC_OK, "%s", err.msg);
+}
+
+static uint64_t rng(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* ---- math ---- */
+
+static const char math_src[] =
+    "import \"math\";\n"
+    "party a, b;\n"
+    "input a uint16 x;\n input b uint16 y;\n input a int16 s;\n input b int16 t;\n"
+    "output all o_min = min(x, y);\n"            /* 0: 16 */
+    "output all o_max = max(x, y);\n"            /* 16 */
+    "output all o_abs = abs_s(s);\n"             /* 32 */
+    "output all o_sign = sign_s(s);\n"           /* 48: 8 */
+    "output all o_isqrt = isqrt(x);\n"           /* 56: 16 */
+    "output all o_pop = popcount(x);\n"          /* 72: 16 */
+    "output all o_clz = clz(x);\n"               /* 88 */
+    "output all o_ctz = ctz(x);\n"               /* 104 */
+    "output all o_sadd = sat_add(x, y);\n"       /* 120 */
+    "output all o_ssub = sat_sub(x, y);\n"       /* 136 */
+    "output all o_sadds = sat_add_s(s, t);\n"    /* 152 */
+    "output all o_ssubs = sat_sub_s(s, t);\n"    /* 168 */
+    "output all o_mul = mul_full(x, y);\n"       /* 184: 32 */
+    "output all o_muls = mul_full_s(s, t);\n"    /* 216: 32 */
+    "output all o_clamp = clamp(x, uint16(100), y);\n"; /* 248: 16 */
+
+static int64_t sat16(int64_t v) { return v > 32767 ? 32767 : v < -32768 ? -32768 : v; }
+
+START_TEST(stdlib_math_matches_c)
+{
+    struct lanes l;
+    lanes_open(&l, math_src);
+    uint64_t seed = 0x9e3779b97f4a7c15ULL;
+    static const uint16_t edge[] = {0, 1, 2, 3, 0x8000, 0x7fff, 0xffff, 0xfffe, 100, 255, 256};
+    for (int batch = 0; batch < 40; batch++) {
+        uint16_t X[64], Y[64];
+        int16_t S[64], T[64];
+        for (unsigned k = 0; k < 64; k++) {
+            X[k] = (uint16_t)rng(&seed);
+            Y[k] = (uint16_t)rng(&seed);
+            S[k] = (int16_t)rng(&seed);
+            T[k] = (int16_t)rng(&seed);
+            if (batch == 0) { /* every pair of edge values somewhere */
+                X[k] = edge[k % 11];
+                Y[k] = edge[(k / 11) % 11];
+                S[k] = (int16_t)edge[(k + 3) % 11];
+                T[k] = (int16_t)edge[(k / 7) % 11];
+            }
+            put(&l, 0, 16, X[k], k);
+            put(&l, 16, 16, Y[k], k);
+            put(&l, 32, 16, (uint16_t)S[k], k);
+            put(&l, 48, 16, (uint16_t)T[k], k);
+        }
+        run(&l);
+        for (unsigned k = 0; k < 64; k++) {
+            uint32_t x = X[k], y = Y[k];
+            int32_t s = S[k], t = T[k];
+            ck_assert_uint_eq(get(&l, 0, 16, k), x < y ? x : y);
+            ck_assert_uint_eq(get(&l, 16, 16, k), x < y ? y : x);
+            ck_assert_uint_eq(get(&l, 32, 16, k), (uint32_t)(s < 0 ? -s : s));
+            ck_assert_int_eq(sext(get(&l, 48, 8, k), 8), s < 0 ? -1 : s > 0);
+            ck_assert_uint_eq(get(&l, 56, 16, k), (uint64_t)floor(sqrt((double)x)));
+            ck_assert_uint_eq(get(&l, 72, 16, k), (uint64_t)__builtin_popcount(x));
+            ck_assert_uint_eq(get(&l, 88, 16, k), x ? (uint64_t)__builtin_clz(x) - 16 : 16);
+            ck_assert_uint_eq(get(&l, 104, 16, k), x ? (uint64_t)__builtin_ctz(x) : 16);
+            ck_assert_uint_eq(get(&l, 120, 16, k), x + y > 65535 ? 65535 : x + y);
+            ck_assert_uint_eq(get(&l, 136, 16, k), x < y ? 0 : x - y);
+            ck_assert_int_eq(sext(get(&l, 152, 16, k), 16), sat16((int64_t)s + t));
+            ck_assert_int_eq(sext(get(&l, 168, 16, k), 16), sat16((int64_t)s - t));
+            ck_assert_uint_eq(get(&l, 184, 32, k), (uint64_t)x * y);
+            ck_assert_int_eq(sext(get(&l, 216, 32, k), 32), (int64_t)s * t);
+            uint32_t lo = 100, c = x < lo ? lo : x;
+            ck_assert_uint_eq(get(&l, 248, 16, k), c < y ? c : y);
+        }
+    }
+    lanes_close(&l);
+}
+END_TEST
+
+/* AND gates of one call, as docs/stdlib.md lists them. */
+static uint64_t cost(const char *module, const char *decls, const char *expr)
+{
+    char src[2048];
+    snprintf(src, sizeof src, "import \"%s\";\nparty a, b;\n%s\noutput all r = %s;\n", module, decls,
+             expr);
+    struct mpcc_program *p = compile_src(src);
+    uint64_t n = circ_count_op(p->circ, CIRC_AND);
+    prog_free(p);
+    return n;
+}
+
+START_TEST(stdlib_math_gate_counts)
+{
+    /* popcount: n - popcount(n) ANDs, the optimum for counting n bits. */
+    ck_assert_uint_eq(cost("math", "input a uint32 x;", "popcount(x)"), 31);
+    ck_assert_uint_eq(cost("math", "input a uint64 x;", "popcount(x)"), 63);
+    ck_assert_uint_eq(cost("math", "input a uint13 x;", "popcount(x)"), 13 - 3);
+    ck_assert_uint_eq(cost("math", "input a uint32 x; input b uint32 y;", "min(x, y)"), 64);
+    ck_assert_uint_eq(cost("math", "input a int32 x;", "abs_s(x)"), 31);
+    ck_assert_uint_eq(cost("math", "input a uint64 x; input b uint64 y;", "mul_full(x, y)"), 5233);
+    ck_assert_uint_le(cost("math", "input a int32 x; input b int32 y;", "mul_full_s(x, y)"), 1609 + 4 * 32);
+    ck_assert_uint_le(cost("math", "input a uint32 x;", "clz(x)"), 2 * 32);
+}
+END_TEST
+
+/* ---- sort ---- */
+
+static int cmp_u8(const void *a, const void *b)
+{
+    return (int)*(const uint8_t *)a - (int)*(const uint8_t *)b;
+}
+
+START_TEST(stdlib_sort_matches_qsort_for_every_length)
+{
+    uint64_t seed = 77;
+    for (unsigned n = 1; n <= 33; n++) {
+        char src[1024];
+        unsigned k = n < 3 ? n : 3;
+        snprintf(src, sizeof src,
+                 "import \"sort\";\nparty a, b;\ninput a uint8 v[%u];\n"
+                 "output all s = sort(v);\noutput all d = sort_desc(v);\n"
+                 "output all t = top_k(v, %u);\noutput all m = median(v);\n", n, k);
+        struct lanes l;
+        lanes_open(&l, src);
+        for (int batch = 0; batch < 3; batch++) {
+            uint8_t v[64][33];
+            for (unsigned lane = 0; lane < 64; lane++)
+                for (unsigned i = 0; i < n; i++) {
+                    /* small values: many duplicates */
+                    v[lane][i] = (uint8_t)(batch == 0 ? rng(&seed) % 4 : rng(&seed));
+                    put(&l, 8 * i, 8, v[lane][i], lane);
+                }
+            run(&l);
+            for (unsigned lane = 0; lane < 64; lane++) {
+                uint8_t s[33];
+                memcpy(s, v[lane], n);
+                qsort(s, n, 1, cmp_u8);
+                uint64_t o = 0;
+                for (unsigned i = 0; i < n; i++, o += 8)
+                    ck_assert_uint_eq(get(&l, o, 8, lane), s[i]);
+                for (unsigned i = 0; i < n; i++, o += 8)
+                    ck_assert_uint_eq(get(&l, o, 8, lane), s[n - 1 - i]);
+                for (unsigned i = 0; i < k; i++, o += 8)
+                    ck_assert_uint_eq(get(&l, o, 8, lane), s[n - 1 - i]);
+                ck_assert_uint_eq(get(&l, o, 8, lane), s[(n - 1) / 2]);
+            }
+        }
+        lanes_close(&l);
+    }
+}
+END_TEST
+
+START_TEST(stdlib_sort_by_key_moves_structs_with_their_keys)
+{
+    const char *src = "import \"sort\";\nparty a, b;\n"
+                      "struct P { uint8 age; uint16 id; }\n"
+                      "input a P ps[9];\n"
+                      "uint8 k[9];\nfor i in 0..9 { k[i] = ps[i].age; }\n"
+                      "output all s = sort_by_key(k, ps);\n";
+    struct lanes l;
+    lanes_open(&l, src);
+    uint64_t seed = 5;
+    uint8_t age[64][9];
+    for (unsigned lane = 0; lane < 64; lane++)
+        for (unsigned i = 0; i < 9; i++) {
+            age[lane][i] = (uint8_t)(rng(&seed) % 50);
+            put(&l, 24 * i, 8, age[lane][i], lane);
+            put(&l, 24 * i + 8, 16, 1000 + i, lane); /* id: where it came from */
+        }
+    run(&l);
+    for (unsigned lane = 0; lane < 64; lane++) {
+        unsigned seen = 0;
+        for (unsigned i = 0; i < 9; i++) {
+            unsigned a = (unsigned)get(&l, 24 * i, 8, lane), id = (unsigned)get(&l, 24 * i + 8, 16, lane);
+            ck_assert_uint_ge(id, 1000);
+            ck_assert_uint_lt(id, 1009);
+            ck_assert_uint_eq(a, age[lane][id - 1000]); /* moved with its key */
+            if (i > 0)
+                ck_assert_uint_le(get(&l, 24 * (i - 1), 8, lane), a);
+            seen |= 1u << (id - 1000);
+        }
+        ck_assert_uint_eq(seen, 0x1ff); /* a permutation */
+    }
+    lanes_close(&l);
+}
+END_TEST
+
+START_TEST(stdlib_sort_comparator_and_gate_counts)
+{
+    /* Batcher merge-exchange comparator counts (n = 2^k: (k^2 - k + 4) 2^(k-2) - 1). */
+    const unsigned want[] = {0, 0, 1, 3, 5, 9, 12, 16, 19, 0, 0, 0, 0, 0, 0, 0, 63};
+    for (unsigned n = 2; n <= 16; n++) {
+        if (n > 8 && n != 16)
+            continue;
+        char src[256];
+        snprintf(src, sizeof src,
+                 "import \"sort\";\nparty a, b;\ninput a uint8 x;\noutput all r = batcher_comparators(%u);\n", n);
+        struct lanes l;
+        lanes_open(&l, src);
+        run(&l);
+        ck_assert_uint_eq(get(&l, 0, 32, 0), want[n]);
+        lanes_close(&l);
+    }
+    ck_assert_uint_eq(cost("sort", "input a uint16 v[8];", "sort(v)"), 19 * 2 * 16);
+    ck_assert_uint_eq(cost("sort", "input a uint16 v[16];", "sort(v)"), 63 * 2 * 16);
+    ck_assert_uint_eq(cost("sort", "input a uint32 v[32];", "sort(v)"), 191 * 2 * 32);
+}
+END_TEST
+
+/* ---- stats ---- */
+
+START_TEST(stdlib_stats_matches_c)
+{
+    const char *src = "import \"stats\";\nparty a, b;\n"
+                      "input a uint12 v[6];\ninput b uint8 w[6];\n"
+                      "output all s = sum(v);\n"               /* 0: 28 */
+                      "output all m = mean(v);\n"              /* 28: 12 */
+                      "output all mf = mean_fx(v, 8);\n"       /* 40: 20 */
+                      "output all va = variance(v);\n"         /* 60: 24 */
+                      "output all h = histogram(v, [100, 1000, 3000]);\n" /* 84: 4 x 16 */
+                      "output all ce = count_eq(v, v[0]);\n"   /* 148: 16 */
+                      "output all cr = count_in_range(v, uint12(50), uint12(2000));\n" /* 164 */
+                      "output all ws = weighted_sum(v, w);\n"  /* 180: 36 */
+                      "output all am = argmax(v);\n";          /* 216: 16 */
+    struct lanes l;
+    lanes_open(&l, src);
+    uint64_t seed = 99;
+    for (int batch = 0; batch < 20; batch++) {
+        uint32_t v[64][6], w[64][6];
+        for (unsigned lane = 0; lane < 64; lane++)
+            for (unsigned i = 0; i < 6; i++) {
+                v[lane][i] = (uint32_t)(batch == 0 ? rng(&seed) % 3 * 4095 / 2 : rng(&seed) % 4096);
+                w[lane][i] = (uint32_t)(rng(&seed) % 256);
+                put(&l, 12 * i, 12, v[lane][i], lane);
+                put(&l, 72 + 8 * i, 8, w[lane][i], lane);
+            }
+        run(&l);
+        for (unsigned lane = 0; lane < 64; lane++) {
+            uint64_t s = 0, q = 0, ws = 0;
+            unsigned h[4] = {0}, ce = 0, cr = 0, am = 0;
+            for (unsigned i = 0; i < 6; i++) {
+                uint64_t x = v[lane][i];
+                s += x;
+                q += x * x;
+                ws += x * w[lane][i];
+                h[x < 100 ? 0 : x < 1000 ? 1 : x < 3000 ? 2 : 3]++;
+                ce += x == v[lane][0];
+                cr += x >= 50 && x < 2000;
+                if (x > v[lane][am])
+                    am = i;
+            }
+            ck_assert_uint_eq(get(&l, 0, 28, lane), s);
+            ck_assert_uint_eq(get(&l, 28, 12, lane), s / 6);
+            ck_assert_uint_eq(get(&l, 40, 20, lane), (s << 8) / 6);
+            ck_assert_uint_eq(get(&l, 60, 24, lane), (6 * q - s * s) / 36);
+            for (unsigned b = 0; b < 4; b++)
+                ck_assert_uint_eq(get(&l, 84 + 16 * b, 16, lane), h[b]);
+            ck_assert_uint_eq(get(&l, 148, 16, lane), ce);
+            ck_assert_uint_eq(get(&l, 164, 16, lane), cr);
+            ck_assert_uint_eq(get(&l, 180, 36, lane), ws);
+            ck_assert_uint_eq(get(&l, 216, 16, lane), am);
+        }
+    }
+    lanes_close(&l);
+}
+END_TEST
+
+/* ---- set ---- */
+
+/* n distinct IDs below 16 (small: the two sets overlap). */
+static void distinct_ids(uint64_t *seed, uint16_t *out, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        int dup;
+        do {
+            out[i] = (uint16_t)(rng(seed) % 16);
+            dup = 0;
+            for (unsigned j = 0; j < i; j++)
+                dup |= out[j] == out[i];
+        } while (dup);
+    }
+}
+
+START_TEST(stdlib_set_intersection_matches_c)
+{
+    const char *src = "import \"set\";\nparty a, b;\n"
+                      "input a uint16 x[5];\ninput b uint16 y[7];\n"
+                      "output all n = psi_size(x, y);\n"            /* 0: 16 */
+                      "output all np = psi_size_pairwise(x, y);\n"  /* 16 */
+                      "output all ns = psi_size_sorted(x, y);\n"    /* 32 */
+                      "output a m = psi_mask(x, y);\n"              /* 48: 5 */
+                      "output a v = psi_values(x, y);\n"            /* 53: 5 x 16 */
+                      "output all c = set_contains(y, x[0]);\n";    /* 133 */
+    struct lanes l;
+    lanes_open(&l, src);
+    uint64_t seed = 1234;
+    for (int batch = 0; batch < 20; batch++) {
+        uint16_t x[64][5], y[64][7];
+        for (unsigned lane = 0; lane < 64; lane++) {
+            /* distinct IDs within each set, from a small range: overlaps */
+            distinct_ids(&seed, x[lane], 5);
+            distinct_ids(&seed, y[lane], 7);
+            for (unsigned i = 0; i < 5; i++)
+                put(&l, 16 * i, 16, x[lane][i], lane);
+            for (unsigned i = 0; i < 7; i++)
+                put(&l, 80 + 16 * i, 16, y[lane][i], lane);
+        }
+        run(&l);
+        for (unsigned lane = 0; lane < 64; lane++) {
+            unsigned n = 0;
+            for (unsigned i = 0; i < 5; i++) {
+                int in = 0;
+                for (unsigned j = 0; j < 7; j++)
+                    in |= x[lane][i] == y[lane][j];
+                n += (unsigned)in;
+                ck_assert_uint_eq(get(&l, 48 + i, 1, lane), (uint64_t)in);
+                ck_assert_uint_eq(get(&l, 53 + 16 * i, 16, lane), in ? x[lane][i] : 0);
+                if (i == 0)
+                    ck_assert_uint_eq(get(&l, 133, 1, lane), (uint64_t)in);
+            }
+            ck_assert_uint_eq(get(&l, 0, 16, lane), n);
+            ck_assert_uint_eq(get(&l, 16, 16, lane), n);
+            ck_assert_uint_eq(get(&l, 32, 16, lane), n);
+        }
+    }
+    lanes_close(&l);
+    /* psi_size takes the cheaper method: never more than either. */
+    const char *d = "input a uint32 x[64]; input b uint32 y[64];";
+    uint64_t auto_ = cost("set", d, "psi_size(x, y)"), pw = cost("set", d, "psi_size_pairwise(x, y)"),
+             so = cost("set", d, "psi_size_sorted(x, y)");
+    ck_assert_uint_le(auto_, pw < so ? pw : so);
+}
+END_TEST
+
+/* ---- bytes ---- */
+
+static unsigned levenshtein(const uint8_t *a, unsigned n, const uint8_t *b, unsigned m)
+{
+    unsigned d[40][40];
+    for (unsigned i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (unsigned j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (unsigned i = 1; i <= n; i++)
+        for (unsigned j = 1; j <= m; j++) {
+            unsigned s = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            unsigned t = d[i - 1][j] + 1, u = d[i][j - 1] + 1;
+            d[i][j] = s < t ? (s < u ? s : u) : (t < u ? t : u);
+        }
+    return d[n][m];
+}
+
+START_TEST(stdlib_bytes_edit_and_hamming_distance_match_c)
+{
+    const char *src = "import \"bytes\";\nparty a, b;\n"
+                      "input a uint8 s[9];\ninput b uint8 t[7];\ninput b uint8 u[9];\n"
+                      "output all ed = edit_distance(s, t);\n"  /* 0: 16 */
+                      "output all hm = hamming(s, u);\n"        /* 16 */
+                      "output all eq = bytes_eq(s, u);\n";      /* 32 */
+    struct lanes l;
+    lanes_open(&l, src);
+    uint64_t seed = 42;
+    static const uint8_t acgt[4] = {'A', 'C', 'G', 'T'};
+    for (int batch = 0; batch < 20; batch++) {
+        uint8_t s[64][9], t[64][7], u[64][9];
+        for (unsigned lane = 0; lane < 64; lane++) {
+            for (unsigned i = 0; i < 9; i++) {
+                s[lane][i] = acgt[rng(&seed) % 4];
+                u[lane][i] = lane % 5 == 0 ? s[lane][i] : acgt[rng(&seed) % 4];
+                put(&l, 8 * i, 8, s[lane][i], lane);
+                put(&l, 128 + 8 * i, 8, u[lane][i], lane);
+            }
+            for (unsigned i = 0; i < 7; i++) {
+                t[lane][i] = acgt[rng(&seed) % 4];
+                put(&l, 72 + 8 * i, 8, t[lane][i], lane);
+            }
+        }
+        run(&l);
+        for (unsigned lane = 0; lane < 64; lane++) {
+            unsigned hm = 0;
+            for (unsigned i = 0; i < 9; i++)
+                hm += s[lane][i] != u[lane][i];
+            ck_assert_uint_eq(get(&l, 0, 16, lane), levenshtein(s[lane], 9, t[lane], 7));
+            ck_assert_uint_eq(get(&l, 16, 16, lane), hm);
+            ck_assert_uint_eq(get(&l, 32, 1, lane), hm == 0);
+        }
+    }
+    lanes_close(&l);
+}
+END_TEST
+
+/* ---- fixed ---- */
+
+START_TEST(stdlib_fixed_arithmetic_matches_c)
+{
+    const char *src = "import \"fixed\";\nparty a, b;\ninput a int32 x;\ninput b int32 y;\n"
+                      "output all m = fx_mul(x, y);\n"   /* 0 */
+                      "output all d = fx_div(x, y);\n"   /* 32 */
+                      "output all r = fx_round(x);\n"    /* 64 */
+                      "output all f = fx_floor(x);\n";   /* 96 */
+    struct lanes l;
+    lanes_open(&l, src);
+    uint64_t seed = 7;
+    for (int batch = 0; batch < 30; batch++) {
+        int32_t X[64], Y[64];
+        for (unsigned k = 0; k < 64; k++) {
+            /* values up to +-128.0, so products up to +-16384 fit */
+            X[k] = (int32_t)(rng(&seed) % (1u << 24)) - (1 << 23);
+            Y[k] = (int32_t)(rng(&seed) % (1u << 24)) - (1 << 23);
+            if (k == 0)
+                Y[k] = 0;
+            put(&l, 0, 32, (uint32_t)X[k], k);
+            put(&l, 32, 32, (uint32_t)Y[k], k);
+        }
+        run(&l);
+        for (unsigned k = 0; k < 64; k++) {
+            int64_t p = (int64_t)X[k] * Y[k];
+            int64_t m = (p + (1 << 15)) >> 16; /* round half up */
+            ck_assert_int_eq(sext(get(&l, 0, 32, k), 32), m);
+            int64_t d = Y[k] == 0 ? -1 : ((int64_t)X[k] * 65536) / Y[k];
+            ck_assert_int_eq(sext(get(&l, 32, 32, k), 32), (int32_t)d);
+            ck_assert_int_eq(sext(get(&l, 64, 32, k), 32), ((int64_t)X[k] + 32768) >> 16);
+            ck_assert_int_eq(sext(get(&l, 96, 32, k), 32), (int64_t)X[k] >> 16);
+        }
+    }
+    lanes_close(&l);
+}
+END_TEST
+
+/* The documented bounds (docs/stdlib.md): sigmoid within 1e-3 absolute on
+ * every input; exp within 0.2% relative (or 2^-14 absolute for small
+ * results) on [-10, 9.5] in Q16.16. Dense sweeps, 1/256 apart. */
+START_TEST(stdlib_fixed_sigmoid_and_exp_error_bounds)
+{
+    const char *src = "import \"fixed\";\nparty a, b;\ninput a int32 x;\n"
+                      "output all s = fx_sigmoid(x);\noutput all e = fx_exp(x);\n";
+    struct lanes l;
+    lanes_open(&l, src);
+    double worst_s = 0, worst_e = 0;
+    for (int32_t base = -12 * 65536; base < 12 * 65536; base += 64 * 256) {
+        for (unsigned k = 0; k < 64; k++)
+            put(&l, 0, 32, (uint32_t)(base + (int32_t)k * 256), k);
+        run(&l);
+        for (unsigned k = 0; k < 64; k++) {
+            double x = (double)(base + (int32_t)k * 256) / 65536.0;
+            double s = (double)sext(get(&l, 0, 32, k), 32) / 65536.0;
+            double es = fabs(s - 1.0 / (1.0 + exp(-x)));
+            if (es > worst_s)
+                worst_s = es;
+            ck_assert_msg(es <= 1e-3, "sigmoid(%g) = %g, error %g", x, s, es);
+            if (x >= -10 && x <= 9.5) {
+                double e = (double)sext(get(&l, 32, 32, k), 32) / 65536.0, want = exp(x);
+                double ee = fabs(e - want) / want;
+                if (fabs(e - want) > 1.0 / 16384 && ee > worst_e)
+                    worst_e = ee;
+                ck_assert_msg(ee <= 2e-3 || fabs(e - want) <= 1.0 / 16384, "exp(%g) = %g (%g)", x, e, want);
+            }
+        }
+    }
+    printf("fixed: worst sigmoid error %.2e, worst exp relative error %.2e\n", worst_s, worst_e);
+    lanes_close(&l);
+}
+END_TEST
+
+/* ---- crypto ---- */
+
+static void put_big(struct lanes *l, uint64_t pos, const uint8_t *be, size_t nbytes, unsigned lane)
+{
+    /* big-endian bytes: bit i of the integer = bit i%8 of byte nbytes-1-i/8 */
+    for (size_t i = 0; i < 8 * nbytes; i++)
+        put(l, pos + i, 1, (be[nbytes - 1 - i / 8] >> (i % 8)) & 1, lane);
+}
+
+static void get_big(const struct lanes *l, uint64_t pos, uint8_t *be, size_t nbytes, unsigned lane)
+{
+    memset(be, 0, nbytes);
+    for (size_t i = 0; i < 8 * nbytes; i++)
+        be[nbytes - 1 - i / 8] |= (uint8_t)(get(l, pos + i, 1, lane) << (i % 8));
+}
+
+START_TEST(stdlib_sha256_compress_fips_vector_and_gate_count)
+{
+    struct lanes l;
+    lanes_open(&l, "import \"crypto\";\nparty a, b;\ninput a uint256 st;\ninput b uint512 blk;\n"
+                   "output all h = sha256_compress(st, blk);\n");
+    static const uint8_t iv[32] = {0x6a, 0x09, 0xe6, 0x67, 0xbb, 0x67, 0xae, 0x85, 0x3c, 0x6e, 0xf3,
+                                   0x72, 0xa5, 0x4f, 0xf5, 0x3a, 0x51, 0x0e, 0x52, 0x7f, 0x9b, 0x05,
+                                   0x68, 0x8c, 0x1f, 0x83, 0xd9, 0xab, 0x5b, 0xe0, 0xcd, 0x19};
+    uint8_t blk[64] = {'a', 'b', 'c', 0x80};
+    blk[63] = 24;
+    put_big(&l, 0, iv, 32, 0);
+    put_big(&l, 256, blk, 64, 0);
+    run(&l);
+    uint8_t h[32], want[32];
+    get_big(&l, 0, h, 32, 0);
+    SHA256((const unsigned char *)"abc", 3, want);
+    ck_assert_mem_eq(h, want, 32);
+    /* Within 5% of the Bristol Fashion sha256 (22573): here exactly it. */
+    ck_assert_uint_le(and_gates(&l), 22573);
+    lanes_close(&l);
+}
+END_TEST
+
+START_TEST(stdlib_sha256_matches_openssl_for_several_lengths)
+{
+    static const unsigned lens[] = {1, 3, 55, 56, 64, 100};
+    uint64_t seed = 3;
+    for (size_t t = 0; t < sizeof lens / sizeof lens[0]; t++) {
+        unsigned n = lens[t];
+        char src[256];
+        snprintf(src, sizeof src,
+                 "import \"crypto\";\nparty a, b;\ninput a uint8 m[%u];\noutput all h = sha256(m);\n", n);
+        struct lanes l;
+        lanes_open(&l, src);
+        uint8_t msg[4][128];
+        for (unsigned lane = 0; lane < 4; lane++)
+            for (unsigned i = 0; i < n; i++) {
+                msg[lane][i] = (uint8_t)rng(&seed);
+                put(&l, 8 * i, 8, msg[lane][i], lane);
+            }
+        run(&l);
+        for (unsigned lane = 0; lane < 4; lane++) {
+            uint8_t h[32], want[32];
+            get_big(&l, 0, h, 32, lane);
+            SHA256(msg[lane], n, want);
+            ck_assert_msg(memcmp(h, want, 32) == 0, "sha256 of %u bytes differs", n);
+        }
+        lanes_close(&l);
+    }
+}
+END_TEST
+
+static Suite *stdlib_suite(void)
+{
+    Suite *s = suite_create("stdlib");
+    TCase *tc = tcase_create("modules");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, stdlib_math_matches_c);
+    tcase_add_test(tc, stdlib_math_gate_counts);
+    tcase_add_test(tc, stdlib_sort_matches_qsort_for_every_length);
+    tcase_add_test(tc, stdlib_sort_by_key_moves_structs_with_their_keys);
+    tcase_add_test(tc, stdlib_sort_comparator_and_gate_counts);
+    tcase_add_test(tc, stdlib_stats_matches_c);
+    tcase_add_test(tc, stdlib_set_intersection_matches_c);
+    tcase_add_test(tc, stdlib_bytes_edit_and_hamming_distance_match_c);
+    tcase_add_test(tc, stdlib_fixed_arithmetic_matches_c);
+    tcase_add_test(tc, stdlib_fixed_sigmoid_and_exp_error_bounds);
+    tcase_add_test(tc, stdlib_sha256_compress_fips_vector_and_gate_count);
+    tcase_add_test(tc, stdlib_sha256_matches_openssl_for_several_lengths);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(stdlib_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
