@@ -643,12 +643,52 @@ START_TEST(stdlib_aes128_matches_fips197_and_openssl)
         if (lane == 0)
             ck_assert_mem_eq(got, fips, 16); /* FIPS-197 C.1 */
     }
-    /* 200 S-boxes of 36 ANDs (tower field). The issue's target is within 5%
-     * of 6400 (a 32-AND S-box); this pins what we have, docs/stdlib.md says
-     * how far it is. */
-    ck_assert_uint_eq(and_gates(&l), 7200);
+    /* 200 S-boxes of 32 ANDs: the 6400 of the Bristol Fashion aes_128. */
+    ck_assert_uint_eq(and_gates(&l), 6400);
     lanes_close(&l);
-    ck_assert_uint_eq(cost("crypto", "input a uint8 x;", "aes_sbox(x)"), 36);
+    ck_assert_uint_eq(cost("crypto", "input a uint8 x;", "aes_sbox(x)"), 32);
+}
+END_TEST
+
+static uint8_t gf256_mul(uint8_t a, uint8_t b)
+{
+    uint8_t r = 0;
+    for (int i = 0; i < 8; i++) {
+        if (b & 1)
+            r ^= a;
+        a = (uint8_t)((a << 1) ^ ((a & 0x80) ? 0x1b : 0));
+        b >>= 1;
+    }
+    return r;
+}
+
+/* The S-box on all 256 inputs against its definition (FIPS-197 5.1.1):
+ * inverse in GF(2^8)/0x11b, then the affine map and 0x63. */
+START_TEST(stdlib_aes_sbox_exhaustive)
+{
+    struct lanes l;
+    lanes_open(&l, "import \"crypto\";\nparty a, b;\ninput a uint8 x;\noutput all s = aes_sbox(x);\n");
+    for (unsigned base = 0; base < 256; base += 64) {
+        for (unsigned k = 0; k < 64; k++)
+            put(&l, 0, 8, base + k, k);
+        run(&l);
+        for (unsigned k = 0; k < 64; k++) {
+            uint8_t x = (uint8_t)(base + k), inv = 0;
+            for (unsigned c = 1; c < 256 && x != 0; c++)
+                if (gf256_mul(x, (uint8_t)c) == 1)
+                    inv = (uint8_t)c;
+            uint8_t s = 0x63;
+            for (int i = 0; i < 8; i++) {
+                static const int off[5] = {0, 4, 5, 6, 7};
+                unsigned bit = 0;
+                for (int j = 0; j < 5; j++)
+                    bit ^= (inv >> ((i + off[j]) % 8)) & 1;
+                s ^= (uint8_t)(bit << i);
+            }
+            ck_assert_uint_eq(get(&l, 0, 8, k), s);
+        }
+    }
+    lanes_close(&l);
 }
 END_TEST
 
@@ -670,6 +710,7 @@ static Suite *stdlib_suite(void)
     tcase_add_test(tc, stdlib_sha256_compress_fips_vector_and_gate_count);
     tcase_add_test(tc, stdlib_sha256_matches_openssl_for_several_lengths);
     tcase_add_test(tc, stdlib_aes128_matches_fips197_and_openssl);
+    tcase_add_test(tc, stdlib_aes_sbox_exhaustive);
     suite_add_tcase(s, tc);
     return s;
 }
