@@ -1,7 +1,8 @@
 /* ast.h - the syntax tree of a .mpc program, as the parser builds it, and the
  * arena that owns every node and string of one compilation.
- * The tree carries no types or resolved names: semantic checks and lowering
- * (lower*.c) walk it later. Lists are singly linked through `next`. */
+ * The parser fills in the syntax; the semantic pass (sema*.c) then fills in
+ * the fields marked "sema:" (static types, resolved calls, loaded modules),
+ * and lowering (lower*.c) reads them. Lists are singly linked through `next`. */
 #ifndef MPCC_AST_H
 #define MPCC_AST_H
 
@@ -27,6 +28,9 @@ struct ast_mark {
 };
 struct ast_mark ast_arena_mark(const struct ast_arena *a);
 void ast_arena_release(struct ast_arena *a, struct ast_mark m);
+
+struct mpcc_type;
+struct ast_fn_inst;
 
 struct ast_loc {
     const char *file;
@@ -54,7 +58,9 @@ enum ast_expr_kind {
     AE_CAST,   /* tref(a) */
     AE_INDEX,  /* a[b] */
     AE_FIELD,  /* a.name */
-    AE_ARRAY   /* [args] */
+    AE_ARRAY,  /* [args] */
+    AE_STRUCT, /* tref{args} or {args} (tref NULL): args are AE_FIELD_INIT */
+    AE_FIELD_INIT /* name: a (inside AE_STRUCT) */
 };
 
 struct ast_expr {
@@ -67,6 +73,10 @@ struct ast_expr {
     struct ast_expr *args;
     struct ast_tref *tref;
     struct ast_expr *next;
+    /* sema: the static type (TY_UNTYPED for untyped constants, TY_VOID for a
+     * call that returns nothing); for AE_CALL the function (instance) called. */
+    const struct mpcc_type *type;
+    const struct ast_fn_inst *callee;
 };
 
 enum ast_stmt_kind { AS_DECL, AS_ASSIGN, AS_IF, AS_FOR, AS_RETURN, AS_BLOCK, AS_EXPR };
@@ -92,6 +102,10 @@ struct ast_stmt {
     struct ast_stmt *body;
     uint32_t tag; /* lowering: profile tag of this statement (0: none yet) */
     struct ast_stmt *next;
+    /* sema: AS_DECL the declared type; AS_ASSIGN with a compound operator
+     * the typed expression `lhs op rhs`. */
+    const struct mpcc_type *type;
+    struct ast_expr *compound;
 };
 
 struct ast_name {
@@ -109,6 +123,7 @@ struct ast_field {
     struct ast_expr *dims;
     struct ast_loc loc;
     struct ast_field *next;
+    const struct mpcc_type *type; /* sema: the resolved type (NULL for const K) */
 };
 
 enum ast_item_kind { AI_PARTY, AI_CONST, AI_STRUCT, AI_INPUT, AI_FN, AI_STMT, AI_OUTPUT, AI_IMPORT };
@@ -127,7 +142,39 @@ struct ast_item {
     struct ast_stmt *body;   /* FN body (a block's list); AI_STMT: the statement */
     struct ast_loc name_loc;
     struct ast_item *next;
+    /* sema: INPUT its type, STRUCT the struct type, CONST the value's type;
+     * IMPORT the module's items when this import loaded it (else NULL);
+     * FN (not generic) the function as calls see it. */
+    const struct mpcc_type *type;
+    struct ast_item *module_items;
+    struct ast_fn_inst *inst;
 };
+
+/* sema: a function as lowering inlines it. For a generic function, one per
+ * instance (distinct bindings of its generic parameters), with a copy of
+ * the function's tree whose nodes carry that instance's types. */
+enum ast_binding_kind {
+    AB_INT,  /* a size, width or const parameter known at compile time */
+    AB_TYPE, /* a type parameter */
+    AB_ARG   /* a const parameter whose public value each call passes */
+};
+struct ast_binding {
+    const char *name;
+    enum ast_binding_kind kind;
+    int64_t value;               /* AB_INT */
+    const struct mpcc_type *t;   /* AB_TYPE */
+};
+struct ast_fn_inst {
+    const struct ast_item *item;      /* the tree to inline (fields carry parameter types) */
+    const struct mpcc_type *ret_type; /* TY_VOID when it returns nothing */
+    struct ast_binding *binds;
+    uint32_t n_binds;
+    struct ast_fn_inst *next;         /* the function's other instances */
+};
+
+/* Deep copy of a function item (parameters, return type, body) in the
+ * arena, without sema annotations; NULL on allocation failure. */
+struct ast_item *ast_clone_fn(struct ast_arena *a, const struct ast_item *fn);
 
 /* Reverses a list built by prepending. */
 struct ast_expr *ast_expr_reverse(struct ast_expr *l);

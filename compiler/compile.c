@@ -1,7 +1,8 @@
 /* compile.c - the compiler's entry points (compiler.h): reading source files,
  * resolving imports against the importing file's folder, -I folders and the
- * stdlib, running parse and lowering, and packaging the circuit with its
- * typed interface and per-line AND profile. No printing (driver.c prints). */
+ * stdlib, running parse, the semantic pass and lowering, and packaging the
+ * circuit with its typed interface and per-line AND profile. No printing
+ * (driver.c prints). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "compiler.h"
 #include "lower.h"
 #include "parse.h"
+#include "sema.h"
 
 #define CM_MAX_SOURCE_BYTES ((size_t)64 << 20)
 
@@ -114,13 +116,16 @@ static int cm_note_module(struct lower *lw, const char *path)
     return 1;
 }
 
-void lw_import(struct lower *lw, const struct ast_item *imp)
+/* The semantic pass's module loader: finds, reads and parses the module an
+ * import names; NULL if it was loaded before or after an error. */
+static struct ast_item *cm_load_module(void *ctx, const struct ast_item *imp)
 {
+    struct lower *lw = ctx;
     const char *name = imp->name;
     size_t nl = strlen(name);
     if (nl == 0 || nl > 1000) {
         diag_error(lw->diags, imp->name_loc, "invalid module name");
-        return;
+        return NULL;
     }
     const char *ext = (nl > 4 && strcmp(name + nl - 4, ".mpc") == 0) ? "" : ".mpc";
     const char *dirs[66];
@@ -159,22 +164,21 @@ void lw_import(struct lower *lw, const struct ast_item *imp)
             o2 += (size_t)k;
         }
         diag_error(lw->diags, imp->name_loc, "cannot find module '%s' (searched: %s)", name, searched);
-        return;
+        return NULL;
     }
     if (!cm_note_module(lw, path))
-        return;
+        return NULL;
     size_t len;
     int too_big;
     char *text = cm_read(lw->arena, path, &len, &too_big);
     if (text == NULL) {
         diag_error(lw->diags, imp->name_loc, "cannot read module '%s' (%s)", path,
                    too_big ? "file too large" : "read error");
-        return;
+        return NULL;
     }
     int ok;
     struct ast_item *items = cm_parse(lw, path, text, len, &ok);
-    if (ok)
-        lw_items(lw, items, 1);
+    return ok ? items : NULL;
 }
 
 /* ---- interface ---- */
@@ -282,6 +286,7 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
 {
     enum mpcc_status st = MPCC_ERR_PARSE;
     struct ast_arena arena;
+    struct ty_ctx tc = { 0 };
     struct lower lw = { 0 };
     struct mpcc_diags *own = NULL;
     struct circuit *circ = NULL;
@@ -290,9 +295,10 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
     ast_arena_init(&arena);
     ast_arena_init(&lw.scratch);
     lw.arena = &arena;
+    tc.arena = &arena;
+    lw.tc = &tc;
     lw.opts = opts;
     lw.path = BLD_TRUE;
-    lw.main_file = name;
     lw.diags = opts && opts->diags ? opts->diags : (own = mpcc_diags_new());
     if (lw.diags == NULL) {
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");
@@ -323,9 +329,9 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
     }
     int ok;
     struct ast_item *items = cm_parse(&lw, name, src, len, &ok);
-    if (ok && !lw.oom) {
-        lw_items(&lw, items, 0);
-        lw_check_uncalled(&lw);
+    if (ok && !lw.oom
+        && sema_program(&arena, &tc, lw.diags, name, items, cm_load_module, &lw, &lw.oom)) {
+        lw_items(&lw, items);
         if (!lw.oom && lw.n_parties < 2 && diag_count(lw.diags) == errors_before) {
             struct ast_loc loc = { name, 1, 1 };
             for (struct ast_item *it = items; it != NULL; it = it->next)

@@ -1,8 +1,12 @@
 /* lower.h - internal contract of the lowering phase: the context that walks
- * the syntax tree, checks names and types as it goes, and emits gates through
- * the circuit builder (functions inlined, loops unrolled, secret branches
- * muxed). Shared by lower.c (items, interface), lower_expr.c, lower_stmt.c.
- * Not a public API: see compiler.h. */
+ * the syntax tree the semantic pass has typed (sema.h) and emits gates
+ * through the circuit builder (functions inlined, loops unrolled, secret
+ * branches muxed). Types come from the tree; what lowering still decides is
+ * what is public (constant wires), so the only errors it reports are about
+ * values: a bound, size or argument that must be a compile-time constant,
+ * an index out of range, a constant that does not fit, limits.
+ * Shared by lower.c (items, interface), lower_expr.c, lower_ops.c,
+ * lower_stmt.c, lower_call.c. Not a public API: see compiler.h. */
 #ifndef MPCC_LOWER_H
 #define MPCC_LOWER_H
 
@@ -35,14 +39,13 @@ struct lv_var {
     bld_wire *w;       /* malloc'd, t->bits wires (NULL for untyped constants) */
     struct ce_int c;   /* untyped constants */
     int readonly;      /* const declarations, loop variables, inputs */
-    int kind;          /* LV_VAR, LV_CONST, LV_LOOP, LV_INPUT, LV_TYPE */
+    int kind;          /* LV_VAR, LV_CONST, LV_LOOP, LV_INPUT */
     int level;         /* secret-branch nesting level at declaration */
     int block_depth;   /* 0: top level of its function or of the program */
     struct ast_loc loc;
     struct lv_var *next;
 };
-/* LV_TYPE: a generic type parameter bound to the type t (no value). */
-enum { LV_VAR, LV_CONST, LV_LOOP, LV_INPUT, LV_TYPE };
+enum { LV_VAR, LV_CONST, LV_LOOP, LV_INPUT };
 
 struct lv_log_entry {
     struct lv_var *v;
@@ -53,21 +56,9 @@ struct lv_log {
     size_t n, cap;
 };
 
-struct lv_fn {
-    const struct ast_item *item;
-    int called; /* inlined at least once (else checked on its own at the end) */
-    struct lv_fn *next;
-};
-
-struct lv_struct {
-    const char *name;
-    const struct mpcc_type *t;
-    struct lv_struct *next;
-};
-
 /* One inlined call. */
 struct lv_frame {
-    const struct lv_fn *fn;
+    const struct ast_fn_inst *fn;
     const struct mpcc_type *ret_t; /* TY_VOID when the function returns nothing */
     struct lv_var *ret;            /* return value (NULL for void) */
     struct lv_var *returned;       /* bool: has this call returned on the current path */
@@ -106,10 +97,10 @@ struct compile_options;
 
 struct lower {
     const struct compile_options *opts;
-    const char *main_file;     /* the file being compiled (not an import) */
     char **modules;            /* resolved paths of the files already loaded */
     size_t n_modules;
     struct ast_arena *arena;   /* AST and types: lives for the compilation */
+    struct ty_ctx *tc;         /* the compilation's scalar types */
     struct ast_arena scratch;  /* values: released statement by statement */
     struct mpcc_diags *diags;
     struct bld *b;
@@ -120,12 +111,9 @@ struct lower {
 
     struct lv_party *parties;
     uint32_t n_parties;
-    struct lv_fn *fns;
-    struct lv_struct *structs;
     struct lv_var *globals;
     int block_depth;           /* at top level */
     struct lv_frame *frame;    /* innermost inlined call, NULL at top level */
-    struct lv_var *generic_env; /* while a generic call's parameter types resolve: its bindings */
     int call_depth;
 
     int level;                 /* secret-branch nesting */
@@ -137,22 +125,14 @@ struct lower {
     struct lv_output *outputs;
     uint32_t n_outputs, cap_outputs;
 
-    /* Canonical scalar types, made on first use (see lw_scalar). */
-    const struct mpcc_type *t_uint[MPCC_MAX_INT_WIDTH + 1];
-    const struct mpcc_type *t_int[MPCC_MAX_INT_WIDTH + 1];
-    const struct mpcc_type *t_bool, *t_untyped, *t_void;
-
     struct lv_tag *tags; /* tag k+1 is tags[k] */
     uint32_t n_tags, cap_tags;
     uint32_t cur_tag;
 };
 
 /* --- lower.c --- */
-/* Lowers the items of a file in order (modules: only const/struct/fn/import). */
-void lw_items(struct lower *lw, struct ast_item *items, int is_module);
-/* Checks (in a scratch builder) the main file's functions no call reached
- * (imported modules' unused functions are not compiled at all). */
-void lw_check_uncalled(struct lower *lw);
+/* Lowers the items of a file in order (an import: its module's items). */
+void lw_items(struct lower *lw, struct ast_item *items);
 /* Frees variables, tables and scratch (not the builder, arena or diags). */
 void lw_clear(struct lower *lw);
 void lw_nomem(struct lower *lw);
@@ -161,10 +141,6 @@ bld_wire *lw_wires(struct lower *lw, uint64_t n); /* scratch wires (zeroed = BLD
  * NULL (and lw->oom) on allocation failure. */
 const struct mpcc_type *lw_scalar(struct lower *lw, enum ty_kind k, uint32_t width);
 struct lv_var *lw_lookup(struct lower *lw, const char *name);
-const struct lv_fn *lw_find_fn(struct lower *lw, const char *name);
-/* Resolves a type reference plus array dimensions; NULL after an error. */
-const struct mpcc_type *lw_resolve_type(struct lower *lw, const struct ast_tref *tr,
-                                        const struct ast_expr *dims);
 /* Declares a variable in the current scope, value copied from w (or zero). */
 struct lv_var *lw_declare(struct lower *lw, const char *name, struct ast_loc loc,
                           const struct mpcc_type *t, const bld_wire *w);
@@ -172,12 +148,9 @@ void lw_var_free(struct lv_var *v);
 /* Attributes the gates of statement s to its (function, line) tag. */
 void lw_set_tag(struct lower *lw, struct ast_stmt *s);
 
-/* --- compile.c --- */
-/* Loads, parses and lowers the module an import names (once per file). */
-void lw_import(struct lower *lw, const struct ast_item *imp);
-
 /* --- lower_expr.c --- */
-/* Lowers e; returns 0 after reporting an error. */
+/* Lowers e to a value of its static type e->type; returns 0 after
+ * reporting an error. */
 int lx_expr(struct lower *lw, const struct ast_expr *e, struct lv_value *out);
 /* Lowers e as a value of type t (implicit conversions, array literals). */
 int lx_expr_to(struct lower *lw, const struct ast_expr *e, const struct mpcc_type *t,
@@ -218,12 +191,5 @@ void ls_write(struct lower *lw, struct lv_var *v, const bld_wire *w);
 /* --- lower_call.c --- */
 /* Inlines a call; out gets the return value (TY_VOID type when none). */
 int ls_call(struct lower *lw, const struct ast_expr *call, struct lv_value *out);
-/* Inlines fn with argument values already of the parameter types; binds
- * (generic parameters' bindings, may be NULL) become the frame's first
- * locals and are freed with it. */
-int ls_inline(struct lower *lw, const struct lv_fn *fn, struct ast_loc call_loc,
-              const struct lv_value *args, struct lv_var *binds, struct lv_value *out);
-/* Checks a generic function's parameter list at its definition. */
-void ls_check_generics(struct lower *lw, const struct ast_item *it);
 
 #endif

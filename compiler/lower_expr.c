@@ -1,8 +1,9 @@
-/* lower_expr.c - type checking and lowering of expressions: names, literals,
- * implicit conversions, casts, indexing (public: rewiring; secret: a mux
- * tree) and fields. Untyped constants are computed exactly (consteval.c);
- * typed values are words of builder wires. Operators are in lower_ops.c,
- * statements in lower_stmt.c. */
+/* lower_expr.c - lowering of expressions to builder wires: names,
+ * literals, implicit conversions, casts, indexing (public: rewiring;
+ * secret: a mux tree), fields, array and struct literals. Each expression
+ * comes out with the static type the semantic pass gave it. Untyped
+ * constants are computed exactly (consteval.c); typed values are words of
+ * builder wires. Operators are in lower_ops.c, statements in lower_stmt.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -135,28 +136,14 @@ int lx_convert(struct lower *lw, struct ast_loc loc, const struct lv_value *v,
     return 0;
 }
 
-int lx_expr_to(struct lower *lw, const struct ast_expr *e, const struct mpcc_type *t,
-               struct lv_value *out, const char *what)
+/* An array or struct literal as a value of type t. */
+static int lx_literal(struct lower *lw, const struct ast_expr *e, const struct mpcc_type *t,
+                      struct lv_value *out, const char *what)
 {
+    bld_wire *w = lw_wires(lw, t->bits);
+    if (w == NULL)
+        return 0;
     if (e->kind == AE_ARRAY) {
-        char a[64];
-        if (t->kind != TY_ARRAY) {
-            tname(t, a, sizeof a);
-            diag_error(lw->diags, e->loc, "%s: an array literal cannot be a %s", what, a);
-            return 0;
-        }
-        uint32_t n = 0;
-        for (const struct ast_expr *x = e->args; x != NULL; x = x->next)
-            n++;
-        if (n != t->len) {
-            tname(t, a, sizeof a);
-            diag_error(lw->diags, e->loc, "%s: array literal has %u elements but %s has %u",
-                       what, n, a, t->len);
-            return 0;
-        }
-        bld_wire *w = lw_wires(lw, t->bits);
-        if (w == NULL)
-            return 0;
         uint64_t off = 0;
         for (const struct ast_expr *x = e->args; x != NULL; x = x->next) {
             struct lv_value ev;
@@ -165,10 +152,27 @@ int lx_expr_to(struct lower *lw, const struct ast_expr *e, const struct mpcc_typ
             memcpy(w + off, ev.w, t->elem->bits * sizeof *w);
             off += t->elem->bits;
         }
-        out->t = t;
-        out->w = w;
-        return 1;
+    } else {
+        for (uint32_t i = 0; i < t->n_fields; i++) {
+            const struct ast_expr *x = e->args;
+            while (strcmp(x->name, t->fields[i].name) != 0)
+                x = x->next;
+            struct lv_value ev;
+            if (!lx_expr_to(lw, x->a, t->fields[i].type, &ev, what))
+                return 0;
+            memcpy(w + t->fields[i].offset, ev.w, t->fields[i].type->bits * sizeof *w);
+        }
     }
+    out->t = t;
+    out->w = w;
+    return 1;
+}
+
+int lx_expr_to(struct lower *lw, const struct ast_expr *e, const struct mpcc_type *t,
+               struct lv_value *out, const char *what)
+{
+    if (e->kind == AE_ARRAY || e->kind == AE_STRUCT)
+        return lx_literal(lw, e, t, out, what);
     struct lv_value v;
     if (!lx_expr(lw, e, &v))
         return 0;
@@ -211,15 +215,8 @@ int lx_cond(struct lower *lw, const struct ast_expr *e, bld_wire *w)
 static int lx_name(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
 {
     struct lv_var *v = lw_lookup(lw, e->name);
-    if (v == NULL) {
-        if (lw_find_fn(lw, e->name) != NULL)
-            diag_error(lw->diags, e->loc, "'%s' is a function; call it as %s(...)", e->name, e->name);
-        else
-            diag_error(lw->diags, e->loc, "unknown name '%s'", e->name);
-        return 0;
-    }
-    if (v->kind == LV_TYPE) {
-        diag_error(lw->diags, e->loc, "'%s' is a type parameter, not a value", e->name);
+    if (v == NULL) { /* only a name declared after the call that reads it */
+        diag_error(lw->diags, e->loc, "unknown name '%s'", e->name);
         return 0;
     }
     if (v->t->kind == TY_UNTYPED)
@@ -234,21 +231,14 @@ static int lx_name(struct lower *lw, const struct ast_expr *e, struct lv_value *
 
 static int lx_cast(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
 {
-    const struct mpcc_type *t = lw_resolve_type(lw, e->tref, NULL);
+    const struct mpcc_type *t = e->type;
     struct lv_value x;
-    char a[64], b[64];
-    if (t == NULL || !lx_expr(lw, e->a, &x))
+    if (!lx_expr(lw, e->a, &x))
         return 0;
     if (x.t->kind == TY_UNTYPED) {
         if (t->kind == TY_BOOL)
             return lx_set_bool(lw, out, ce_is_zero(&x.c) ? BLD_FALSE : BLD_TRUE);
         return from_const(lw, t, &x.c, out); /* wraps, like C */
-    }
-    if (!ty_is_scalar(x.t)) {
-        tname(x.t, a, sizeof a);
-        tname(t, b, sizeof b);
-        diag_error(lw->diags, e->loc, "cannot cast %s to %s", a, b);
-        return 0;
     }
     if (t->kind == TY_BOOL) {
         if (x.t->kind == TY_BOOL)
@@ -380,6 +370,18 @@ int lx_expr(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
     lw->depth++;
     int ok = lx_expr_kind(lw, e, out);
     lw->depth--;
+    /* A ?: whose condition folded gives its branch's value: bring it to the
+     * static type (an untyped branch of a typed ?:, a narrower branch). */
+    if (ok && e->type == NULL) {
+        diag_error(lw->diags, e->loc, "internal error: this expression was not type-checked");
+        ok = 0;
+    } else if (ok && !ty_equal(out->t, e->type)) {
+        ok = lx_convert(lw, e->loc, out, e->type, out, e->kind == AE_COND ? "operator '?'" : "value");
+        if (ok && !ty_equal(out->t, e->type)) {
+            diag_error(lw->diags, e->loc, "internal error: lowering disagrees with the type checker here");
+            ok = 0;
+        }
+    }
     return ok;
 }
 
@@ -418,9 +420,10 @@ static int lx_expr_kind(struct lower *lw, const struct ast_expr *e, struct lv_va
     case AE_FIELD:
         return lx_field(lw, e, out);
     case AE_ARRAY:
-        diag_error(lw->diags, e->loc,
-                   "an array literal needs a known type: use it to initialise or assign a declared array");
-        return 0;
+    case AE_STRUCT:
+        return lx_literal(lw, e, e->type, out, "literal");
+    case AE_FIELD_INIT:
+        break;
     }
     return 0;
 }

@@ -1,8 +1,8 @@
 /* lower_ops.c - the operators of the language: arithmetic, bitwise, shifts,
- * comparisons, logic and ?: with their typing rules (untyped constants exact,
- * lossless widening, mismatches rejected), lowered through the gadgets, which
- * fold constant wires so constant operands cost no gates. Names, conversions
- * and indexing are in lower_expr.c. */
+ * comparisons, logic and ?: (types as the semantic pass decided them:
+ * untyped constants exact, lossless widening), lowered through the gadgets,
+ * which fold constant wires so constant operands cost no gates. Names,
+ * conversions and indexing are in lower_expr.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -147,6 +147,13 @@ static int lx_shift(struct lower *lw, const struct ast_expr *e, struct lv_value 
     }
     if (lx_value_const(y, &amount)) {
         amount_const = 1;
+        /* A typed amount's bits are read as unsigned, as a secret one is. */
+        if (y->t->kind == TY_INT) {
+            uint8_t bits[MPCC_MAX_INT_WIDTH];
+            for (uint32_t i = 0; i < y->t->width; i++)
+                bits[i] = (uint8_t)ce_bit(&amount, i);
+            ce_from_bits(&amount, bits, y->t->width, 0);
+        }
         if (ce_is_neg(&amount)) {
             diag_error(lw->diags, e->loc, "negative shift amount");
             return 0;
@@ -375,36 +382,25 @@ int lx_cond_expr(struct lower *lw, const struct ast_expr *e, struct lv_value *ou
     bld_wire c;
     if (!lx_cond(lw, e->a, &c))
         return 0;
+    /* A public condition picks a side (lx_expr brings it to e->type). */
     if (c == BLD_TRUE)
         return lx_expr(lw, e->b, out);
     if (c == BLD_FALSE)
         return lx_expr(lw, e->c, out);
-    struct lv_value x, y;
-    if (!lx_expr(lw, e->b, &x) || !lx_expr(lw, e->c, &y))
-        return 0;
-    if (x.t->kind == TY_UNTYPED && y.t->kind == TY_UNTYPED) {
+    const struct mpcc_type *t = e->type;
+    if (t->kind == TY_UNTYPED) {
         diag_error(lw->diags, e->loc,
                    "both branches of a secret '?:' are untyped constants; give one a type, e.g. uint8(1)");
         return 0;
     }
-    if (ty_is_scalar(x.t) || ty_is_scalar(y.t)) {
-        struct ast_expr fake = *e;
-        fake.op = '?';
-        if (!unify(lw, &fake, &x, &y))
-            return 0;
-    } else if (!ty_equal(x.t, y.t) || x.t->kind == TY_VOID) {
-        char a[64], b2[64];
-        ty_name(x.t, a, sizeof a);
-        ty_name(y.t, b2, sizeof b2);
-        diag_error(lw->diags, e->loc, "the branches of '?:' have different types %s and %s", a, b2);
+    struct lv_value x, y;
+    if (!lx_expr_to(lw, e->b, t, &x, "operator '?'") || !lx_expr_to(lw, e->c, t, &y, "operator '?'"))
         return 0;
-    }
-    bld_wire *w = lw_wires(lw, x.t->bits);
+    bld_wire *w = lw_wires(lw, t->bits);
     if (w == NULL)
         return 0;
-    bld_mux_word(lw->b, (uint32_t)x.t->bits, c, x.w, y.w, w);
-    out->t = x.t;
+    bld_mux_word(lw->b, (uint32_t)t->bits, c, x.w, y.w, w);
+    out->t = t;
     out->w = w;
     return 1;
 }
-

@@ -2,8 +2,9 @@
  * public or secret indices), if/else (a public condition picks a branch; a
  * secret one runs both and muxes every variable either branch assigned),
  * unrolled for loops, and returns under secret conditions (a per-call
- * "returned" wire guards later assignments). Calls are in lower_call.c,
- * expressions in lower_expr.c, items and the interface in lower.c. */
+ * "returned" wire guards later assignments). The semantic pass has checked
+ * names and types. Calls are in lower_call.c, expressions in
+ * lower_expr.c, items and the interface in lower.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,8 +297,7 @@ static int ls_locate(struct lower *lw, const struct ast_expr *e, struct lv_var *
             return 0;
         }
         if (v->readonly) {
-            static const char *const what[] = { "variable", "constant", "loop variable", "input",
-                                                "type parameter" };
+            static const char *const what[] = { "variable", "constant", "loop variable", "input" };
             diag_error(lw->diags, e->loc, "cannot assign to %s '%s'", what[v->kind], e->name);
             return 0;
         }
@@ -468,14 +468,8 @@ static int ls_assign_stmt(struct lower *lw, struct ast_stmt *s)
         if (!lx_expr_to(lw, s->rhs, t, &val, "assignment"))
             return 1;
     } else {
-        struct ast_expr bin = { 0 };
-        struct lv_value r;
-        bin.kind = AE_BINARY;
-        bin.loc = s->loc;
-        bin.op = s->op;
-        bin.a = s->lhs;
-        bin.b = s->rhs;
-        if (!lx_expr(lw, &bin, &r) || !lx_convert(lw, s->loc, &r, t, &val, "compound assignment"))
+        struct lv_value r; /* x op= e is x = x op e */
+        if (!lx_expr(lw, s->compound, &r) || !lx_convert(lw, s->loc, &r, t, &val, "compound assignment"))
             return 1;
     }
     bld_wire *w = lw_wires(lw, v->t->bits);
@@ -497,17 +491,7 @@ static int ls_assign_stmt(struct lower *lw, struct ast_stmt *s)
 
 static int ls_decl(struct lower *lw, struct ast_stmt *s)
 {
-    const struct mpcc_type *t = lw_resolve_type(lw, s->tref, s->dims);
-    if (t == NULL)
-        return !lw->oom;
-    int depth = *ls_depth(lw);
-    for (struct lv_var *p = *ls_scope(lw); p != NULL && p->block_depth == depth; p = p->next) {
-        if (strcmp(p->name, s->name) == 0) {
-            diag_error(lw->diags, s->loc, "'%s' is already declared in this scope (line %d)", s->name,
-                       p->loc.line);
-            return 1;
-        }
-    }
+    const struct mpcc_type *t = s->type;
     struct lv_value val;
     int have = s->init != NULL && lx_expr_to(lw, s->init, t, &val, "initialisation");
     /* Declared even after an error in the initialiser, to avoid follow-up errors. */

@@ -1,7 +1,7 @@
 /* parser.y - the bison grammar of the .mpc language. It builds the syntax
  * tree (ast.h) in the compilation's arena and reports syntax errors with
  * locations, recovering at ';' and '}' so that several are reported at once.
- * It resolves no names and checks no types (lower*.c do). */
+ * It resolves no names and checks no types (sema*.c do). */
 %code top {
 #include <stdint.h>
 #include <stdlib.h>
@@ -127,12 +127,13 @@ static struct ast_tref *p_tref_builtin(struct mpcc_parse *ps, int code, YYLTYPE 
 %token ARROW "->" DOTDOT ".." ANDAND "&&" OROR "||" EQ "==" NE "!=" LE "<=" GE ">="
 %token SHL "<<" SHR ">>"
 %token <op> ASSIGN_OP "compound assignment"
+%token SLBRACE "'{' of a struct literal"
 
 %type <item> items item
 %type <name> name_list recipients generics
 %type <field> fields field params param_list param
 %type <tref> tref
-%type <expr> expr postfix primary dims expr_list opt_expr_list width
+%type <expr> expr postfix primary dims expr_list opt_expr_list width field_inits field_init struct_body
 %type <stmt> stmt stmts block
 
 %precedence THEN
@@ -338,6 +339,26 @@ primary:
                                      }
 | '(' expr ')'                       { $$ = $2; }
 | '[' opt_expr_list ']'              { CHECK($$ = p_expr(ps, AE_ARRAY, @1)); $$->args = $2; }
+| IDENT struct_body                  {
+                                       $$ = $2; $$->loc = LOC(@1); CHECK($$->tref = NEW(struct ast_tref));
+                                       $$->tref->kind = ATR_NAMED; $$->tref->name = $1; $$->tref->loc = LOC(@1);
+                                     }
+| struct_body                        { $$ = $1; }
+;
+
+/* {name: value, ...}: a struct literal (Name{...} gives its type). */
+struct_body:
+  SLBRACE field_inits '}'            { CHECK($$ = p_expr(ps, AE_STRUCT, @1)); $$->args = ast_expr_reverse($2); }
+| SLBRACE field_inits ',' '}'        { CHECK($$ = p_expr(ps, AE_STRUCT, @1)); $$->args = ast_expr_reverse($2); }
+;
+
+field_inits:
+  field_init                         { $$ = $1; }
+| field_inits ',' field_init         { $$ = $3; $$->next = $1; }
+;
+
+field_init:
+  IDENT ':' expr                     { CHECK($$ = p_expr(ps, AE_FIELD_INIT, @1)); $$->name = $1; $$->a = $3; }
 ;
 
 opt_expr_list:

@@ -1,5 +1,5 @@
 /* types.c - construction, comparison and spelling of .mpc types (types.h).
- * Type checking of expressions is in lower_expr.c. */
+ * Type checking of expressions is in sema_expr.c. */
 #include "types.h"
 
 #include <stdio.h>
@@ -16,9 +16,42 @@ const struct mpcc_type *ty_scalar(struct ast_arena *a, enum ty_kind k, uint32_t 
     return t;
 }
 
+const struct mpcc_type *ty_get(struct ty_ctx *c, enum ty_kind k, uint32_t width)
+{
+    const struct mpcc_type **slot;
+    switch (k) {
+    case TY_UINT:
+        slot = width <= 512 ? &c->t_uint[width] : NULL;
+        break;
+    case TY_INT:
+        slot = width <= 512 ? &c->t_int[width] : NULL;
+        break;
+    case TY_BOOL:
+        slot = &c->t_bool;
+        break;
+    case TY_UNTYPED:
+        slot = &c->t_untyped;
+        break;
+    case TY_UNKNOWN:
+        slot = &c->t_unknown;
+        break;
+    default:
+        slot = &c->t_void;
+        break;
+    }
+    if (slot == NULL)
+        return NULL;
+    if (*slot == NULL) {
+        *slot = ty_scalar(c->arena, k, width);
+        if (*slot == NULL)
+            c->failed = 1;
+    }
+    return *slot;
+}
+
 const struct mpcc_type *ty_array(struct ast_arena *a, const struct mpcc_type *elem, uint32_t len)
 {
-    if (len == 0 || elem->bits > TY_MAX_BITS / len)
+    if (elem->bits > TY_MAX_BITS / (len ? len : 1))
         return NULL;
     for (struct mpcc_type *t = elem->arrays; t != NULL; t = t->array_next)
         if (t->len == len)
@@ -57,6 +90,7 @@ int ty_equal(const struct mpcc_type *x, const struct mpcc_type *y)
     case TY_BOOL:
     case TY_UNTYPED:
     case TY_VOID:
+    case TY_UNKNOWN:
         return 1;
     case TY_UINT:
     case TY_INT:
@@ -82,12 +116,33 @@ int ty_widens(const struct mpcc_type *from, const struct mpcc_type *to)
     return 0;
 }
 
+int ty_partial(const struct mpcc_type *t)
+{
+    for (;;) {
+        switch (t->kind) {
+        case TY_UNKNOWN:
+            return 1;
+        case TY_UINT:
+        case TY_INT:
+            return t->width == 0;
+        case TY_ARRAY:
+            if (t->len == 0)
+                return 1;
+            t = t->elem;
+            continue;
+        default:
+            return 0;
+        }
+    }
+}
+
 void ty_name(const struct mpcc_type *t, char *buf, size_t len)
 {
     char dims[128] = "";
     size_t dl = 0;
     while (t->kind == TY_ARRAY) {
-        int n = snprintf(dims + dl, sizeof dims - dl, "[%u]", t->len);
+        int n = t->len ? snprintf(dims + dl, sizeof dims - dl, "[%u]", t->len)
+                       : snprintf(dims + dl, sizeof dims - dl, "[?]");
         if (n > 0 && (size_t)n < sizeof dims - dl)
             dl += (size_t)n;
         t = t->elem;
@@ -97,10 +152,11 @@ void ty_name(const struct mpcc_type *t, char *buf, size_t len)
         snprintf(buf, len, "bool%s", dims);
         break;
     case TY_UINT:
-        snprintf(buf, len, "uint%u%s", t->width, dims);
-        break;
     case TY_INT:
-        snprintf(buf, len, "int%u%s", t->width, dims);
+        if (t->width == 0)
+            snprintf(buf, len, "%s<?>%s", t->kind == TY_UINT ? "uint" : "int", dims);
+        else
+            snprintf(buf, len, "%s%u%s", t->kind == TY_UINT ? "uint" : "int", t->width, dims);
         break;
     case TY_STRUCT:
         snprintf(buf, len, "%s%s", t->name, dims);
@@ -110,6 +166,9 @@ void ty_name(const struct mpcc_type *t, char *buf, size_t len)
         break;
     case TY_VOID:
         snprintf(buf, len, "nothing");
+        break;
+    case TY_UNKNOWN:
+        snprintf(buf, len, "?%s", dims);
         break;
     case TY_ARRAY:
         break;

@@ -11,7 +11,11 @@
 
 #define TY_MAX_BITS ((uint64_t)1 << 24) /* bits in one value */
 
-enum ty_kind { TY_BOOL, TY_UINT, TY_INT, TY_ARRAY, TY_STRUCT, TY_UNTYPED, TY_VOID };
+/* TY_UNKNOWN appears only while the semantic pass checks a generic function
+ * on its own (a type parameter not yet bound) or after an error; so do
+ * integer types of width 0 (a width not yet bound) and arrays of length 0.
+ * Lowering never sees them. */
+enum ty_kind { TY_BOOL, TY_UINT, TY_INT, TY_ARRAY, TY_STRUCT, TY_UNTYPED, TY_VOID, TY_UNKNOWN };
 
 struct ty_field {
     const char *name;
@@ -34,6 +38,19 @@ struct mpcc_type {
 
 /* Constructors (arena-allocated; NULL on allocation failure). */
 const struct mpcc_type *ty_scalar(struct ast_arena *a, enum ty_kind k, uint32_t width);
+
+/* The one type of each scalar kind and width of a compilation (made on
+ * first use), shared by the semantic pass and lowering. */
+struct ty_ctx {
+    struct ast_arena *arena;
+    int failed; /* an allocation failed */
+    const struct mpcc_type *t_uint[513];
+    const struct mpcc_type *t_int[513];
+    const struct mpcc_type *t_bool, *t_untyped, *t_void, *t_unknown;
+};
+/* BOOL, UINT, INT (width 0..512), UNTYPED, VOID, UNKNOWN; NULL (ctx->failed
+ * set) on allocation failure. */
+const struct mpcc_type *ty_get(struct ty_ctx *c, enum ty_kind k, uint32_t width);
 /* One type per (elem, len): made once, then found again. NULL also when the
  * array would exceed TY_MAX_BITS. */
 const struct mpcc_type *ty_array(struct ast_arena *a, const struct mpcc_type *elem, uint32_t len);
@@ -43,6 +60,8 @@ int ty_is_scalar(const struct mpcc_type *t); /* BOOL, UINT or INT */
 int ty_equal(const struct mpcc_type *x, const struct mpcc_type *y);
 /* True if every value of `from` is a value of `to` (integer widening). */
 int ty_widens(const struct mpcc_type *from, const struct mpcc_type *to);
+/* True if t is or contains TY_UNKNOWN, an unbound width or array length. */
+int ty_partial(const struct mpcc_type *t);
 
 /* The spelling of a type ("uint8", "Patient[4]", "int32[2][3]") into buf. */
 void ty_name(const struct mpcc_type *t, char *buf, size_t len);

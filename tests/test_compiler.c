@@ -345,7 +345,7 @@ START_TEST(compiler_imports_modules)
     snprintf(path, sizeof path, "%s/mathx.mpc", dir);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
-    /* An unused module function is not compiled (its type error goes unreported). */
+    /* An unused module function is checked too: its type error is reported. */
     fputs("const TEN = 10;\nfn max8(uint8 a, uint8 b) -> uint8 { return a > b ? a : b; }\n"
           "fn unused(uint8 a) -> bool { return a; }\n", f);
     fclose(f);
@@ -357,6 +357,15 @@ START_TEST(compiler_imports_modules)
     fclose(f);
     struct mpcc_program *p = NULL;
     struct mpcc_error err = { 0 };
+    ck_assert_int_eq(mpcc_compile_file(main_path, NULL, &p, &err), MPCC_ERR_PARSE);
+    char want[400];
+    snprintf(want, sizeof want, "%s:3:37: return value: expected bool, found uint8", path);
+    ck_assert_str_eq(err.msg, want);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("const TEN = 10;\nfn max8(uint8 a, uint8 b) -> uint8 { return a > b ? a : b; }\n"
+          "fn unused(uint8 a) -> bool { return a != 0; }\n", f);
+    fclose(f);
     ck_assert_msg(mpcc_compile_file(main_path, NULL, &p, &err) == MPCC_OK, "%s", err.msg);
     struct values_set *set = values_set_new(p->iface, VALUES_ANY_PARTY, &err);
     ck_assert_int_eq(values_set_assign(set, "x=4", &err), MPCC_OK);

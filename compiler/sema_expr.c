@@ -1,0 +1,833 @@
+/* sema_expr.c - static types of expressions: names, literals, operators,
+ * ?:, casts, indexing, fields, array and struct literals, and implicit
+ * conversions, with the C-like rules of docs/language.md. Each expression
+ * gets its type from its operands' types alone, never from values the
+ * circuit builder may later fold. Calls are typed in sema.c, statements in
+ * sema_stmt.c. Types containing unbound parts (a generic function checked
+ * on its own, or after an error) are accepted silently. */
+#include <stdio.h>
+#include <string.h>
+
+#include "parser.h"
+#include "sema.h"
+
+const char *sm_op_name(int op)
+{
+    switch (op) {
+    case SHL: return "<<";
+    case SHR: return ">>";
+    case LE: return "<=";
+    case GE: return ">=";
+    case EQ: return "==";
+    case NE: return "!=";
+    case ANDAND: return "&&";
+    case OROR: return "||";
+    case '+': return "+";
+    case '-': return "-";
+    case '*': return "*";
+    case '/': return "/";
+    case '%': return "%";
+    case '&': return "&";
+    case '|': return "|";
+    case '^': return "^";
+    case '<': return "<";
+    case '>': return ">";
+    case '~': return "~";
+    case '!': return "!";
+    case '?': return "?";
+    default: return "?";
+    }
+}
+
+static int is_cmp(int op)
+{
+    return op == '<' || op == '>' || op == LE || op == GE || op == EQ || op == NE;
+}
+
+static void tname(const struct mpcc_type *t, char *buf, size_t n)
+{
+    ty_name(t, buf, n);
+}
+
+/* Integer (or an integer of unbound width). */
+static int is_int(const struct mpcc_type *t)
+{
+    return t->kind == TY_UINT || t->kind == TY_INT;
+}
+
+static int is_scalar(const struct mpcc_type *t)
+{
+    return t->kind == TY_BOOL || is_int(t);
+}
+
+static int is_unknown(const struct mpcc_type *t)
+{
+    return t->kind == TY_UNKNOWN;
+}
+
+/* Equal types, treating unbound widths, lengths and types as wildcards. */
+static int sm_same(const struct mpcc_type *x, const struct mpcc_type *y)
+{
+    if (x == y || is_unknown(x) || is_unknown(y))
+        return 1;
+    if (x->kind != y->kind)
+        return 0;
+    switch (x->kind) {
+    case TY_UINT:
+    case TY_INT:
+        return x->width == 0 || y->width == 0 || x->width == y->width;
+    case TY_ARRAY:
+        return (x->len == 0 || y->len == 0 || x->len == y->len) && sm_same(x->elem, y->elem);
+    case TY_STRUCT:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* Implicit conversion allowed (lossless widening; wildcards accepted). */
+static int sm_widens(const struct mpcc_type *from, const struct mpcc_type *to)
+{
+    if (sm_same(from, to))
+        return 1;
+    if (!is_int(from) || !is_int(to))
+        return 0;
+    if (from->width == 0 || to->width == 0)
+        return from->kind == to->kind || (from->kind == TY_UINT && to->kind == TY_INT);
+    return ty_widens(from, to);
+}
+
+static const struct mpcc_type *sm_set(struct ast_expr *e, const struct mpcc_type *t)
+{
+    e->type = t;
+    return t;
+}
+
+static const struct mpcc_type *sm_poison(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    sv_set_none(v);
+    return sm_set(e, sm_t(s, TY_UNKNOWN, 0));
+}
+
+/* An untyped ?: whose condition is not known takes the type its context
+ * gives it (lowering then converts each branch). */
+static int sm_push_type(struct sema *s, struct ast_expr *e, const struct mpcc_type *t, const char *what)
+{
+    e->type = t;
+    int ok = 1;
+    struct ast_expr *br[2] = { e->b, e->c };
+    for (int i = 0; i < 2; i++) {
+        struct sv bv;
+        sv_set_none(&bv);
+        if (br[i]->type->kind != TY_UNTYPED)
+            continue;
+        if (br[i]->kind == AE_INT) {
+            struct ce_int c;
+            int bad;
+            if (ce_parse(&c, br[i]->text, &bad))
+                sv_set_int(&bv, &c);
+        }
+        ok &= sm_convert(s, br[i], &bv, t, what);
+    }
+    return ok;
+}
+
+int sm_convert(struct sema *s, struct ast_expr *e, const struct sv *v, const struct mpcc_type *t,
+               const char *what)
+{
+    return sm_convert_at(s, e, e->loc, v, t, what);
+}
+
+int sm_convert_at(struct sema *s, struct ast_expr *e, struct ast_loc loc, const struct sv *v,
+                  const struct mpcc_type *t, const char *what)
+{
+    char a[64], b[64];
+    const struct mpcc_type *from = e->type;
+    if (from->kind == TY_VOID) {
+        diag_error(s->diags, loc, "%s: the function returns no value", what);
+        return 0;
+    }
+    if (is_unknown(from) || is_unknown(t))
+        return 1;
+    if (from->kind == TY_UNTYPED) {
+        if (!is_int(t)) {
+            tname(t, a, sizeof a);
+            diag_error(s->diags, loc, "%s: cannot use an integer constant as %s", what, a);
+            return 0;
+        }
+        if (v->state == SV_KNOWN && t->width != 0 && !ce_fits(&v->c, t->width, t->kind == TY_INT)) {
+            char num[200];
+            ce_to_string(&v->c, num, sizeof num);
+            tname(t, a, sizeof a);
+            diag_error(s->diags, loc, "%s: constant %s does not fit in %s", what, num, a);
+            return 0;
+        }
+        if (v->state != SV_KNOWN && e->kind == AE_COND)
+            return sm_push_type(s, e, t, what);
+        return 1;
+    }
+    if (sm_widens(from, t))
+        return 1;
+    tname(from, a, sizeof a);
+    tname(t, b, sizeof b);
+    if (is_int(from) && is_int(t))
+        diag_error(s->diags, loc, "%s: cannot convert %s to %s implicitly (use a cast: %s(x))", what, a, b, b);
+    else
+        diag_error(s->diags, loc, "%s: expected %s, found %s", what, b, a);
+    return 0;
+}
+
+static void sm_array_lit(struct sema *s, struct ast_expr *e, const struct mpcc_type *t, const char *what)
+{
+    char a[64];
+    e->type = t;
+    if (is_unknown(t)) {
+        for (struct ast_expr *x = e->args; x != NULL; x = x->next)
+            sm_expr_to(s, x, t, what);
+        return;
+    }
+    if (t->kind != TY_ARRAY) {
+        tname(t, a, sizeof a);
+        diag_error(s->diags, e->loc, "%s: an array literal cannot be a %s", what, a);
+        e->type = sm_t(s, TY_UNKNOWN, 0);
+        return;
+    }
+    uint32_t n = 0;
+    for (const struct ast_expr *x = e->args; x != NULL; x = x->next)
+        n++;
+    if (t->len != 0 && n != t->len) {
+        tname(t, a, sizeof a);
+        diag_error(s->diags, e->loc, "%s: array literal has %u elements but %s has %u", what, n, a, t->len);
+    }
+    for (struct ast_expr *x = e->args; x != NULL; x = x->next)
+        sm_expr_to(s, x, t->elem, what);
+}
+
+/* Fields of a struct literal: each named once, all present. */
+static void sm_struct_lit(struct sema *s, struct ast_expr *e, const struct mpcc_type *t, const char *what)
+{
+    char a[64];
+    e->type = t;
+    if (is_unknown(t)) {
+        for (struct ast_expr *x = e->args; x != NULL; x = x->next)
+            sm_expr_to(s, x->a, t, what);
+        return;
+    }
+    if (t->kind != TY_STRUCT) {
+        tname(t, a, sizeof a);
+        diag_error(s->diags, e->loc, "%s: a struct literal cannot be a %s", what, a);
+        e->type = sm_t(s, TY_UNKNOWN, 0);
+        return;
+    }
+    for (struct ast_expr *x = e->args; x != NULL; x = x->next) {
+        uint32_t i;
+        for (i = 0; i < t->n_fields; i++)
+            if (strcmp(t->fields[i].name, x->name) == 0)
+                break;
+        for (const struct ast_expr *y = e->args; y != x; y = y->next)
+            if (strcmp(y->name, x->name) == 0) {
+                diag_error(s->diags, x->loc, "field '%s' is given twice", x->name);
+                break;
+            }
+        if (i == t->n_fields) {
+            diag_error(s->diags, x->loc, "struct %s has no field '%s'", t->name, x->name);
+            struct sv v;
+            (void)sm_expr(s, x->a, &v);
+            continue;
+        }
+        x->type = t->fields[i].type;
+        char fwhat[128];
+        snprintf(fwhat, sizeof fwhat, "field '%s'", x->name);
+        sm_expr_to(s, x->a, t->fields[i].type, fwhat);
+    }
+    for (uint32_t i = 0; i < t->n_fields; i++) {
+        const struct ast_expr *x = e->args;
+        while (x != NULL && strcmp(x->name, t->fields[i].name) != 0)
+            x = x->next;
+        if (x == NULL)
+            diag_error(s->diags, e->loc, "%s: the struct literal has no value for field '%s' of %s", what,
+                       t->fields[i].name, t->name);
+    }
+}
+
+void sm_expr_to(struct sema *s, struct ast_expr *e, const struct mpcc_type *t, const char *what)
+{
+    if (e->kind == AE_ARRAY) {
+        sm_array_lit(s, e, t, what);
+        return;
+    }
+    if (e->kind == AE_STRUCT && e->tref == NULL) {
+        sm_struct_lit(s, e, t, what);
+        return;
+    }
+    struct sv v;
+    (void)sm_expr(s, e, &v);
+    (void)sm_convert(s, e, &v, t, what);
+}
+
+int sm_const_int(struct sema *s, struct ast_expr *e, struct ce_int *out, const char *what)
+{
+    struct sv v;
+    const struct mpcc_type *t = sm_expr(s, e, &v);
+    if (is_unknown(t))
+        return v.state == SV_SYMBOLIC ? 0 : -1;
+    if (!is_int(t) && t->kind != TY_UNTYPED) {
+        diag_error(s->diags, e->loc, "%s must be an integer", what);
+        return -1;
+    }
+    if (v.state == SV_SYMBOLIC)
+        return 0;
+    if (v.state != SV_KNOWN) {
+        diag_error(s->diags, e->loc, "%s must be a compile-time constant", what);
+        return -1;
+    }
+    *out = v.c;
+    return 1;
+}
+
+void sm_cond(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    const struct mpcc_type *t = sm_expr(s, e, v);
+    if (t->kind == TY_BOOL || is_unknown(t))
+        return;
+    char a[64];
+    tname(t, a, sizeof a);
+    if (is_int(t) || t->kind == TY_UNTYPED)
+        diag_error(s->diags, e->loc, "condition must be bool, found %s (compare with 0: x != 0)", a);
+    else
+        diag_error(s->diags, e->loc, "condition must be bool, found %s", a);
+    sv_set_none(v);
+}
+
+/* ---- names, casts, indexing, fields ---- */
+
+static const struct mpcc_type *sm_name(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    struct sm_sym *sym = sm_lookup(s, e->name);
+    sv_set_none(v);
+    if (sym == NULL) {
+        if (sm_find_fn(s, e->name) != NULL)
+            diag_error(s->diags, e->loc, "'%s' is a function; call it as %s(...)", e->name, e->name);
+        else
+            diag_error(s->diags, e->loc, "unknown name '%s'", e->name);
+        return sm_poison(s, e, v);
+    }
+    if (sym->kind == SM_TYPE) {
+        diag_error(s->diags, e->loc, "'%s' is a type parameter, not a value", e->name);
+        return sm_poison(s, e, v);
+    }
+    if (sym->kind == SM_CONST || sym->kind == SM_GENERIC)
+        *v = sym->v;
+    return sm_set(e, sym->t);
+}
+
+static const struct mpcc_type *sm_cast(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    const struct mpcc_type *t = sm_resolve_type(s, e->tref, NULL);
+    struct sv x;
+    const struct mpcc_type *xt = sm_expr(s, e->a, &x);
+    char a[64], b[64];
+    sv_set_none(v);
+    if (t == NULL)
+        return sm_poison(s, e, v);
+    sm_set(e, t);
+    if (is_unknown(xt))
+        return t;
+    if (xt->kind != TY_UNTYPED && !is_scalar(xt)) {
+        tname(xt, a, sizeof a);
+        tname(t, b, sizeof b);
+        diag_error(s->diags, e->loc, "cannot cast %s to %s", a, b);
+        return t;
+    }
+    if (x.state == SV_KNOWN && t->width != 0) {
+        struct ce_int r;
+        if (sv_cast(xt, &x.c, t, &r))
+            sv_set_int(v, &r);
+    } else if (x.state == SV_SYMBOLIC) {
+        v->state = SV_SYMBOLIC;
+    }
+    return t;
+}
+
+static const struct mpcc_type *sm_index(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    struct sv av, iv;
+    const struct mpcc_type *at = sm_expr(s, e->a, &av);
+    const struct mpcc_type *it = sm_expr(s, e->b, &iv);
+    char a[64];
+    sv_set_none(v);
+    if (!is_unknown(it) && !is_int(it) && it->kind != TY_UNTYPED) {
+        tname(it, a, sizeof a);
+        diag_error(s->diags, e->b->loc, "array index must be an integer, found %s", a);
+    }
+    if (is_unknown(at))
+        return sm_poison(s, e, v);
+    if (at->kind != TY_ARRAY) {
+        tname(at, a, sizeof a);
+        diag_error(s->diags, e->loc, "cannot index a value of type %s", a);
+        return sm_poison(s, e, v);
+    }
+    /* A constant index out of range is an error only where lowering reaches
+     * it: generic code guards such indices with conditions on its sizes. */
+    return sm_set(e, at->elem);
+}
+
+static const struct mpcc_type *sm_field(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    struct sv sv;
+    const struct mpcc_type *st = sm_expr(s, e->a, &sv);
+    char a[64];
+    sv_set_none(v);
+    if (is_unknown(st))
+        return sm_poison(s, e, v);
+    if (st->kind != TY_STRUCT) {
+        tname(st, a, sizeof a);
+        diag_error(s->diags, e->loc, "'.%s': %s is not a struct", e->name, a);
+        return sm_poison(s, e, v);
+    }
+    for (uint32_t i = 0; i < st->n_fields; i++)
+        if (strcmp(st->fields[i].name, e->name) == 0)
+            return sm_set(e, st->fields[i].type);
+    diag_error(s->diags, e->loc, "struct %s has no field '%s'", st->name, e->name);
+    return sm_poison(s, e, v);
+}
+
+/* ---- operators ---- */
+
+/* Failed exact arithmetic: recorded in v, reported where the value is needed. */
+static void const_error(struct sv *v, struct ast_loc loc, int op)
+{
+    sv_set_error(v, op == '/' || op == '%' ? SV_ERR_DIV : SV_ERR_RANGE, loc);
+}
+
+int sv_report(struct sema *s, const struct sv *v)
+{
+    if (v->state != SV_NONE || !v->err)
+        return 0;
+    if (v->err == SV_ERR_DIV)
+        diag_error(s->diags, v->err_loc, "division by zero in a constant expression");
+    else
+        diag_error(s->diags, v->err_loc, "constant expression overflows (constants are limited to 2^%d)",
+                   CE_MAX_BITS);
+    return 1;
+}
+
+static enum sv_state sv_join(const struct sv *x, const struct sv *y)
+{
+    if (x->state == SV_KNOWN && y->state == SV_KNOWN)
+        return SV_KNOWN;
+    if ((x->state == SV_SYMBOLIC || x->state == SV_KNOWN) && (y->state == SV_SYMBOLIC || y->state == SV_KNOWN))
+        return SV_SYMBOLIC;
+    return SV_NONE;
+}
+
+/* Both operands untyped: exact arithmetic. */
+static const struct mpcc_type *sm_binary_const(struct sema *s, struct ast_expr *e, const struct sv *x,
+                                              const struct sv *y, struct sv *v)
+{
+    enum sv_state st = sv_join(x, y);
+    sv_set_none(v);
+    if (is_cmp(e->op)) {
+        if (st == SV_KNOWN)
+            sv_set_bool(v, sv_compare(e->op, &x->c, &y->c));
+        else
+            v->state = st;
+        return sm_set(e, sm_t(s, TY_BOOL, 1));
+    }
+    sm_set(e, sm_t(s, TY_UNTYPED, 0));
+    if (st != SV_KNOWN) {
+        sv_set_none_from(v, x, y);
+        if (st == SV_SYMBOLIC)
+            v->state = st;
+        return e->type;
+    }
+    struct ce_int r;
+    int ok = 1;
+    switch (e->op) {
+    case '+': ok = ce_add(&r, &x->c, &y->c); break;
+    case '-': ok = ce_sub(&r, &x->c, &y->c); break;
+    case '*': ok = ce_mul(&r, &x->c, &y->c); break;
+    case '/': ok = ce_div(&r, &x->c, &y->c); break;
+    case '%': ok = ce_mod(&r, &x->c, &y->c); break;
+    case '&': ce_and(&r, &x->c, &y->c); break;
+    case '|': ce_or(&r, &x->c, &y->c); break;
+    default: ce_xor(&r, &x->c, &y->c); break;
+    }
+    if (!ok)
+        const_error(v, e->loc, e->op);
+    else
+        sv_set_int(v, &r);
+    return e->type;
+}
+
+/* The common type of two scalar operands (untyped constants take the other
+ * side's type); NULL after an error. x, y: the operand expressions. */
+static const struct mpcc_type *sm_unify(struct sema *s, struct ast_loc loc, int op, struct ast_expr *x,
+                                        struct sv *xv, struct ast_expr *y, struct sv *yv)
+{
+    char a[64], b[64], what[64];
+    const char *on = sm_op_name(op);
+    const struct mpcc_type *xt = x->type, *yt = y->type;
+    if (xt->kind == TY_VOID || yt->kind == TY_VOID) {
+        diag_error(s->diags, loc, "operator '%s': a function call that returns no value has no value", on);
+        return NULL;
+    }
+    if (!is_scalar(xt) && xt->kind != TY_UNTYPED && !is_unknown(xt)) {
+        tname(xt, a, sizeof a);
+        diag_error(s->diags, loc, "operator '%s' cannot be applied to %s", on, a);
+        return NULL;
+    }
+    if (!is_scalar(yt) && yt->kind != TY_UNTYPED && !is_unknown(yt)) {
+        tname(yt, a, sizeof a);
+        diag_error(s->diags, loc, "operator '%s' cannot be applied to %s", on, a);
+        return NULL;
+    }
+    if (is_unknown(xt) || is_unknown(yt))
+        return sm_t(s, TY_UNKNOWN, 0);
+    snprintf(what, sizeof what, "operator '%s'", on);
+    /* A constant that does not fit is reported at the operator. */
+    if (xt->kind == TY_UNTYPED)
+        return sm_convert_at(s, x, loc, xv, yt, what) ? yt : NULL;
+    if (yt->kind == TY_UNTYPED)
+        return sm_convert_at(s, y, loc, yv, xt, what) ? xt : NULL;
+    if (sm_same(xt, yt))
+        return xt->width == 0 ? xt : (yt->width == 0 ? yt : xt);
+    if (is_int(xt) && is_int(yt)) {
+        if (sm_widens(xt, yt))
+            return yt;
+        if (sm_widens(yt, xt))
+            return xt;
+    }
+    tname(xt, a, sizeof a);
+    tname(yt, b, sizeof b);
+    diag_error(s->diags, loc, "mismatched types %s and %s for operator '%s'%s", a, b, on,
+               is_int(xt) && is_int(yt) ? " (add a cast, e.g. int32(x))" : "");
+    return NULL;
+}
+
+/* A known operand's value as a value of type t (after unify). */
+static int sv_as(const struct sv *v, const struct mpcc_type *from, const struct mpcc_type *t, struct ce_int *out)
+{
+    if (v->state != SV_KNOWN || t->width == 0)
+        return 0;
+    if (from->kind == TY_UNTYPED || ty_equal(from, t) || (from->kind == TY_BOOL && t->kind == TY_BOOL)) {
+        *out = v->c;
+        return 1;
+    }
+    return sv_cast(from, &v->c, t, out);
+}
+
+static const struct mpcc_type *sm_shift(struct sema *s, struct ast_expr *e, struct sv *x, struct sv *y,
+                                        struct sv *v)
+{
+    char a[64];
+    const struct mpcc_type *xt = e->a->type, *yt = e->b->type;
+    sv_set_none(v);
+    if (!is_int(yt) && yt->kind != TY_UNTYPED && !is_unknown(yt)) {
+        tname(yt, a, sizeof a);
+        diag_error(s->diags, e->loc, "shift amount must be an integer, found %s", a);
+        return sm_poison(s, e, v);
+    }
+    if (!is_int(xt) && xt->kind != TY_UNTYPED && !is_unknown(xt)) {
+        tname(xt, a, sizeof a);
+        diag_error(s->diags, e->loc, "operator '%s' cannot be applied to %s", sm_op_name(e->op), a);
+        return sm_poison(s, e, v);
+    }
+    if (is_unknown(xt))
+        return sm_poison(s, e, v);
+    /* A typed amount's bits are read as unsigned, public or secret. A
+     * negative untyped amount is an error where lowering reaches it. */
+    struct ce_int amount;
+    int known = y->state == SV_KNOWN && !is_unknown(yt);
+    if (known) {
+        amount = y->c;
+        if (yt->kind == TY_UNTYPED && ce_is_neg(&amount))
+            known = 0;
+        else if (yt->kind == TY_INT)
+            sv_wrap(&amount, yt->width, 0);
+    }
+    if (xt->kind == TY_UNTYPED) {
+        sm_set(e, xt);
+        if (!known || x->state != SV_KNOWN) {
+            sv_set_none_from(v, x, y);
+            if (sv_join(x, y) == SV_SYMBOLIC)
+                v->state = SV_SYMBOLIC;
+            return e->type;
+        }
+        struct ce_int r;
+        int64_t n;
+        if (!ce_to_i64(&amount, &n) || n > CE_MAX_BITS) {
+            if (e->op == SHR || ce_is_zero(&x->c)) {
+                ce_shr(&r, &x->c, CE_MAX_BITS + 20);
+                sv_set_int(v, &r);
+                return e->type;
+            }
+            const_error(v, e->loc, SHL);
+            return e->type;
+        }
+        if (e->op == SHL) {
+            if (!ce_shl(&r, &x->c, (uint32_t)n)) {
+                const_error(v, e->loc, SHL);
+                return e->type;
+            }
+        } else {
+            ce_shr(&r, &x->c, (uint32_t)n);
+        }
+        sv_set_int(v, &r);
+        return e->type;
+    }
+    sm_set(e, xt);
+    if (known && x->state == SV_KNOWN && xt->width != 0) {
+        struct ce_int r;
+        if (sv_shift(e->op, xt, &x->c, &amount, &r))
+            sv_set_int(v, &r);
+    }
+    return e->type;
+}
+
+static const struct mpcc_type *sm_binary(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    struct sv x, y;
+    sv_set_none(v);
+    if (e->op == ANDAND || e->op == OROR) {
+        sm_cond(s, e->a, &x);
+        sm_cond(s, e->b, &y);
+        int stop_at = e->op == OROR;
+        if (x.state == SV_KNOWN && (!ce_is_zero(&x.c)) == stop_at)
+            sv_set_bool(v, stop_at);
+        else if (x.state == SV_KNOWN && y.state == SV_KNOWN)
+            sv_set_bool(v, !ce_is_zero(&y.c));
+        else
+            v->state = sv_join(&x, &y);
+        return sm_set(e, sm_t(s, TY_BOOL, 1));
+    }
+    const struct mpcc_type *xt = sm_expr(s, e->a, &x);
+    const struct mpcc_type *yt = sm_expr(s, e->b, &y);
+    if (e->op == SHL || e->op == SHR)
+        return sm_shift(s, e, &x, &y, v);
+    if (xt->kind == TY_UNTYPED && yt->kind == TY_UNTYPED)
+        return sm_binary_const(s, e, &x, &y, v);
+    /* Whole arrays and structs of one type compare bit for bit. */
+    if ((e->op == EQ || e->op == NE) && (xt->kind == TY_ARRAY || xt->kind == TY_STRUCT) && sm_same(xt, yt))
+        return sm_set(e, sm_t(s, TY_BOOL, 1));
+    const struct mpcc_type *t = sm_unify(s, e->loc, e->op, e->a, &x, e->b, &y);
+    if (t == NULL)
+        return sm_poison(s, e, v);
+    if (is_unknown(t))
+        return sm_set(e, is_cmp(e->op) ? sm_t(s, TY_BOOL, 1) : t);
+    struct ce_int cx, cy, r;
+    int known = sv_as(&x, xt, t, &cx) && sv_as(&y, yt, t, &cy);
+    if (t->kind == TY_BOOL) {
+        switch (e->op) {
+        case '&': if (known) sv_set_bool(v, !ce_is_zero(&cx) && !ce_is_zero(&cy)); break;
+        case '|': if (known) sv_set_bool(v, !ce_is_zero(&cx) || !ce_is_zero(&cy)); break;
+        case '^':
+        case NE: if (known) sv_set_bool(v, ce_cmp(&cx, &cy) != 0); break;
+        case EQ: if (known) sv_set_bool(v, ce_cmp(&cx, &cy) == 0); break;
+        default:
+            diag_error(s->diags, e->loc, "operator '%s' cannot be applied to bool", sm_op_name(e->op));
+            return sm_poison(s, e, v);
+        }
+        return sm_set(e, t);
+    }
+    if (is_cmp(e->op)) {
+        if (known)
+            sv_set_bool(v, sv_compare(e->op, &cx, &cy));
+        return sm_set(e, sm_t(s, TY_BOOL, 1));
+    }
+    if (known && sv_int_binary(e->op, t, &cx, &cy, &r))
+        sv_set_int(v, &r);
+    return sm_set(e, t);
+}
+
+static const struct mpcc_type *sm_unary(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    struct sv x;
+    char a[64];
+    const struct mpcc_type *xt = sm_expr(s, e->a, &x);
+    sv_set_none(v);
+    if (is_unknown(xt))
+        return sm_poison(s, e, v);
+    if (xt->kind == TY_UNTYPED) {
+        sm_set(e, xt);
+        if (e->op == '!') {
+            diag_error(s->diags, e->loc, "operator '!' needs a bool operand, found an integer constant");
+            return sm_poison(s, e, v);
+        }
+        if (x.state != SV_KNOWN) {
+            *v = x;
+            return xt;
+        }
+        struct ce_int r;
+        if (e->op == '-') {
+            if (!ce_neg(&r, &x.c)) {
+                const_error(v, e->loc, '-');
+                return xt;
+            }
+        } else {
+            ce_not(&r, &x.c);
+        }
+        sv_set_int(v, &r);
+        return xt;
+    }
+    tname(xt, a, sizeof a);
+    if (e->op == '!') {
+        if (xt->kind != TY_BOOL) {
+            diag_error(s->diags, e->loc, "operator '!' needs a bool operand, found %s%s", a,
+                       is_int(xt) ? " (compare with 0: x == 0)" : "");
+            return sm_poison(s, e, v);
+        }
+        if (x.state == SV_KNOWN)
+            sv_set_bool(v, ce_is_zero(&x.c));
+        return sm_set(e, xt);
+    }
+    if (!is_int(xt)) {
+        diag_error(s->diags, e->loc, "operator '%s' needs an integer operand, found %s%s", sm_op_name(e->op), a,
+                   xt->kind == TY_BOOL && e->op == '~' ? " (use '!')" : "");
+        return sm_poison(s, e, v);
+    }
+    if (x.state == SV_KNOWN && xt->width != 0) {
+        struct ce_int r;
+        if (e->op == '-' ? ce_neg(&r, &x.c) : (ce_not(&r, &x.c), 1)) {
+            sv_wrap(&r, xt->width, xt->kind == TY_INT);
+            sv_set_int(v, &r);
+        }
+    }
+    return sm_set(e, xt);
+}
+
+static const struct mpcc_type *sm_cond_expr(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    struct sv c, x, y;
+    sm_cond(s, e->a, &c);
+    const struct mpcc_type *xt = sm_expr(s, e->b, &x);
+    const struct mpcc_type *yt = sm_expr(s, e->c, &y);
+    sv_set_none(v);
+    int pick = c.state == SV_KNOWN ? !ce_is_zero(&c.c) : -1;
+    if (xt->kind == TY_UNTYPED && yt->kind == TY_UNTYPED) {
+        /* Untyped when the condition is known; otherwise it takes the type of
+         * its context (see sm_convert), or lowering finds the condition public. */
+        if (pick >= 0)
+            *v = pick ? x : y;
+        else if (c.state == SV_SYMBOLIC)
+            v->state = SV_SYMBOLIC;
+        return sm_set(e, xt);
+    }
+    const struct mpcc_type *t;
+    if (is_scalar(xt) || is_scalar(yt)) {
+        t = sm_unify(s, e->loc, '?', e->b, &x, e->c, &y);
+        if (t == NULL)
+            return sm_poison(s, e, v);
+    } else if (is_unknown(xt) || is_unknown(yt)) {
+        return sm_poison(s, e, v);
+    } else if (!sm_same(xt, yt) || xt->kind == TY_VOID) {
+        char a[64], b2[64];
+        tname(xt, a, sizeof a);
+        tname(yt, b2, sizeof b2);
+        diag_error(s->diags, e->loc, "the branches of '?:' have different types %s and %s", a, b2);
+        return sm_poison(s, e, v);
+    } else {
+        t = xt;
+    }
+    if (pick >= 0 && is_scalar(t)) {
+        struct ce_int r;
+        if (sv_as(pick ? &x : &y, pick ? xt : yt, t, &r))
+            sv_set_int(v, &r);
+    }
+    return sm_set(e, t);
+}
+
+/* ---- dispatch ---- */
+
+static const struct mpcc_type *sm_expr_kind(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    sv_set_none(v);
+    switch (e->kind) {
+    case AE_INT: {
+        struct ce_int c;
+        int bad;
+        if (!ce_parse(&c, e->text, &bad)) {
+            if (bad)
+                diag_error(s->diags, e->loc, "invalid integer literal '%s'", e->text);
+            else
+                diag_error(s->diags, e->loc, "integer literal '%s' is too large (constants are limited to 2^%d)",
+                           e->text, CE_MAX_BITS);
+            return sm_poison(s, e, v);
+        }
+        sv_set_int(v, &c);
+        return sm_set(e, sm_t(s, TY_UNTYPED, 0));
+    }
+    case AE_BOOL:
+        sv_set_bool(v, e->op);
+        return sm_set(e, sm_t(s, TY_BOOL, 1));
+    case AE_NAME:
+        return sm_name(s, e, v);
+    case AE_UNARY:
+        return sm_unary(s, e, v);
+    case AE_BINARY:
+        return sm_binary(s, e, v);
+    case AE_COND:
+        return sm_cond_expr(s, e, v);
+    case AE_CALL:
+        return sm_set(e, sm_call(s, e));
+    case AE_CAST:
+        return sm_cast(s, e, v);
+    case AE_INDEX:
+        return sm_index(s, e, v);
+    case AE_FIELD:
+        return sm_field(s, e, v);
+    case AE_ARRAY:
+        diag_error(s->diags, e->loc,
+                   "an array literal needs a known type: use it to initialise or assign a declared array");
+        for (struct ast_expr *x = e->args; x != NULL; x = x->next)
+            (void)sm_expr(s, x, v);
+        return sm_poison(s, e, v);
+    case AE_STRUCT:
+        if (e->tref == NULL) {
+            diag_error(s->diags, e->loc,
+                       "a struct literal needs a known type: write Name{...}, or use it where a struct is expected");
+            for (struct ast_expr *x = e->args; x != NULL; x = x->next)
+                (void)sm_expr(s, x->a, v);
+            return sm_poison(s, e, v);
+        } else {
+            const struct mpcc_type *t = sm_resolve_type(s, e->tref, NULL);
+            if (t == NULL)
+                t = sm_t(s, TY_UNKNOWN, 0);
+            else if (t->kind != TY_STRUCT && !is_unknown(t)) {
+                char a[64];
+                tname(t, a, sizeof a);
+                diag_error(s->diags, e->loc, "'%s{...}': %s is not a struct", e->tref->name, a);
+                t = sm_t(s, TY_UNKNOWN, 0);
+            }
+            char what[96];
+            snprintf(what, sizeof what, "%s{...}", e->tref->name);
+            sm_struct_lit(s, e, t, what);
+            sv_set_none(v);
+            return e->type;
+        }
+    case AE_FIELD_INIT:
+        break;
+    }
+    return sm_poison(s, e, v);
+}
+
+const struct mpcc_type *sm_expr(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    if (s->oom || s->stop)
+        return sm_poison(s, e, v);
+    if (s->nest >= SEMA_MAX_NESTING) {
+        diag_error(s->diags, e->loc, "expression nested too deeply (limit %d)", SEMA_MAX_NESTING);
+        s->stop = 1;
+        return sm_poison(s, e, v);
+    }
+    s->nest++;
+    const struct mpcc_type *t = sm_expr_kind(s, e, v);
+    s->nest--;
+    if (t == NULL) { /* out of memory */
+        sm_nomem(s);
+        e->type = s->tc->t_unknown ? s->tc->t_unknown : e->type;
+        sv_set_none(v);
+        return e->type ? e->type : t;
+    }
+    return t;
+}
