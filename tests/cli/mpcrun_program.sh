@@ -1,5 +1,6 @@
 # mpcrun_program.sh - end to end: compiled programs (examples/millionaires,
-# dot_product, hospitals2 and 20 random programs) run by two real mpcrun
+# dot_product, hospitals2, the two programs of issue 13 and 20 random
+# programs) run by two real mpcrun
 # processes over loopback; outputs must equal `mpcc run`'s plaintext results,
 # and each party must print ONLY the outputs addressed to it. Also --local,
 # --json and --input-file. Failure cases live in mpcrun_faults.sh.
@@ -105,6 +106,29 @@ out=$("$MPCRUN" "$TMP/dot.circ" --local --input 'pharmacy:price=[1,2,3,4,5,6,7,8
 if [ "$out" = "[pharmacy]
 [insurer]
 total = 120" ]; then ok; else bad "--local dot product: got [$out]"; fi
+
+# ---- issue 13: types that once depended on constant folding, garbled.
+cat >"$TMP/t1.mpc" <<'EOF2'
+party p, q;
+input p uint16 x0;
+input q int64 x1;
+output all o1 = (((uint33(x0) ^ 3577489051) < (uint33(x1) & 1)) ? ((uint33(x1) % (uint33(x1) | 1)) * 5) : 5855337761);
+EOF2
+cat >"$TMP/t2.mpc" <<'EOF2'
+party p, q;
+input p uint8 x0;
+input q uint64 x1;
+input p int13 x2;
+output all o2 = ((~((uint100(x2) > 1267650600228229401496703205375) ? uint32(x2) : 0)) & ((uint32(x1) % (uint32(x1) | 1)) << 9));
+EOF2
+if compile "$TMP/t1.mpc" "$TMP/t1.circ" && compile "$TMP/t2.mpc" "$TMP/t2.circ"; then
+    run_pair t1 "$TMP/t1.circ" --party p --input x0=45554 --timeout 20 -- \
+                "$TMP/t1.circ" --party q --input x1=9126734221732621843 --timeout 20
+    expect_pair t1 "o1 = 5855337761" "o1 = 5855337761"
+    run_pair t2 "$TMP/t2.circ" --party p --input x0=52 --input x2=4093 --timeout 20 -- \
+                "$TMP/t2.circ" --party q --input x1=209642591431368979 --timeout 20
+    expect_pair t2 "o2 = 0" "o2 = 0"
+fi
 
 # ---- random programs: two parties, typed inputs, arithmetic / comparison /
 # mux expressions, outputs to all or to one party; mpcrun == mpcc run.
