@@ -30,6 +30,44 @@ void mpcc_profile_clear(struct mpcc_profile *p)
     p->n = 0;
 }
 
+void mpcc_source_locs_clear(struct mpcc_source_locs *l)
+{
+    if (l == NULL)
+        return;
+    for (uint32_t i = 0; i < l->n_inputs; i++)
+        free(l->inputs[i].file);
+    for (uint32_t i = 0; i < l->n_outputs; i++)
+        free(l->outputs[i].file);
+    free(l->inputs);
+    free(l->outputs);
+    memset(l, 0, sizeof *l);
+}
+
+static int cm_loc(struct mpcc_src_loc *d, struct ast_loc s)
+{
+    d->file = strdup(s.file ? s.file : "");
+    d->line = s.line;
+    d->col = s.col;
+    return d->file != NULL;
+}
+
+static enum mpcc_status cm_locs(const struct lower *lw, struct mpcc_source_locs *l, struct mpcc_error *err)
+{
+    mpcc_source_locs_clear(l);
+    l->inputs = calloc(lw->n_inputs ? lw->n_inputs : 1, sizeof *l->inputs);
+    l->outputs = calloc(lw->n_outputs ? lw->n_outputs : 1, sizeof *l->outputs);
+    int ok = l->inputs != NULL && l->outputs != NULL;
+    for (uint32_t i = 0; ok && i < lw->n_inputs; i++, l->n_inputs++)
+        ok = cm_loc(&l->inputs[i], lw->inputs[i].loc);
+    for (uint32_t i = 0; ok && i < lw->n_outputs; i++, l->n_outputs++)
+        ok = cm_loc(&l->outputs[i], lw->outputs[i].loc);
+    if (!ok) {
+        mpcc_source_locs_clear(l);
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");
+    }
+    return MPCC_OK;
+}
+
 /* Reads a file into the arena (NUL-terminated). */
 static char *cm_read(struct ast_arena *a, const char *path, size_t *len, int *too_big)
 {
@@ -366,6 +404,8 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
         goto out;
     }
     if (opts != NULL && opts->profile != NULL && (st = cm_profile(&lw, opts->profile, err)) != MPCC_OK)
+        goto out;
+    if (opts != NULL && opts->locs != NULL && (st = cm_locs(&lw, opts->locs, err)) != MPCC_OK)
         goto out;
     *out = prog_new(f, circ, err);
     f = NULL;

@@ -26,12 +26,25 @@ struct mpcc_profile {
 };
 void mpcc_profile_clear(struct mpcc_profile *p);
 
+/* Where each input and output of the interface is declared. */
+struct mpcc_src_loc {
+    char *file;
+    int line, col;
+};
+struct mpcc_source_locs {
+    struct mpcc_src_loc *inputs;  /* n_inputs: input k of the interface */
+    struct mpcc_src_loc *outputs; /* n_outputs: output k */
+    uint32_t n_inputs, n_outputs;
+};
+void mpcc_source_locs_clear(struct mpcc_source_locs *l);
+
 struct compile_options {
     const char *const *include_dirs; /* searched for `import "name";` after the importing file's folder */
     size_t n_include_dirs;
     const char *stdlib_dir;          /* searched last; NULL: none */
     struct mpcc_diags *diags;        /* if non-NULL, receives every diagnostic */
     struct mpcc_profile *profile;    /* if non-NULL, receives AND counts per line */
+    struct mpcc_source_locs *locs;   /* if non-NULL, receives the interface's source locations */
 };
 
 /* Compiles the file at path. On success *out is a new program (free with

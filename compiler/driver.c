@@ -10,6 +10,7 @@
 #include "circuits/eval.h"
 #include "circuits/stats.h"
 #include "compiler.h"
+#include "audit.h"
 #include "driver.h"
 
 enum { DRV_EXIT_OK = 0, DRV_EXIT_FAIL = 1, DRV_EXIT_USAGE = 2 };
@@ -72,7 +73,7 @@ static int drv_parse(int argc, char **argv, const char *allowed, struct drv_args
             i++;
         } else if (strcmp(s, "--profile") == 0 && strchr(allowed, 'p')) {
             a->profile = 1;
-        } else if (strcmp(s, "--json") == 0 && strchr(allowed, 'i')) {
+        } else if (strcmp(s, "--json") == 0 && (strchr(allowed, 'i') || strchr(allowed, 'j'))) {
             a->json = 1;
         } else if (s[0] == '-' && s[1] != '\0') {
             char msg[128];
@@ -97,7 +98,7 @@ static int drv_is_source(const char *path)
 
 /* Compiles a.prog (printing diagnostics) or reads a compiled program. */
 static struct mpcc_program *drv_load(const char *cmd, const struct drv_args *a,
-                                     struct mpcc_profile *profile)
+                                     struct mpcc_profile *profile, struct mpcc_source_locs *locs)
 {
     struct mpcc_error err = { 0 };
     struct mpcc_program *p = NULL;
@@ -122,6 +123,7 @@ static struct mpcc_program *drv_load(const char *cmd, const struct drv_args *a,
 #endif
     o.diags = mpcc_diags_new();
     o.profile = profile;
+    o.locs = locs;
     if (o.diags == NULL) {
         fprintf(stderr, "mpcc: %s: out of memory\n", cmd);
         return NULL;
@@ -150,7 +152,7 @@ int mpcc_cmd_compile(int argc, char **argv)
         return rc;
     if (a.out == NULL)
         return drv_usage(argv[0], "expected -o OUTPUT");
-    struct mpcc_program *p = drv_load(argv[0], &a, NULL);
+    struct mpcc_program *p = drv_load(argv[0], &a, NULL, NULL);
     if (p == NULL)
         return DRV_EXIT_FAIL;
     struct mpcc_error err = { 0 };
@@ -268,7 +270,7 @@ int mpcc_cmd_run(int argc, char **argv)
     int rc = drv_parse(argc, argv, "i", &a);
     if (rc >= 0)
         return rc;
-    struct mpcc_program *p = drv_load(argv[0], &a, NULL);
+    struct mpcc_program *p = drv_load(argv[0], &a, NULL, NULL);
     if (p == NULL)
         return DRV_EXIT_FAIL;
     struct mpcc_error err = { 0 };
@@ -312,7 +314,7 @@ int mpcc_cmd_stats(int argc, char **argv)
     if (rc >= 0)
         return rc;
     struct mpcc_profile prof = { 0 };
-    struct mpcc_program *p = drv_load(argv[0], &a, &prof);
+    struct mpcc_program *p = drv_load(argv[0], &a, &prof, NULL);
     if (p == NULL)
         return DRV_EXIT_FAIL;
     struct mpcc_error err = { 0 };
@@ -359,6 +361,31 @@ int mpcc_cmd_stats(int argc, char **argv)
     rc = fflush(stdout) == 0 ? DRV_EXIT_OK : DRV_EXIT_FAIL;
 out:
     mpcc_profile_clear(&prof);
+    prog_free(p);
+    return rc;
+}
+
+int mpcc_cmd_audit(int argc, char **argv)
+{
+    struct drv_args a;
+    int rc = drv_parse(argc, argv, "j", &a);
+    if (rc >= 0)
+        return rc;
+    struct mpcc_source_locs locs = { 0 };
+    struct mpcc_program *p = drv_load(argv[0], &a, NULL, &locs);
+    if (p == NULL)
+        return DRV_EXIT_FAIL;
+    struct mpcc_error err = { 0 };
+    char *text = mpcc_audit(p, drv_is_source(a.prog) ? &locs : NULL, a.prog, a.json, NULL, &err);
+    rc = DRV_EXIT_FAIL;
+    if (text == NULL) {
+        fprintf(stderr, "mpcc: %s: %s\n", argv[0], err.msg);
+    } else {
+        fputs(text, stdout);
+        rc = fflush(stdout) == 0 ? DRV_EXIT_OK : DRV_EXIT_FAIL;
+    }
+    free(text);
+    mpcc_source_locs_clear(&locs);
     prog_free(p);
     return rc;
 }

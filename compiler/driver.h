@@ -1,5 +1,5 @@
 /* driver.h - the command layer of the compiler for the `mpcc` tool:
- * `mpcc compile`, `mpcc run` and `mpcc stats` on .mpc sources, plus the
+ * `mpcc compile`, `mpcc run`, `mpcc stats` and `mpcc audit` on .mpc sources, plus the
  * plaintext evaluation of a compiled program that `run` and tests share.
  * The cmd_ functions parse arguments and print (diagnostics to stderr);
  * argv[0] is the command's name. They return the process exit status. */
@@ -22,6 +22,10 @@ int mpcc_cmd_run(int argc, char **argv);
 /* mpcc stats PROG.mpc|PROG.circ [--profile] [-I DIR]... : gate counts and depth;
  * --profile lists AND gates per source line and per function. */
 int mpcc_cmd_stats(int argc, char **argv);
+/* mpcc audit PROG.mpc|PROG.circ [--json] [-I DIR]... : what each output
+ * discloses (recipients, type, AND gates, the inputs it depends on), with
+ * warnings; see audit.h. */
+int mpcc_cmd_audit(int argc, char **argv);
 
 /* Evaluates p in plaintext on the complete input set in (see values.h);
  * *out receives p->circ->n_outputs malloc'd bit arrays (one 0/1 byte per bit,

@@ -189,6 +189,7 @@ static void lw_item_input(struct lower *lw, const struct ast_item *it)
     v->kind = LV_INPUT;
     bld_input(lw->b, (uint32_t)t->bits, v->w);
     lw->inputs[lw->n_inputs].name = it->name;
+    lw->inputs[lw->n_inputs].loc = it->name_loc;
     lw->inputs[lw->n_inputs].t = t;
     lw->inputs[lw->n_inputs].owner = (uint32_t)lw_party(lw, it->owner->name);
     lw->n_inputs++;
@@ -232,6 +233,7 @@ static void lw_item_output(struct lower *lw, struct ast_item *it)
     }
     bld_output(lw->b, (uint32_t)v.t->bits, v.w);
     lw->outputs[lw->n_outputs].name = it->name;
+    lw->outputs[lw->n_outputs].loc = it->loc;
     lw->outputs[lw->n_outputs].t = v.t;
     lw->outputs[lw->n_outputs].recipients = rcp;
     lw->outputs[lw->n_outputs].n_recipients = n;

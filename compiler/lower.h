@@ -75,6 +75,7 @@ struct lv_party {
 
 struct lv_output {
     const char *name;
+    struct ast_loc loc;
     const struct mpcc_type *t;
     uint32_t *recipients;
     uint32_t n_recipients;
@@ -82,6 +83,7 @@ struct lv_output {
 
 struct lv_input {
     const char *name;
+    struct ast_loc loc;
     const struct mpcc_type *t;
     uint32_t owner;
 };

@@ -196,6 +196,9 @@ static const struct mpcc_command mpcc_commands[] = {
      cmd_stats},
     {"eval", "FILE HEX...", "evaluate a Bristol circuit in plaintext on hexadecimal inputs",
      cmd_eval},
+    {"audit", "PROG.mpc|PROG.circ [--json] [-I DIR]...",
+     "what each output discloses: recipients, AND gates, the inputs it depends on; warnings",
+     mpcc_cmd_audit},
     {"help", "[COMMAND]", "show this help, or one command's usage", cmd_help},
 };
 #define MPCC_N_COMMANDS (sizeof mpcc_commands / sizeof mpcc_commands[0])
