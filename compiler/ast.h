@@ -60,8 +60,12 @@ enum ast_expr_kind {
     AE_FIELD,  /* a.name */
     AE_ARRAY,  /* [args] */
     AE_STRUCT, /* tref{args} or {args} (tref NULL): args are AE_FIELD_INIT */
-    AE_FIELD_INIT /* name: a (inside AE_STRUCT) */
+    AE_FIELD_INIT, /* name: a (inside AE_STRUCT) */
+    AE_BUILTIN /* sema: a call (name(args)) of a built-in function, op: which (AB_FN_*) */
 };
+
+/* Built-in functions of constant expressions. */
+enum { AB_FN_BIT_WIDTH = 1 }; /* bit_width(x): bits of the non-negative integer x (0 for 0) */
 
 struct ast_expr {
     enum ast_expr_kind kind;
@@ -79,7 +83,7 @@ struct ast_expr {
     const struct ast_fn_inst *callee;
 };
 
-enum ast_stmt_kind { AS_DECL, AS_ASSIGN, AS_IF, AS_FOR, AS_RETURN, AS_BLOCK, AS_EXPR };
+enum ast_stmt_kind { AS_DECL, AS_ASSIGN, AS_IF, AS_FOR, AS_RETURN, AS_BLOCK, AS_EXPR, AS_ASSERT };
 
 struct ast_stmt {
     enum ast_stmt_kind kind;
@@ -94,7 +98,7 @@ struct ast_stmt {
     struct ast_expr *lhs;
     int op;
     struct ast_expr *rhs;
-    /* AS_IF */
+    /* AS_IF; AS_ASSERT: static_assert(cond, "name") */
     struct ast_expr *cond;
     struct ast_stmt *then_s, *else_s;
     /* AS_FOR: for name in from..to body; AS_BLOCK: body */

@@ -256,6 +256,14 @@ void ce_from_bits(struct ce_int *r, const uint8_t *bits, uint32_t width, int is_
     }
 }
 
+int ce_bit_width(const struct ce_int *a)
+{
+    for (int i = CE_LIMBS * 64 - 1; i >= 0; i--)
+        if (ce_bit(a, (uint32_t)i))
+            return i + 1;
+    return 0;
+}
+
 int ce_to_i64(const struct ce_int *a, int64_t *out)
 {
     if (!ce_fits(a, 64, 1))

@@ -46,6 +46,8 @@ int ce_fits(const struct ce_int *a, uint32_t width, int is_signed);
 int ce_bit(const struct ce_int *a, uint32_t i);
 /* Value of `width` bits (bits[i] is bit i) read as signed or unsigned. */
 void ce_from_bits(struct ce_int *r, const uint8_t *bits, uint32_t width, int is_signed);
+/* The number of bits of a non-negative value (0 for 0). */
+int ce_bit_width(const struct ce_int *a);
 /* Fits in int64 -> 1 and *out set. */
 int ce_to_i64(const struct ce_int *a, int64_t *out);
 /* Decimal text into buf (at least 100 bytes). */

@@ -221,11 +221,12 @@ static int lx_name(struct lower *lw, const struct ast_expr *e, struct lv_value *
     }
     if (v->t->kind == TY_UNTYPED)
         return lx_set_untyped(lw, out, &v->c);
+    /* A view of the variable, not a copy: values are never written in
+     * place, and no variable changes while an expression is lowered
+     * (calls change only their own copies), so reading a[i] of a large
+     * array costs nothing. */
     out->t = v->t;
-    out->w = lw_wires(lw, v->t->bits);
-    if (out->w == NULL)
-        return 0;
-    memcpy(out->w, v->w, v->t->bits * sizeof *out->w);
+    out->w = v->w;
     return 1;
 }
 
@@ -422,6 +423,19 @@ static int lx_expr_kind(struct lower *lw, const struct ast_expr *e, struct lv_va
     case AE_ARRAY:
     case AE_STRUCT:
         return lx_literal(lw, e, e->type, out, "literal");
+    case AE_BUILTIN: { /* bit_width(x) */
+        struct ce_int c;
+        char what[96];
+        snprintf(what, sizeof what, "the argument of '%s'", e->name);
+        if (!lx_const_int(lw, e->args, &c, what))
+            return 0;
+        if (ce_is_neg(&c)) {
+            diag_error(lw->diags, e->args->loc, "the argument of '%s' must not be negative", e->name);
+            return 0;
+        }
+        ce_from_i64(&c, ce_bit_width(&c));
+        return lx_set_untyped(lw, out, &c);
+    }
     case AE_FIELD_INIT:
         break;
     }

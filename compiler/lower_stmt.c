@@ -25,11 +25,11 @@ static int *ls_depth(struct lower *lw)
     return lw->frame ? &lw->frame->block_depth : &lw->block_depth;
 }
 
-/* Writes w into var, first saving the old value in the current secret
- * branch's log if var lives outside that branch. */
-void ls_write(struct lower *lw, struct lv_var *v, const bld_wire *w)
+/* Saves v's value in the current secret branch's log (once per branch)
+ * if v lives outside that branch. */
+static void ls_log(struct lower *lw, struct lv_var *v)
 {
-    size_t bytes = v->t->bits * sizeof *w;
+    size_t bytes = v->t->bits * sizeof(bld_wire);
     if (lw->log != NULL && v->level < lw->level) {
         struct lv_log *lg = lw->log;
         size_t i;
@@ -58,7 +58,22 @@ void ls_write(struct lower *lw, struct lv_var *v, const bld_wire *w)
             lg->n++;
         }
     }
-    memmove(v->w, w, bytes);
+}
+
+/* Writes w into var, first saving the old value in the current secret
+ * branch's log if var lives outside that branch. */
+void ls_write(struct lower *lw, struct lv_var *v, const bld_wire *w)
+{
+    ls_log(lw, v);
+    memmove(v->w, w, v->t->bits * sizeof *w);
+}
+
+/* Writes n wires at bit offset off of var (logged like ls_write): an
+ * element or field, without copying the rest of the variable. */
+static void ls_write_part(struct lower *lw, struct lv_var *v, uint64_t off, const bld_wire *w, uint64_t n)
+{
+    ls_log(lw, v);
+    memmove(v->w + off, w, n * sizeof *w);
 }
 
 void ls_assign(struct lower *lw, struct lv_var *v, const bld_wire *w)
@@ -472,6 +487,11 @@ static int ls_assign_stmt(struct lower *lw, struct ast_stmt *s)
         if (!lx_expr(lw, s->compound, &r) || !lx_convert(lw, s->loc, &r, t, &val, "compound assignment"))
             return 1;
     }
+    /* One public target and no return guard: write just that part. */
+    if (n == 1 && tg[0].en == BLD_TRUE && (lw->frame == NULL || lw->frame->returned->w[0] == BLD_FALSE)) {
+        ls_write_part(lw, v, tg[0].off, val.w, t->bits);
+        return 1;
+    }
     bld_wire *w = lw_wires(lw, v->t->bits);
     if (w == NULL)
         return 0;
@@ -524,6 +544,28 @@ static int ls_return(struct lower *lw, struct ast_stmt *s)
     return 1;
 }
 
+/* static_assert(cond, "message"): cond must be public and true where the
+ * statement runs; inside a function the error names the program's call. */
+static void ls_assert(struct lower *lw, struct ast_stmt *s)
+{
+    bld_wire c;
+    if (!lx_cond(lw, s->cond, &c))
+        return;
+    if (c == BLD_TRUE)
+        return;
+    char where[600] = "";
+    const struct lv_frame *f = lw->frame;
+    while (f != NULL && f->parent != NULL)
+        f = f->parent;
+    if (f != NULL)
+        snprintf(where, sizeof where, " (in the call of '%s' at %s:%d:%d)", f->fn->item->name,
+                 f->call_loc.file ? f->call_loc.file : "<input>", f->call_loc.line, f->call_loc.col);
+    if (c == BLD_FALSE)
+        diag_error(lw->diags, s->loc, "static assertion failed: %s%s", s->name, where);
+    else
+        diag_error(lw->diags, s->loc, "static_assert: the condition must be known at compile time%s", where);
+}
+
 int ls_stmt(struct lower *lw, struct ast_stmt *s)
 {
     if (lw->oom || lw->stop)
@@ -569,6 +611,9 @@ int ls_stmt(struct lower *lw, struct ast_stmt *s)
         ls_pop_scope(lw, saved);
         break;
     }
+    case AS_ASSERT:
+        ls_assert(lw, s);
+        break;
     case AS_EXPR:
         if (s->rhs->kind != AE_CALL) {
             diag_error(lw->diags, s->loc, "this expression does nothing (did you mean an assignment?)");

@@ -121,6 +121,7 @@ static struct ast_tref *p_tref_builtin(struct mpcc_parse *ps, int code, YYLTYPE 
 
 %token PARTY "party" CONST "const" STRUCT "struct" INPUT "input" OUTPUT "output"
 %token FN "fn" RETURN "return" IF "if" ELSE "else" FOR "for" IN "in" IMPORT "import"
+%token STATIC_ASSERT "static_assert"
 %token ALL "all" TRUE_ "true" FALSE_ "false" GUINT "uint" GINT "int"
 %token <tval> TYPE "type name"
 %token <str> IDENT "identifier" INTLIT "integer literal" STRING "string"
@@ -283,6 +284,7 @@ stmt:
                                        $$->body = $7; $$->lhs = NULL;
                                      }
 | RETURN expr ';'                    { CHECK($$ = p_stmt(ps, AS_RETURN, @1)); $$->rhs = $2; }
+| STATIC_ASSERT '(' expr ',' STRING ')' ';' { CHECK($$ = p_stmt(ps, AS_ASSERT, @1)); $$->cond = $3; $$->name = $5; }
 | RETURN ';'                         { CHECK($$ = p_stmt(ps, AS_RETURN, @1)); }
 | block                              { $$ = $1; }
 | ';'                                { CHECK($$ = p_stmt(ps, AS_BLOCK, @1)); }

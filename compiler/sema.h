@@ -170,6 +170,8 @@ int sm_const_int(struct sema *s, struct ast_expr *e, struct ce_int *out, const c
 void sm_cond(struct sema *s, struct ast_expr *e, struct sv *v);
 /* The operator's spelling for messages. */
 const char *sm_op_name(int op);
+/* AB_FN_* of a built-in function's name, 0 if it is none. */
+int sm_builtin_id(const char *name);
 
 /* --- sema_stmt.c --- */
 void sm_stmt(struct sema *s, struct ast_stmt *st);

@@ -44,6 +44,8 @@ static int is_cmp(int op)
     return op == '<' || op == '>' || op == LE || op == GE || op == EQ || op == NE;
 }
 
+static const struct mpcc_type *sm_builtin(struct sema *s, struct ast_expr *e, struct sv *v);
+
 static void tname(const struct mpcc_type *t, char *buf, size_t n)
 {
     ty_name(t, buf, n);
@@ -737,6 +739,51 @@ static const struct mpcc_type *sm_cond_expr(struct sema *s, struct ast_expr *e, 
     return sm_set(e, t);
 }
 
+/* ---- built-in functions of constant expressions ---- */
+
+int sm_builtin_id(const char *name)
+{
+    return strcmp(name, "bit_width") == 0 ? AB_FN_BIT_WIDTH : 0;
+}
+
+/* bit_width(x): the number of bits of the non-negative integer x (0 for
+ * 0): bit_width(255) = 8, bit_width(256) = 9. Untyped. */
+static const struct mpcc_type *sm_builtin(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    e->kind = AE_BUILTIN;
+    e->op = sm_builtin_id(e->name);
+    sv_set_none(v);
+    uint32_t n = 0;
+    for (const struct ast_expr *a = e->args; a != NULL; a = a->next)
+        n++;
+    if (n != 1) {
+        diag_error(s->diags, e->loc, "'%s' takes 1 argument but %u %s given", e->name, n, n == 1 ? "was" : "were");
+        return sm_poison(s, e, v);
+    }
+    struct sv x;
+    const struct mpcc_type *t = sm_expr(s, e->args, &x);
+    if (!is_int(t) && t->kind != TY_UNTYPED && !is_unknown(t)) {
+        char a[64];
+        tname(t, a, sizeof a);
+        diag_error(s->diags, e->args->loc, "the argument of '%s' must be an integer, found %s", e->name, a);
+        return sm_poison(s, e, v);
+    }
+    if (x.state == SV_KNOWN) {
+        if (ce_is_neg(&x.c)) {
+            diag_error(s->diags, e->args->loc, "the argument of '%s' must not be negative", e->name);
+            return sm_poison(s, e, v);
+        }
+        struct ce_int r;
+        ce_from_i64(&r, ce_bit_width(&x.c));
+        sv_set_int(v, &r);
+    } else {
+        sv_set_none_from(v, &x, NULL);
+        if (x.state == SV_SYMBOLIC)
+            v->state = SV_SYMBOLIC;
+    }
+    return sm_set(e, sm_t(s, TY_UNTYPED, 0));
+}
+
 /* ---- dispatch ---- */
 
 static const struct mpcc_type *sm_expr_kind(struct sema *s, struct ast_expr *e, struct sv *v)
@@ -769,7 +816,11 @@ static const struct mpcc_type *sm_expr_kind(struct sema *s, struct ast_expr *e, 
     case AE_COND:
         return sm_cond_expr(s, e, v);
     case AE_CALL:
+        if (sm_find_fn(s, e->name) == NULL && sm_builtin_id(e->name) != 0)
+            return sm_builtin(s, e, v);
         return sm_set(e, sm_call(s, e));
+    case AE_BUILTIN:
+        return sm_builtin(s, e, v);
     case AE_CAST:
         return sm_cast(s, e, v);
     case AE_INDEX:

@@ -212,8 +212,12 @@ void sm_stmt(struct sema *s, struct ast_stmt *st)
         sm_pop_scope(s, saved);
         break;
     }
+    case AS_ASSERT:
+        /* The condition must be true; lowering checks it where it runs. */
+        sm_cond(s, st->cond, &v);
+        break;
     case AS_EXPR:
-        if (st->rhs->kind != AE_CALL)
+        if (st->rhs->kind != AE_CALL || (sm_find_fn(s, st->rhs->name) == NULL && sm_builtin_id(st->rhs->name)))
             diag_error(s->diags, st->loc, "this expression does nothing (did you mean an assignment?)");
         else
             st->rhs->type = sm_call(s, st->rhs);

@@ -301,6 +301,32 @@ START_TEST(compiler_types_do_not_depend_on_constant_folding)
 }
 END_TEST
 
+START_TEST(compiler_bit_width_and_static_assert)
+{
+    const char *src = "party a, b;\n"
+                      "input a uint8 x;\n"
+                      "fn widen<N>(bool f[N]) -> uint<(bit_width(N) > 4 ? bit_width(N) : 4)> {\n"
+                      "    static_assert(N >= 1, \"at least one flag\");\n"
+                      "    uint<(bit_width(N) > 4 ? bit_width(N) : 4)> n = 0;\n"
+                      "    for i in 0..N { if (f[i]) { n += 1; } }\n"
+                      "    return n;\n"
+                      "}\n"
+                      "bool f3[3] = [x > 1, x > 2, x > 3];\n"
+                      "bool f40[40];\n"
+                      "for i in 0..40 { f40[i] = x > i; }\n"
+                      "output all w0 = uint8(bit_width(0));\n"
+                      "output all w1 = uint8(bit_width(255) + bit_width(256));\n"
+                      "output all c3 = widen(f3);\n"
+                      "output all c40 = widen(f40);\n";
+    const char *i1[] = { "x=37", NULL };
+    check_run(src, i1, "w0=0; w1=17; c3=3; c40=37");
+    struct mpcc_program *p = compile_ok(src, NULL);
+    ck_assert_uint_eq(p->circ->output_widths[2], 4);
+    ck_assert_uint_eq(p->circ->output_widths[3], 6);
+    prog_free(p);
+}
+END_TEST
+
 START_TEST(compiler_struct_literals)
 {
     const char *src = "party a, b;\n"
@@ -712,6 +738,7 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_generic_functions_infer_sizes_widths_and_types);
     tcase_add_test(tc, compiler_types_do_not_depend_on_constant_folding);
     tcase_add_test(tc, compiler_struct_literals);
+    tcase_add_test(tc, compiler_bit_width_and_static_assert);
     tcase_add_test(tc, compiler_gate_counts_are_minimal);
     tcase_add_test(tc, compiler_functions_take_and_return_arrays);
     tcase_add_test(tc, compiler_profile_attributes_ands_to_lines);

@@ -133,6 +133,15 @@ static const struct bad_case bad_cases[] = {
     { HDR "struct P { uint8 age; bool d; } bool b = {age: 1, d: true} == {age: 1, d: true};\n",
       "2:42: a struct literal needs a known type: write Name{...}, or use it where a struct is expected" },
     { HDR "P p = Q{age: 1};\n", "2:1: unknown type 'P'" },
+    /* static_assert and bit_width */
+    { HDR "fn f<K>(uint8 v, const K) -> uint8 { static_assert(K > 2, \"f needs K > 2\"); return v; }\nuint8 y = f(1, 2);\n",
+      "2:38: static assertion failed: f needs K > 2 (in the call of 'f' at bad.mpc:3:11)" },
+    { HDR "input a uint8 x; static_assert(x > 2, \"no\");\n",
+      "2:18: static_assert: the condition must be known at compile time" },
+    { HDR "static_assert(1, \"m\");\n", "2:15: condition must be bool, found integer constant (compare with 0: x != 0)" },
+    { HDR "uint8 y = bit_width(-1);\n", "2:21: the argument of 'bit_width' must not be negative" },
+    { HDR "uint8 y = bit_width(1, 2);\n", "2:11: 'bit_width' takes 1 argument but 2 were given" },
+    { HDR "input a uint8 x; uint8 v[bit_width(x)];\n", "2:26: array size must be a compile-time constant" },
     /* imports */
     { HDR "import \"no_such_module_xyz\";\n", "2:8: cannot find module 'no_such_module_xyz' (searched: .)" },
 };

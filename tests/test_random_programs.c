@@ -5,7 +5,7 @@
  * untyped constants, casts, shifts by constant and secret amounts, ?:,
  * comparisons, public constant conditions and secret if/else, so that
  * constant folding meets every typing rule. Every program must compile and
- * agree on every input. MPCC_RANDOM_PROGRAMS sets how many (default 500),
+ * agree on every input. MPCC_RANDOM_PROGRAMS sets how many (default 2000),
  * MPCC_RANDOM_SEED the first seed; a failure prints the seed and program. */
 #include <check.h>
 #include <stdarg.h>
@@ -750,7 +750,7 @@ START_TEST(random_programs_compile_and_match_the_reference)
 {
     const char *n_env = getenv("MPCC_RANDOM_PROGRAMS");
     const char *seed_env = getenv("MPCC_RANDOM_SEED");
-    long n = n_env ? strtol(n_env, NULL, 10) : 500;
+    long n = n_env ? strtol(n_env, NULL, 10) : 2000;
     uint64_t seed0 = seed_env ? strtoull(seed_env, NULL, 10) : 1;
     int failures = 0;
     struct buf why = { NULL, 0, 0 };

@@ -184,6 +184,67 @@ START_TEST(stdlib_math_gate_counts)
 }
 END_TEST
 
+/* count_true past 65535 (issue 19: 70 000 true flags gave 4464): the result
+ * widens with N, the count is exact, and the AND gates are N - popcount(N). */
+START_TEST(stdlib_count_true_is_exact_for_every_n)
+{
+    struct lanes l;
+    lanes_open(&l, "import \"math\";\nparty a, b;\ninput a bool f[70000];\noutput all c = count_true(f);\n");
+    ck_assert_uint_eq(l.p->circ->output_widths[0], 17);
+    ck_assert_uint_eq(and_gates(&l), 70000 - 6); /* 70000 = 0b10001000101110000 */
+    uint64_t seed = 5;
+    unsigned want[64] = {0};
+    for (uint64_t i = 0; i < 70000; i++) {
+        uint64_t word = rng(&seed);
+        word &= ~1ULL;                 /* lane 0: all false */
+        word |= 2ULL;                  /* lane 1: all true */
+        if (i % 3 == 0)
+            word |= 4ULL; /* lane 2: every third */
+        else
+            word &= ~4ULL;
+        l.in[i] = word;
+        for (unsigned lane = 0; lane < 64; lane++)
+            want[lane] += (unsigned)((word >> lane) & 1);
+    }
+    run(&l);
+    ck_assert_uint_eq(get(&l, 0, 17, 0), 0);
+    ck_assert_uint_eq(get(&l, 0, 17, 1), 70000);
+    ck_assert_uint_eq(get(&l, 0, 17, 2), 23334);
+    for (unsigned lane = 0; lane < 64; lane++)
+        ck_assert_uint_eq(get(&l, 0, 17, lane), want[lane]);
+    lanes_close(&l);
+    /* Below 65536 the result stays uint16, and small N costs N - popcount(N). */
+    for (unsigned n = 1; n <= 40; n++) {
+        char decl[64], use[32];
+        snprintf(decl, sizeof decl, "input a bool f[%u];", n);
+        snprintf(use, sizeof use, "count_true(f)");
+        ck_assert_uint_eq(cost("math", decl, use), n - (unsigned)__builtin_popcount(n));
+    }
+}
+END_TEST
+
+/* Preconditions the library cannot serve are compile errors naming the call. */
+static void expect_compile_error(const char *src, const char *want)
+{
+    struct mpcc_program *p = NULL;
+    struct mpcc_error err = {0};
+    struct compile_options o = {0};
+    o.stdlib_dir = MPCC_SOURCE_DIR "/stdlib";
+    ck_assert_int_eq(mpcc_compile_source("test.mpc", src, strlen(src), &o, &p, &err), MPCC_ERR_PARSE);
+    ck_assert_msg(strstr(err.msg, want) != NULL, "got %s, want %s", err.msg, want);
+}
+
+START_TEST(stdlib_preconditions_are_compile_errors)
+{
+    expect_compile_error("import \"sort\";\nparty a, b;\ninput a uint8 v[4];\noutput all t = top_k(v, 5);\n",
+                         "static assertion failed: top_k(v, K) needs 1 <= K <= N (in the call of 'top_k' at test.mpc:4:16)");
+    expect_compile_error("import \"fixed\";\nparty a, b;\ninput a int7 x;\noutput all t = fx_mul(x, x);\n",
+                         "static assertion failed: fixed-point values are int<W> with W even, 8 <= W <= 64");
+    expect_compile_error("import \"fixed\";\nparty a, b;\ninput a int8 x;\noutput all t = fx_exp(x);\n",
+                         "static assertion failed: fx_exp needs int<W> with W even, 10 <= W <= 64");
+}
+END_TEST
+
 /* ---- sort ---- */
 
 static int cmp_u8(const void *a, const void *b)
@@ -410,6 +471,112 @@ START_TEST(stdlib_set_intersection_matches_c)
     uint64_t auto_ = cost("set", d, "psi_size(x, y)"), pw = cost("set", d, "psi_size_pairwise(x, y)"),
              so = cost("set", d, "psi_size_sorted(x, y)");
     ck_assert_uint_le(auto_, pw < so ? pw : so);
+}
+END_TEST
+
+/* Set semantics on inputs with repeated values, zeros and padding: every
+ * method and the masked variants against a C reference, for several sizes. */
+static void check_sets(unsigned n, unsigned m)
+{
+    char src[2048];
+    snprintf(src, sizeof src,
+             "import \"set\";\nparty a, b;\n"
+             "input a uint8 x[%u];\ninput b uint8 y[%u];\ninput a bool mx[%u];\ninput b bool my[%u];\n"
+             "output all n0 = psi_size(x, y);\n"
+             "output all n1 = psi_size_pairwise(x, y);\n"
+             "output all n2 = psi_size_sorted(x, y);\n"
+             "output all n3 = psi_size_masked(x, mx, y, my);\n"
+             "output all n4 = psi_size_pairwise_masked(x, mx, y, my);\n"
+             "output all n5 = psi_size_sorted_masked(x, mx, y, my);\n"
+             "output all mk = psi_mask_masked(x, mx, y, my);\n"
+             "output all vl = psi_values_masked(x, mx, y, my);\n"
+             "output all c0 = set_contains_masked(y, my, x[0]);\n",
+             n, m, n, m);
+    struct lanes l;
+    lanes_open(&l, src);
+    uint64_t seed = 77 + n * 131 + m;
+    uint64_t in_my = 8 * (uint64_t)(n + m) + n, out_mk = 6 * 16, out_vl = out_mk + n, out_c0 = out_vl + 8 * n;
+    for (int batch = 0; batch < 12; batch++) {
+        uint8_t x[64][16], y[64][16], mx[64][16], my[64][16];
+        for (unsigned lane = 0; lane < 64; lane++) {
+            /* small values: many repeats; zeros often; batch 0 all real */
+            for (unsigned i = 0; i < n; i++) {
+                x[lane][i] = (uint8_t)(rng(&seed) % (batch % 3 == 0 ? 4 : 9));
+                mx[lane][i] = batch == 0 || rng(&seed) % 4 != 0;
+                put(&l, 8 * i, 8, x[lane][i], lane);
+                put(&l, 8 * (uint64_t)(n + m) + i, 1, mx[lane][i], lane);
+            }
+            for (unsigned j = 0; j < m; j++) {
+                y[lane][j] = (uint8_t)(rng(&seed) % (batch % 3 == 0 ? 4 : 9));
+                my[lane][j] = batch == 0 || rng(&seed) % 4 != 0;
+                put(&l, 8 * (uint64_t)n + 8 * j, 8, y[lane][j], lane);
+                put(&l, in_my + j, 1, my[lane][j], lane);
+            }
+        }
+        run(&l);
+        for (unsigned lane = 0; lane < 64; lane++) {
+            unsigned all = 0, real = 0;
+            for (unsigned v = 0; v < 256; v++) {
+                int ia = 0, ib = 0, ra = 0, rb = 0;
+                for (unsigned i = 0; i < n; i++) {
+                    ia |= x[lane][i] == v;
+                    ra |= x[lane][i] == v && mx[lane][i];
+                }
+                for (unsigned j = 0; j < m; j++) {
+                    ib |= y[lane][j] == v;
+                    rb |= y[lane][j] == v && my[lane][j];
+                }
+                all += (unsigned)(ia && ib);
+                real += (unsigned)(ra && rb);
+            }
+            for (unsigned k = 0; k < 3; k++)
+                ck_assert_msg(get(&l, 16 * k, 16, lane) == all, "sizes %u, %u: method %u gives %llu, want %u", n,
+                              m, k, (unsigned long long)get(&l, 16 * k, 16, lane), all);
+            for (unsigned k = 3; k < 6; k++)
+                ck_assert_msg(get(&l, 16 * k, 16, lane) == real, "sizes %u, %u: masked method %u gives %llu, want %u",
+                              n, m, k, (unsigned long long)get(&l, 16 * k, 16, lane), real);
+            for (unsigned i = 0; i < n; i++) {
+                int in = 0;
+                for (unsigned j = 0; j < m; j++)
+                    in |= my[lane][j] && y[lane][j] == x[lane][i];
+                in &= mx[lane][i];
+                ck_assert_uint_eq(get(&l, out_mk + i, 1, lane), (uint64_t)in);
+                ck_assert_uint_eq(get(&l, out_vl + 8 * i, 8, lane), in ? x[lane][i] : 0);
+                if (i == 0) {
+                    int c = 0;
+                    for (unsigned j = 0; j < m; j++)
+                        c |= my[lane][j] && y[lane][j] == x[lane][0];
+                    ck_assert_uint_eq(get(&l, out_c0, 1, lane), (uint64_t)c);
+                }
+            }
+        }
+    }
+    lanes_close(&l);
+}
+
+START_TEST(stdlib_set_semantics_with_repeats_zeros_and_padding)
+{
+    static const unsigned sizes[][2] = { { 1, 1 }, { 2, 5 }, { 6, 6 }, { 9, 4 }, { 16, 16 }, { 16, 3 } };
+    for (unsigned k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+        check_sets(sizes[k][0], sizes[k][1]);
+    /* issue 19: padding with 0 no longer counts; repeated values count once */
+    const char *src = "import \"set\";\nparty north, south;\n"
+                      "input north uint64 n[6];\ninput south uint64 s[6];\n"
+                      "input north bool vn[6];\ninput south bool vs[6];\n"
+                      "output all a = psi_size(n, s);\noutput all b = psi_size_masked(n, vn, s, vs);\n";
+    struct lanes l;
+    lanes_open(&l, src);
+    static const uint64_t nv[6] = { 11, 12, 13, 14, 0, 0 }, sv[6] = { 14, 21, 22, 0, 0, 0 };
+    for (unsigned i = 0; i < 6; i++) {
+        put(&l, 64 * i, 64, nv[i], 0);
+        put(&l, 384 + 64 * i, 64, sv[i], 0);
+        put(&l, 768 + i, 1, i < 4, 0);
+        put(&l, 774 + i, 1, i < 3, 0);
+    }
+    run(&l);
+    ck_assert_uint_eq(get(&l, 0, 16, 0), 2); /* {14, 0} */
+    ck_assert_uint_eq(get(&l, 16, 16, 0), 1); /* {14} */
+    lanes_close(&l);
 }
 END_TEST
 
@@ -699,11 +866,14 @@ static Suite *stdlib_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, stdlib_math_matches_c);
     tcase_add_test(tc, stdlib_math_gate_counts);
+    tcase_add_test(tc, stdlib_count_true_is_exact_for_every_n);
+    tcase_add_test(tc, stdlib_preconditions_are_compile_errors);
     tcase_add_test(tc, stdlib_sort_matches_qsort_for_every_length);
     tcase_add_test(tc, stdlib_sort_by_key_moves_structs_with_their_keys);
     tcase_add_test(tc, stdlib_sort_comparator_and_gate_counts);
     tcase_add_test(tc, stdlib_stats_matches_c);
     tcase_add_test(tc, stdlib_set_intersection_matches_c);
+    tcase_add_test(tc, stdlib_set_semantics_with_repeats_zeros_and_padding);
     tcase_add_test(tc, stdlib_bytes_edit_and_hamming_distance_match_c);
     tcase_add_test(tc, stdlib_fixed_arithmetic_matches_c);
     tcase_add_test(tc, stdlib_fixed_sigmoid_and_exp_error_bounds);
