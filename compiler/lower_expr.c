@@ -100,19 +100,12 @@ int lx_resize(struct lower *lw, const struct lv_value *v, const struct mpcc_type
 int lx_convert(struct lower *lw, struct ast_loc loc, const struct lv_value *v,
                const struct mpcc_type *t, struct lv_value *out, const char *what)
 {
-    char a[64], b[64];
-    if (v->t->kind == TY_VOID) {
-        diag_error(lw->diags, loc, "%s: the function returns no value", what);
-        return 0;
-    }
+    /* The semantic pass allowed the conversion; what can still fail is an
+     * untyped constant it did not know (a loop variable's multiple, say)
+     * that does not fit. */
     if (v->t->kind == TY_UNTYPED) {
-        if (!ty_is_int(t)) {
-            tname(t, a, sizeof a);
-            diag_error(lw->diags, loc, "%s: cannot use an integer constant as %s", what, a);
-            return 0;
-        }
         if (!ce_fits(&v->c, t->width, t->kind == TY_INT)) {
-            char num[200];
+            char num[200], a[64];
             ce_to_string(&v->c, num, sizeof num);
             tname(t, a, sizeof a);
             diag_error(lw->diags, loc, "%s: constant %s does not fit in %s", what, num, a);
@@ -124,16 +117,7 @@ int lx_convert(struct lower *lw, struct ast_loc loc, const struct lv_value *v,
         *out = *v;
         return 1;
     }
-    if (ty_widens(v->t, t))
-        return lx_resize(lw, v, t, out);
-    tname(v->t, a, sizeof a);
-    tname(t, b, sizeof b);
-    if (ty_is_int(v->t) && ty_is_int(t))
-        diag_error(lw->diags, loc, "%s: cannot convert %s to %s implicitly (use a cast: %s(x))",
-                   what, a, b, b);
-    else
-        diag_error(lw->diags, loc, "%s: expected %s, found %s", what, b, a);
-    return 0;
+    return lx_resize(lw, v, t, out);
 }
 
 /* An array or struct literal as a value of type t. */
@@ -184,11 +168,8 @@ int lx_const_int(struct lower *lw, const struct ast_expr *e, struct ce_int *out,
     struct lv_value v;
     if (!lx_expr(lw, e, &v))
         return 0;
-    if (v.t->kind == TY_BOOL || !lx_value_const(&v, out)) {
-        if (v.t->kind == TY_BOOL || (!ty_is_scalar(v.t) && v.t->kind != TY_UNTYPED))
-            diag_error(lw->diags, e->loc, "%s must be an integer", what);
-        else
-            diag_error(lw->diags, e->loc, "%s must be a compile-time constant", what);
+    if (!lx_value_const(&v, out)) {
+        diag_error(lw->diags, e->loc, "%s must be a compile-time constant", what);
         return 0;
     }
     return 1;
@@ -199,16 +180,7 @@ int lx_cond(struct lower *lw, const struct ast_expr *e, bld_wire *w)
     struct lv_value v;
     if (!lx_expr(lw, e, &v))
         return 0;
-    if (v.t->kind != TY_BOOL) {
-        char a[64];
-        tname(v.t, a, sizeof a);
-        if (ty_is_int(v.t) || v.t->kind == TY_UNTYPED)
-            diag_error(lw->diags, e->loc, "condition must be bool, found %s (compare with 0: x != 0)", a);
-        else
-            diag_error(lw->diags, e->loc, "condition must be bool, found %s", a);
-        return 0;
-    }
-    *w = v.w[0];
+    *w = v.w[0]; /* a bool: the semantic pass checked it */
     return 1;
 }
 
@@ -308,16 +280,6 @@ static int lx_index(struct lower *lw, const struct ast_expr *e, struct lv_value 
     char a[64];
     if (!lx_expr(lw, e->a, &arr) || !lx_expr(lw, e->b, &idx))
         return 0;
-    if (arr.t->kind != TY_ARRAY) {
-        tname(arr.t, a, sizeof a);
-        diag_error(lw->diags, e->loc, "cannot index a value of type %s", a);
-        return 0;
-    }
-    if (!ty_is_int(idx.t) && idx.t->kind != TY_UNTYPED) {
-        tname(idx.t, a, sizeof a);
-        diag_error(lw->diags, e->b->loc, "array index must be an integer, found %s", a);
-        return 0;
-    }
     struct ce_int c;
     if (lx_value_const(&idx, &c)) {
         int64_t k;
@@ -338,23 +300,14 @@ static int lx_index(struct lower *lw, const struct ast_expr *e, struct lv_value 
 static int lx_field(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
 {
     struct lv_value s;
-    char a[64];
     if (!lx_expr(lw, e->a, &s))
         return 0;
-    if (s.t->kind != TY_STRUCT) {
-        tname(s.t, a, sizeof a);
-        diag_error(lw->diags, e->loc, "'.%s': %s is not a struct", e->name, a);
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.t->n_fields; i++) {
-        if (strcmp(s.t->fields[i].name, e->name) == 0) {
-            out->t = s.t->fields[i].type;
-            out->w = s.w + s.t->fields[i].offset;
-            return 1;
-        }
-    }
-    diag_error(lw->diags, e->loc, "struct %s has no field '%s'", s.t->name, e->name);
-    return 0;
+    uint32_t i = 0;
+    while (strcmp(s.t->fields[i].name, e->name) != 0) /* the semantic pass found it */
+        i++;
+    out->t = s.t->fields[i].type;
+    out->w = s.w + s.t->fields[i].offset;
+    return 1;
 }
 
 static int lx_expr_kind(struct lower *lw, const struct ast_expr *e, struct lv_value *out);
@@ -392,14 +345,8 @@ static int lx_expr_kind(struct lower *lw, const struct ast_expr *e, struct lv_va
     case AE_INT: {
         struct ce_int c;
         int bad;
-        if (!ce_parse(&c, e->text, &bad)) {
-            if (bad)
-                diag_error(lw->diags, e->loc, "invalid integer literal '%s'", e->text);
-            else
-                diag_error(lw->diags, e->loc, "integer literal '%s' is too large (constants are limited to 2^%d)",
-                           e->text, CE_MAX_BITS);
+        if (!ce_parse(&c, e->text, &bad)) /* the semantic pass reported it */
             return 0;
-        }
         return lx_set_untyped(lw, out, &c);
     }
     case AE_BOOL:

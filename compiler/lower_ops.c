@@ -9,33 +9,7 @@
 #include "circuits/gadgets.h"
 #include "lower.h"
 #include "parser.h"
-
-static const char *op_name(int op)
-{
-    switch (op) {
-    case SHL: return "<<";
-    case SHR: return ">>";
-    case LE: return "<=";
-    case GE: return ">=";
-    case EQ: return "==";
-    case NE: return "!=";
-    case ANDAND: return "&&";
-    case OROR: return "||";
-    case '+': return "+";
-    case '-': return "-";
-    case '*': return "*";
-    case '/': return "/";
-    case '%': return "%";
-    case '&': return "&";
-    case '|': return "|";
-    case '^': return "^";
-    case '<': return "<";
-    case '>': return ">";
-    case '~': return "~";
-    case '!': return "!";
-    default: return "?";
-    }
-}
+#include "sema.h"
 
 static int is_cmp(int op)
 {
@@ -52,7 +26,8 @@ static int const_error(struct lower *lw, struct ast_loc loc, int op)
     return 0;
 }
 
-/* Both operands untyped. */
+/* Both operands untyped: exact arithmetic (a failure is about values:
+ * division by zero or overflow of a constant this code reached). */
 static int lx_binary_const(struct lower *lw, const struct ast_expr *e, const struct ce_int *x,
                            const struct ce_int *y, struct lv_value *out)
 {
@@ -75,76 +50,33 @@ static int lx_binary_const(struct lower *lw, const struct ast_expr *e, const str
         case LE: return lx_set_bool(lw, out, c <= 0 ? BLD_TRUE : BLD_FALSE);
         case GE: return lx_set_bool(lw, out, c >= 0 ? BLD_TRUE : BLD_FALSE);
         case EQ: return lx_set_bool(lw, out, c == 0 ? BLD_TRUE : BLD_FALSE);
-        case NE: return lx_set_bool(lw, out, c != 0 ? BLD_TRUE : BLD_FALSE);
+        default: return lx_set_bool(lw, out, c != 0 ? BLD_TRUE : BLD_FALSE);
         }
-        diag_error(lw->diags, e->loc, "operator '%s' needs bool operands", op_name(e->op));
-        return 0;
     }
     if (!ok)
         return const_error(lw, e->loc, e->op);
     return lx_set_untyped(lw, out, &r);
 }
 
-/* Brings two operands to one type; 0 after an error. */
+/* Brings both operands to the operator's operand type, the common type the
+ * semantic pass gave them (an untyped side takes the other's type, a
+ * narrower integer widens). Fails only on an untyped constant that does
+ * not fit, whose value the semantic pass did not know. */
 static int unify(struct lower *lw, const struct ast_expr *e, struct lv_value *x, struct lv_value *y)
 {
-    char a[64], b[64];
-    const char *op = op_name(e->op);
-    if (x->t->kind == TY_VOID || y->t->kind == TY_VOID) {
-        diag_error(lw->diags, e->loc, "operator '%s': a function call that returns no value has no value", op);
-        return 0;
-    }
-    if (!ty_is_scalar(x->t) && x->t->kind != TY_UNTYPED) {
-        ty_name(x->t, a, sizeof a);
-        diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to %s", op, a);
-        return 0;
-    }
-    if (!ty_is_scalar(y->t) && y->t->kind != TY_UNTYPED) {
-        ty_name(y->t, a, sizeof a);
-        diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to %s", op, a);
-        return 0;
-    }
-    if (x->t->kind == TY_UNTYPED) {
-        char what[64];
-        snprintf(what, sizeof what, "operator '%s'", op);
-        return lx_convert(lw, e->loc, x, y->t, x, what);
-    }
-    if (y->t->kind == TY_UNTYPED) {
-        char what[64];
-        snprintf(what, sizeof what, "operator '%s'", op);
-        return lx_convert(lw, e->loc, y, x->t, y, what);
-    }
-    if (ty_equal(x->t, y->t))
-        return 1;
-    if (ty_is_int(x->t) && ty_is_int(y->t)) {
-        if (ty_widens(x->t, y->t))
-            return lx_resize(lw, x, y->t, x);
-        if (ty_widens(y->t, x->t))
-            return lx_resize(lw, y, x->t, y);
-    }
-    ty_name(x->t, a, sizeof a);
-    ty_name(y->t, b, sizeof b);
-    diag_error(lw->diags, e->loc, "mismatched types %s and %s for operator '%s'%s", a, b, op,
-               ty_is_int(x->t) && ty_is_int(y->t) ? " (add a cast, e.g. int32(x))" : "");
-    return 0;
+    const struct mpcc_type *t = x->t;
+    if (t->kind == TY_UNTYPED || (y->t->kind != TY_UNTYPED && ty_widens(x->t, y->t)))
+        t = y->t;
+    char what[64];
+    snprintf(what, sizeof what, "operator '%s'", sm_op_name(e->op));
+    return lx_convert(lw, e->loc, x, t, x, what) && lx_convert(lw, e->loc, y, t, y, what);
 }
 
 static int lx_shift(struct lower *lw, const struct ast_expr *e, struct lv_value *x,
                     struct lv_value *y, struct lv_value *out)
 {
-    char a[64];
     struct ce_int amount;
     int amount_const = 0;
-    if (!ty_is_int(y->t) && y->t->kind != TY_UNTYPED) {
-        ty_name(y->t, a, sizeof a);
-        diag_error(lw->diags, e->loc, "shift amount must be an integer, found %s", a);
-        return 0;
-    }
-    if (!ty_is_int(x->t) && x->t->kind != TY_UNTYPED) {
-        ty_name(x->t, a, sizeof a);
-        diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to %s", op_name(e->op), a);
-        return 0;
-    }
     if (lx_value_const(y, &amount)) {
         amount_const = 1;
         /* A typed amount's bits are read as unsigned, as a secret one is. */
@@ -268,11 +200,8 @@ int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
         switch (e->op) {
         case '&': r = bld_and(b, x.w[0], y.w[0]); break;
         case '|': r = bld_or(b, x.w[0], y.w[0]); break;
-        case '^': case NE: r = bld_xor(b, x.w[0], y.w[0]); break;
         case EQ: r = bld_not(b, bld_xor(b, x.w[0], y.w[0])); break;
-        default:
-            diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to bool", op_name(e->op));
-            return 0;
+        default: r = bld_xor(b, x.w[0], y.w[0]); break; /* ^ and != */
         }
         return lx_set_bool(lw, out, r);
     }
@@ -316,13 +245,10 @@ int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
         for (uint32_t i = 0; i < n; i++)
             w[i] = bld_or(b, x.w[i], y.w[i]);
         break;
-    case '^':
+    default: /* ^ */
         for (uint32_t i = 0; i < n; i++)
             w[i] = bld_xor(b, x.w[i], y.w[i]);
         break;
-    default:
-        diag_error(lw->diags, e->loc, "operator '%s' cannot be applied to integers", op_name(e->op));
-        return 0;
     }
     out->t = t;
     out->w = w;
@@ -332,36 +258,18 @@ int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
 int lx_unary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
 {
     struct lv_value x;
-    char a[64];
     if (!lx_expr(lw, e->a, &x))
         return 0;
-    if (x.t->kind == TY_UNTYPED) {
+    if (x.t->kind == TY_UNTYPED) { /* - or ~ of a constant */
         struct ce_int r;
-        if (e->op == '-') {
-            if (!ce_neg(&r, &x.c))
-                return const_error(lw, e->loc, '-');
-        } else if (e->op == '~') {
+        if (e->op == '~')
             ce_not(&r, &x.c);
-        } else {
-            diag_error(lw->diags, e->loc, "operator '!' needs a bool operand, found an integer constant");
-            return 0;
-        }
+        else if (!ce_neg(&r, &x.c))
+            return const_error(lw, e->loc, '-');
         return lx_set_untyped(lw, out, &r);
     }
-    ty_name(x.t, a, sizeof a);
-    if (e->op == '!') {
-        if (x.t->kind != TY_BOOL) {
-            diag_error(lw->diags, e->loc, "operator '!' needs a bool operand, found %s%s", a,
-                       ty_is_int(x.t) ? " (compare with 0: x == 0)" : "");
-            return 0;
-        }
+    if (e->op == '!')
         return lx_set_bool(lw, out, bld_not(lw->b, x.w[0]));
-    }
-    if (!ty_is_int(x.t)) {
-        diag_error(lw->diags, e->loc, "operator '%s' needs an integer operand, found %s%s",
-                   op_name(e->op), a, x.t->kind == TY_BOOL && e->op == '~' ? " (use '!')" : "");
-        return 0;
-    }
     uint32_t n = x.t->width;
     bld_wire *w = lw_wires(lw, n);
     if (w == NULL)

@@ -299,7 +299,8 @@ static int ls_decode(struct lower *lw, const bld_wire *bits, uint32_t m, uint64_
 }
 
 /* Finds where an lvalue lives: its variable, its type and the bit offsets it
- * may occupy (several, each with an enable wire, under secret indices). */
+ * may occupy (several, each with an enable wire, under secret indices). The
+ * semantic pass checked that it is assignable. */
 static int ls_locate(struct lower *lw, const struct ast_expr *e, struct lv_var **var,
                      const struct mpcc_type **t, struct ls_target **tg, uint64_t *n)
 {
@@ -307,26 +308,6 @@ static int ls_locate(struct lower *lw, const struct ast_expr *e, struct lv_var *
     switch (e->kind) {
     case AE_NAME: {
         struct lv_var *v = lw_lookup(lw, e->name);
-        if (v == NULL) {
-            diag_error(lw->diags, e->loc, "unknown name '%s'", e->name);
-            return 0;
-        }
-        if (v->readonly) {
-            static const char *const what[] = { "variable", "constant", "loop variable", "input" };
-            diag_error(lw->diags, e->loc, "cannot assign to %s '%s'", what[v->kind], e->name);
-            return 0;
-        }
-        if (lw->frame != NULL) {
-            struct lv_var *p;
-            for (p = lw->frame->locals; p != NULL && p != v; p = p->next)
-                ;
-            if (p == NULL) {
-                diag_error(lw->diags, e->loc,
-                           "function '%s' cannot assign to the global variable '%s' (functions only change their own variables; return a value instead)",
-                           lw->frame->fn->item->name, e->name);
-                return 0;
-            }
-        }
         *var = v;
         *t = v->t;
         *tg = ast_alloc(&lw->scratch, sizeof **tg);
@@ -342,40 +323,22 @@ static int ls_locate(struct lower *lw, const struct ast_expr *e, struct lv_var *
     case AE_FIELD: {
         if (!ls_locate(lw, e->a, var, t, tg, n))
             return 0;
-        if ((*t)->kind != TY_STRUCT) {
-            ty_name(*t, a, sizeof a);
-            diag_error(lw->diags, e->loc, "'.%s': %s is not a struct", e->name, a);
-            return 0;
-        }
-        for (uint32_t i = 0; i < (*t)->n_fields; i++) {
-            if (strcmp((*t)->fields[i].name, e->name) == 0) {
-                for (uint64_t k = 0; k < *n; k++)
-                    (*tg)[k].off += (*t)->fields[i].offset;
-                *t = (*t)->fields[i].type;
-                return 1;
-            }
-        }
-        diag_error(lw->diags, e->loc, "struct %s has no field '%s'", (*t)->name, e->name);
-        return 0;
+        uint32_t i = 0;
+        while (strcmp((*t)->fields[i].name, e->name) != 0)
+            i++;
+        for (uint64_t k = 0; k < *n; k++)
+            (*tg)[k].off += (*t)->fields[i].offset;
+        *t = (*t)->fields[i].type;
+        return 1;
     }
     case AE_INDEX: {
         if (!ls_locate(lw, e->a, var, t, tg, n))
             return 0;
         const struct mpcc_type *at = *t;
-        if (at->kind != TY_ARRAY) {
-            ty_name(at, a, sizeof a);
-            diag_error(lw->diags, e->loc, "cannot index a value of type %s", a);
-            return 0;
-        }
         struct lv_value idx;
         struct ce_int c;
         if (!lx_expr(lw, e->b, &idx))
             return 0;
-        if (!ty_is_int(idx.t) && idx.t->kind != TY_UNTYPED) {
-            ty_name(idx.t, a, sizeof a);
-            diag_error(lw->diags, e->b->loc, "array index must be an integer, found %s", a);
-            return 0;
-        }
         uint64_t eb = at->elem->bits;
         *t = at->elem;
         if (lx_value_const(&idx, &c)) {
@@ -423,8 +386,7 @@ static int ls_locate(struct lower *lw, const struct ast_expr *e, struct lv_var *
         *n = nn;
         return 1;
     }
-    default:
-        diag_error(lw->diags, e->loc, "the left side of an assignment must be a variable, an array element or a field");
+    default: /* the semantic pass allows only the three above */
         return 0;
     }
 }
@@ -521,20 +483,8 @@ static int ls_decl(struct lower *lw, struct ast_stmt *s)
 static int ls_return(struct lower *lw, struct ast_stmt *s)
 {
     struct lv_frame *f = lw->frame;
-    if (f == NULL) {
-        diag_error(lw->diags, s->loc, "'return' outside a function");
-        return 1;
-    }
-    if (f->ret == NULL) {
-        if (s->rhs != NULL)
-            diag_error(lw->diags, s->loc, "function '%s' has no return type, so 'return' takes no value",
-                       f->fn->item->name);
-    } else {
+    if (f->ret != NULL) {
         struct lv_value v;
-        if (s->rhs == NULL) {
-            diag_error(lw->diags, s->loc, "function '%s' must return a value", f->fn->item->name);
-            return 1;
-        }
         if (!lx_expr_to(lw, s->rhs, f->ret_t, &v, "return value"))
             return 1;
         ls_assign(lw, f->ret, v.w);
@@ -614,14 +564,11 @@ int ls_stmt(struct lower *lw, struct ast_stmt *s)
     case AS_ASSERT:
         ls_assert(lw, s);
         break;
-    case AS_EXPR:
-        if (s->rhs->kind != AE_CALL) {
-            diag_error(lw->diags, s->loc, "this expression does nothing (did you mean an assignment?)");
-        } else {
-            struct lv_value v;
-            (void)ls_call(lw, s->rhs, &v);
-        }
+    case AS_EXPR: { /* a call */
+        struct lv_value v;
+        (void)ls_call(lw, s->rhs, &v);
         break;
+    }
     }
     lw->depth--;
     ast_arena_release(&lw->scratch, m);
