@@ -1,9 +1,11 @@
 /* bristol_write.c - the Bristol Fashion writer: renumbers a circuit (whose
  * slots may be rewritten) into single assignment, with outputs on the last
- * wires, and prints XOR/AND/INV gates. An output that no gate can produce in
- * place (an input wire, a repeated wire) is copied with two INV gates.
+ * wires, and prints XOR/AND/INV gates (calls are expanded first, see
+ * flatten.h). An output that no gate can produce in place (an input wire, a
+ * repeated wire) is copied with two INV gates.
  * Reading lives in bristol_read.c. */
 #include "circuits/bristol.h"
+#include "circuits/flatten.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -68,7 +70,25 @@ static void bw_gate(struct bw_out *o, enum circ_op op, uint32_t a, uint32_t b, u
     bw_str(o, op == CIRC_AND ? "AND\n" : "XOR\n");
 }
 
+static enum mpcc_status circ_write_flat(const struct circuit *c, FILE *out, struct mpcc_error *err);
+
 enum mpcc_status circ_write_bristol(const struct circuit *c, FILE *out, struct mpcc_error *err)
+{
+    if (c->n_calls == 0)
+        return circ_write_flat(c, out, err);
+    /* Bristol Fashion has no calls: write the expansion. */
+    struct circuit *flat;
+    enum mpcc_status st = circ_flatten(c, &flat, err);
+    if (st != MPCC_OK) {
+        mpcc_error_prefix(err, "cannot write Bristol Fashion");
+        return st;
+    }
+    st = circ_write_flat(flat, out, err);
+    circ_free(flat);
+    return st;
+}
+
+static enum mpcc_status circ_write_flat(const struct circuit *c, FILE *out, struct mpcc_error *err)
 {
     enum mpcc_status st = circ_validate(c, err);
     if (st != MPCC_OK) {

@@ -1,5 +1,6 @@
-/* circuit.c - construction, growth and validation of struct circuit.
- * No file formats and no evaluation here. */
+/* circuit.c - construction, growth and validation of struct circuit and of
+ * libraries of subcircuits, and gate counts across calls. No file formats
+ * and no evaluation here. */
 #include "circuit.h"
 
 #include <stdlib.h>
@@ -21,7 +22,221 @@ void circ_free(struct circuit *c)
     free(c->output_widths);
     free(c->output_wires);
     free(c->gates);
+    free(c->calls);
+    free(c->ranges);
+    if (c->lib_ref)
+        circ_lib_release(c->lib);
     free(c);
+}
+
+struct circ_lib *circ_lib_new(struct mpcc_error *err)
+{
+    struct circ_lib *lib = calloc(1, sizeof *lib);
+    if (lib == NULL)
+        mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory allocating a circuit library");
+    else
+        lib->refs = 1;
+    return lib;
+}
+
+void circ_lib_release(struct circ_lib *lib)
+{
+    if (lib == NULL || --lib->refs > 0)
+        return;
+    for (uint32_t i = 0; i < lib->n_subs; i++)
+        circ_free(lib->subs[i]);
+    free(lib->subs);
+    free(lib);
+}
+
+enum mpcc_status circ_lib_add(struct circ_lib *lib, struct circuit *sub, uint32_t *index,
+                              struct mpcc_error *err)
+{
+    if (lib->n_subs >= CIRC_MAX_SUBS) {
+        circ_free(sub);
+        return mpcc_error_set(err, MPCC_ERR_LIMIT, "more than %u subcircuits", CIRC_MAX_SUBS);
+    }
+    if (lib->n_subs == lib->cap_subs) {
+        uint32_t cap = lib->cap_subs ? lib->cap_subs * 2 : 16;
+        struct circuit **s = realloc(lib->subs, cap * sizeof *s);
+        if (s == NULL) {
+            circ_free(sub);
+            return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory adding a subcircuit");
+        }
+        lib->subs = s;
+        lib->cap_subs = cap;
+    }
+    if (sub->lib_ref)
+        circ_lib_release(sub->lib);
+    sub->lib = lib; /* borrowed: the library owns the subcircuit */
+    sub->lib_ref = 0;
+    *index = lib->n_subs;
+    lib->subs[lib->n_subs++] = sub;
+    return MPCC_OK;
+}
+
+void circ_set_lib(struct circuit *c, struct circ_lib *lib)
+{
+    if (lib != NULL)
+        lib->refs++;
+    if (c->lib_ref)
+        circ_lib_release(c->lib);
+    c->lib = lib;
+    c->lib_ref = lib != NULL;
+}
+
+const struct circuit *circ_callee(const struct circuit *c, const struct circ_call *call)
+{
+    return c->lib->subs[call->callee];
+}
+
+/* Appends n ranges to c->ranges. */
+static enum mpcc_status circ_push_ranges(struct circuit *c, const struct circ_range *r, uint64_t n,
+                                         struct mpcc_error *err)
+{
+    uint64_t need = c->n_ranges + n;
+    if (need > c->cap_ranges) {
+        uint64_t cap = c->cap_ranges ? c->cap_ranges : 256;
+        while (cap < need)
+            cap *= 2;
+        if (cap > SIZE_MAX / sizeof *r)
+            return mpcc_error_set(err, MPCC_ERR_LIMIT, "too many call ranges");
+        struct circ_range *t = realloc(c->ranges, (size_t)cap * sizeof *t);
+        if (t == NULL)
+            return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory adding a call");
+        c->ranges = t;
+        c->cap_ranges = cap;
+    }
+    memcpy(c->ranges + c->n_ranges, r, (size_t)n * sizeof *r);
+    c->n_ranges += n;
+    return MPCC_OK;
+}
+
+enum mpcc_status circ_add_call_ranges(struct circuit *c, uint32_t callee, uint32_t repeat,
+                                      const struct circ_range *r, uint32_t n_arg_ranges,
+                                      uint32_t n_ranges, struct mpcc_error *err)
+{
+    if (c->lib == NULL || callee >= c->lib->n_subs)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "call of subcircuit %u, which the library does not have",
+                              callee);
+    if (repeat == 0 || n_arg_ranges > n_ranges)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "a call needs a repeat count of at least 1");
+    const struct circuit *s = c->lib->subs[callee];
+    uint64_t n_args = 0, n_res = 0;
+    for (uint32_t k = 0; k < n_ranges; k++) {
+        int64_t first = r[k].start, last = (int64_t)r[k].start + r[k].len - 1;
+        int64_t shift = (int64_t)r[k].stride * (int64_t)(repeat - 1);
+        if (r[k].len == 0 || last >= CIRC_MAX_WIRES || first + shift < 0 || last + shift >= CIRC_MAX_WIRES)
+            return mpcc_error_set(err, MPCC_ERR_LIMIT, "call wires out of range");
+        if (k < n_arg_ranges)
+            n_args += r[k].len;
+        else
+            n_res += r[k].len;
+    }
+    if (n_args != s->n_input_bits || n_res != s->n_output_bits)
+        return mpcc_error_set(err, MPCC_ERR_INVALID,
+                              "call of subcircuit %u with %llu arguments and %llu results; it takes %llu and gives %llu",
+                              callee, (unsigned long long)n_args, (unsigned long long)n_res,
+                              (unsigned long long)s->n_input_bits, (unsigned long long)s->n_output_bits);
+    if (c->n_calls == UINT32_MAX)
+        return mpcc_error_set(err, MPCC_ERR_LIMIT, "too many calls");
+    if (c->n_calls == c->cap_calls) {
+        uint32_t cap = c->cap_calls ? (c->cap_calls > UINT32_MAX / 2 ? UINT32_MAX : c->cap_calls * 2) : 64;
+        struct circ_call *n = realloc(c->calls, (size_t)cap * sizeof *n);
+        if (n == NULL)
+            return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory adding a call");
+        c->calls = n;
+        c->cap_calls = cap;
+    }
+    uint64_t first = c->n_ranges;
+    enum mpcc_status st = circ_push_ranges(c, r, n_ranges, err);
+    if (st == MPCC_OK)
+        st = circ_add_gate(c, CIRC_CALL, c->n_calls, 0, 0, err);
+    if (st != MPCC_OK) {
+        c->n_ranges = first;
+        return st;
+    }
+    struct circ_call *cl = &c->calls[c->n_calls++];
+    cl->callee = callee;
+    cl->repeat = repeat;
+    cl->n_args = (uint32_t)n_args;
+    cl->n_res = (uint32_t)n_res;
+    cl->n_arg_ranges = n_arg_ranges;
+    cl->n_ranges = n_ranges;
+    cl->first_range = first;
+    for (uint32_t k = n_arg_ranges; k < n_ranges; k++) {
+        int64_t shift = (int64_t)r[k].stride * (int64_t)(repeat - 1);
+        uint64_t top = (uint64_t)((int64_t)r[k].start + r[k].len - 1 + (shift > 0 ? shift : 0));
+        if (c->n_wires <= top)
+            c->n_wires = (uint32_t)top + 1;
+    }
+    return MPCC_OK;
+}
+
+/* Wires as ranges of consecutive wires (at most n of them) into r. */
+static uint32_t circ_to_ranges(const uint32_t *w, uint32_t n, struct circ_range *r)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (k > 0 && r[k - 1].start + r[k - 1].len == w[i] && r[k - 1].len < UINT32_MAX) {
+            r[k - 1].len++;
+            continue;
+        }
+        r[k].start = w[i];
+        r[k].len = 1;
+        r[k].stride = 0;
+        k++;
+    }
+    return k;
+}
+
+enum mpcc_status circ_add_call(struct circuit *c, uint32_t callee, const uint32_t *args,
+                               uint32_t n_args, const uint32_t *res, uint32_t n_res,
+                               struct mpcc_error *err)
+{
+    struct circ_range *r = malloc(((size_t)n_args + n_res + 1) * sizeof *r);
+    if (r == NULL)
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory adding a call");
+    for (uint32_t i = 0; i < n_args; i++)
+        if (args[i] >= CIRC_MAX_WIRES) {
+            free(r);
+            return mpcc_error_set(err, MPCC_ERR_LIMIT, "call argument wire %u out of range", args[i]);
+        }
+    for (uint32_t i = 0; i < n_res; i++)
+        if (res[i] >= CIRC_MAX_WIRES) {
+            free(r);
+            return mpcc_error_set(err, MPCC_ERR_LIMIT, "call result wire %u out of range", res[i]);
+        }
+    uint32_t na = circ_to_ranges(args, n_args, r);
+    uint32_t nr = circ_to_ranges(res, n_res, r + na);
+    enum mpcc_status st = circ_add_call_ranges(c, callee, 1, r, na, na + nr, err);
+    free(r);
+    return st;
+}
+
+void circ_call_wires(const struct circuit *c, const struct circ_call *cl, uint32_t rep, uint32_t *w)
+{
+    const struct circ_range *r = c->ranges + cl->first_range;
+    uint64_t o = 0;
+    for (uint32_t k = 0; k < cl->n_ranges; k++) {
+        uint32_t start = (uint32_t)((int64_t)r[k].start + (int64_t)r[k].stride * rep);
+        for (uint32_t i = 0; i < r[k].len; i++)
+            w[o++] = start + i;
+    }
+}
+
+uint64_t circ_max_call_wires(const struct circuit *c)
+{
+    uint64_t m = 0;
+    for (uint32_t k = 0; k < c->n_calls; k++)
+        if ((uint64_t)c->calls[k].n_args + c->calls[k].n_res > m)
+            m = (uint64_t)c->calls[k].n_args + c->calls[k].n_res;
+    if (c->lib != NULL && c->lib_ref)
+        for (uint32_t s = 0; s < c->lib->n_subs; s++) {
+            uint64_t t = circ_max_call_wires(c->lib->subs[s]);
+            m = t > m ? t : m;
+        }
+    return m;
 }
 
 enum mpcc_status circ_add_input(struct circuit *c, uint32_t width, struct mpcc_error *err)
@@ -120,19 +335,80 @@ enum mpcc_status circ_add_gate(struct circuit *c, enum circ_op op, uint32_t in0,
     return MPCC_OK;
 }
 
-enum mpcc_status circ_validate(const struct circuit *c, struct mpcc_error *err)
+/* One circuit (its library's subcircuits are checked by circ_validate). */
+static enum mpcc_status circ_validate_one(const struct circuit *c, uint32_t max_callee,
+                                          struct mpcc_error *err)
 {
     enum mpcc_status st = MPCC_OK;
+    uint32_t *scratch = NULL;
+    uint64_t scratch_n = 0;
     uint8_t *written = calloc(c->n_wires ? c->n_wires : 1, 1);
     if (written == NULL)
         return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory validating a circuit");
     memset(written, 1, (size_t)c->n_input_bits);
     for (uint64_t i = 0; i < c->n_gates; i++) {
         const struct circ_gate *g = &c->gates[i];
-        if (g->op > CIRC_INV) {
+        if (g->op > CIRC_CALL) {
             st = mpcc_error_set(err, MPCC_ERR_INVALID, "gate %llu: unknown op %u",
                                 (unsigned long long)i, g->op);
             goto out;
+        }
+        if (g->op == CIRC_CALL) {
+            if (g->in0 >= c->n_calls) {
+                st = mpcc_error_set(err, MPCC_ERR_INVALID, "gate %llu: call %u does not exist",
+                                    (unsigned long long)i, g->in0);
+                goto out;
+            }
+            const struct circ_call *cl = &c->calls[g->in0];
+            if (c->lib == NULL || cl->callee >= max_callee) {
+                st = mpcc_error_set(err, MPCC_ERR_INVALID,
+                                    "gate %llu calls subcircuit %u, which it may not call (a subcircuit "
+                                    "calls only those before it)",
+                                    (unsigned long long)i, cl->callee);
+                goto out;
+            }
+            const struct circuit *s = c->lib->subs[cl->callee];
+            uint64_t na = 0, nr = 0;
+            int bad = cl->repeat == 0 || cl->n_arg_ranges > cl->n_ranges || cl->first_range > c->n_ranges ||
+                      cl->n_ranges > c->n_ranges - cl->first_range;
+            for (uint32_t k = 0; !bad && k < cl->n_ranges; k++) {
+                const struct circ_range *r = &c->ranges[cl->first_range + k];
+                int64_t lo = r->start, hi = (int64_t)r->start + r->len - 1;
+                int64_t sh = (int64_t)r->stride * (int64_t)(cl->repeat - 1);
+                bad = r->len == 0 || hi >= c->n_wires || lo + sh < 0 || hi + sh >= c->n_wires;
+                *(k < cl->n_arg_ranges ? &na : &nr) += r->len;
+            }
+            if (bad || na != cl->n_args || nr != cl->n_res || na != s->n_input_bits || nr != s->n_output_bits) {
+                st = mpcc_error_set(err, MPCC_ERR_INVALID,
+                                    "gate %llu: the call of subcircuit %u has %llu arguments and %llu results "
+                                    "(it takes %llu and gives %llu) or wires out of range",
+                                    (unsigned long long)i, cl->callee, (unsigned long long)na,
+                                    (unsigned long long)nr, (unsigned long long)s->n_input_bits,
+                                    (unsigned long long)s->n_output_bits);
+                goto out;
+            }
+            if (scratch == NULL || scratch_n < na + nr) {
+                uint32_t *t = realloc(scratch, ((size_t)(na + nr) + 1) * sizeof *t);
+                if (t == NULL) {
+                    st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory validating a circuit");
+                    goto out;
+                }
+                scratch = t;
+                scratch_n = na + nr;
+            }
+            for (uint32_t rep = 0; rep < cl->repeat; rep++) {
+                circ_call_wires(c, cl, rep, scratch);
+                for (uint32_t k = 0; k < cl->n_args; k++) {
+                    if (!written[scratch[k]]) {
+                        st = mpcc_error_set(err, MPCC_ERR_INVALID, "gate %llu reads wire %u before it is written",
+                                            (unsigned long long)i, scratch[k]);
+                        goto out;
+                    }
+                }
+                for (uint32_t k = 0; k < cl->n_res; k++)
+                    written[scratch[cl->n_args + k]] = 1;
+            }
+            continue;
         }
         if (g->in0 >= c->n_wires || g->in1 >= c->n_wires || g->out >= c->n_wires) {
             st = mpcc_error_set(err, MPCC_ERR_INVALID, "gate %llu: wire index out of range",
@@ -156,15 +432,70 @@ enum mpcc_status circ_validate(const struct circuit *c, struct mpcc_error *err)
     }
 out:
     free(written);
+    free(scratch);
     return st;
+}
+
+enum mpcc_status circ_validate(const struct circuit *c, struct mpcc_error *err)
+{
+    enum mpcc_status st;
+    if (c->lib != NULL && c->lib_ref) {
+        for (uint32_t k = 0; k < c->lib->n_subs; k++) {
+            if ((st = circ_validate_one(c->lib->subs[k], k, err)) != MPCC_OK) {
+                mpcc_error_prefix(err, "subcircuit %u", k);
+                return st;
+            }
+        }
+    }
+    return circ_validate_one(c, c->lib != NULL ? (c->lib_ref ? c->lib->n_subs : 0) : 0, err);
+}
+
+/* Counts of the circuit's own gates (CIRC_CALL: its calls) into n[4]. */
+static void circ_own_counts(const struct circuit *c, uint64_t n[4])
+{
+    n[0] = n[1] = n[2] = n[3] = 0;
+    for (uint64_t i = 0; i < c->n_gates; i++)
+        n[c->gates[i].op & 3u]++;
+}
+
+int circ_count_ops(const struct circuit *c, uint64_t out[4])
+{
+    circ_own_counts(c, out);
+    if (c->n_calls == 0 || c->lib == NULL)
+        return 1;
+    /* Totals of each subcircuit, bottom up (a subcircuit calls only earlier ones). */
+    uint32_t ns = c->lib->n_subs;
+    uint64_t (*tot)[4] = calloc(ns ? ns : 1, sizeof *tot);
+    if (tot == NULL)
+        return 0;
+    for (uint32_t k = 0; k < ns; k++) {
+        const struct circuit *s = c->lib->subs[k];
+        circ_own_counts(s, tot[k]);
+        for (uint32_t j = 0; j < s->n_calls; j++) {
+            tot[k][CIRC_CALL] += s->calls[j].repeat - 1;
+            for (int op = 0; op < 4; op++)
+                tot[k][op] += s->calls[j].callee < k ? tot[s->calls[j].callee][op] * s->calls[j].repeat : 0;
+        }
+    }
+    for (uint32_t j = 0; j < c->n_calls; j++) {
+        out[CIRC_CALL] += c->calls[j].repeat - 1;
+        for (int op = 0; op < 4; op++)
+            out[op] += c->calls[j].callee < ns ? tot[c->calls[j].callee][op] * c->calls[j].repeat : 0;
+    }
+    free(tot);
+    return 1;
 }
 
 uint64_t circ_count_op(const struct circuit *c, enum circ_op op)
 {
-    uint64_t n = 0;
-    for (uint64_t i = 0; i < c->n_gates; i++)
-        n += c->gates[i].op == (uint32_t)op;
-    return n;
+    uint64_t n[4];
+    if (!circ_count_ops(c, n)) { /* out of memory: the circuit's own gates */
+        uint64_t k = 0;
+        for (uint64_t i = 0; i < c->n_gates; i++)
+            k += c->gates[i].op == (uint32_t)op;
+        return k;
+    }
+    return n[op & 3u];
 }
 
 uint64_t circ_input_offset(const struct circuit *c, uint32_t k)
@@ -189,6 +520,7 @@ const char *circ_op_name(enum circ_op op)
     case CIRC_XOR: return "XOR";
     case CIRC_AND: return "AND";
     case CIRC_INV: return "INV";
+    case CIRC_CALL: return "CALL";
     }
     return "?";
 }

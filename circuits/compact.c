@@ -17,6 +17,8 @@ enum mpcc_status circ_compact(struct circuit *c, struct mpcc_error *err)
         mpcc_error_prefix(err, "compact");
         return st;
     }
+    if (c->n_calls > 0)
+        return MPCC_OK; /* the compiler writes circuits with calls compact already */
     uint64_t n_values = c->n_input_bits + c->n_gates;
     if (n_values >= UINT32_MAX)
         return mpcc_error_set(err, MPCC_ERR_LIMIT,

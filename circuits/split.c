@@ -56,11 +56,31 @@ enum mpcc_status circ_split_inputs(const struct circuit *c, const uint8_t *split
     }
     uint32_t shift = (uint32_t)(new_nib + n_split_bits);
 #define MAP(x) ((x) < nib ? in_map[(x)] : (uint32_t)((x) - nib + shift))
+    circ_set_lib(d, c->lib); /* calls keep naming the same subcircuits */
+    uint32_t *cw = NULL;
     for (uint64_t g = 0; st == MPCC_OK && g < c->n_gates; g++) {
         const struct circ_gate *gt = &c->gates[g];
+        if (gt->op == CIRC_CALL) { /* each repetition as its own call: the map may break ranges */
+            const struct circ_call *cl = &c->calls[gt->in0];
+            uint32_t n = cl->n_args + cl->n_res;
+            uint32_t *t = realloc(cw, ((size_t)n + 1) * sizeof *t);
+            if (t == NULL) {
+                st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory");
+                break;
+            }
+            cw = t;
+            for (uint32_t rep = 0; rep < cl->repeat && st == MPCC_OK; rep++) {
+                circ_call_wires(c, cl, rep, cw);
+                for (uint32_t k = 0; k < n; k++)
+                    cw[k] = MAP(cw[k]);
+                st = circ_add_call(d, cl->callee, cw, cl->n_args, cw + cl->n_args, cl->n_res, err);
+            }
+            continue;
+        }
         st = circ_add_gate(d, (enum circ_op)gt->op, MAP(gt->in0), MAP(gt->in1), MAP(gt->out),
                            err);
     }
+    free(cw);
     uint64_t ooff = 0;
     uint32_t *wires = NULL;
     for (uint32_t k = 0; st == MPCC_OK && k < c->n_outputs; k++) {

@@ -11,7 +11,7 @@
 #include "mpcc/error.h"
 
 struct circ_stats {
-    uint64_t n_gates;
+    uint64_t n_gates; /* XOR, AND and INV gates run, calls' included */
     uint64_t n_and;
     uint64_t n_xor;
     uint64_t n_inv;
@@ -31,10 +31,17 @@ struct circ_stats {
      * that gate's output is born, so this is the fewest slots a renumbering
      * that reuses dead slots could achieve. */
     uint64_t peak_live_wires;
+    /* Calls run (nested ones included) and subcircuits in the library; with
+     * calls, and_depth and depth add each callee's own depth to its deepest
+     * argument (an upper bound) and peak_live_wires adds the callee's peak
+     * to the caller's live wires at the call. */
+    uint64_t n_calls;
+    uint32_t n_subs;
 };
 
-/* Fills *st in O(gates + wires) time and memory. Refuses (with circ_validate's
- * message) a circuit that reads a wire before writing it. */
+/* Fills *st in O(gates + wires) time and memory (with calls: of every
+ * subcircuit once, never of the calls' expansion). Refuses (with
+ * circ_validate's message) a circuit that reads a wire before writing it. */
 enum mpcc_status circ_stats_compute(const struct circuit *c, struct circ_stats *st,
                                     struct mpcc_error *err);
 
