@@ -9,6 +9,11 @@
 
 enum bld_op { BLD_OP_CONST = 0, BLD_OP_INPUT = 1, BLD_OP_AND = 2, BLD_OP_XOR = 3 };
 
+/* A call's result bits are nodes (a, a) with a = BLD_CALLRES | call index:
+ * like inputs they are not hashed and never operands' look-ahead matches
+ * (inputs are (UINT32_MAX, UINT32_MAX); node ids stay below 2^30). */
+#define BLD_CALLRES 0x80000000u
+
 /* A node in 8 bytes, the op encoded in the operand order (operands always
  * differ): AND stores (x, y) with x < y, XOR stores (y, x); an input stores
  * (UINT32_MAX, UINT32_MAX) and the constant (0, 0). One cache line per probe. */
@@ -71,6 +76,19 @@ struct bld {
     uint64_t *run_counts;
     uint64_t *tag_counts;
     uint32_t n_tag_counts;
+
+    /* Calls: their records, argument wires, and a table for reusing
+     * identical calls (call index + 1, 0 = empty). */
+    struct bld_callrec {
+        uint32_t callee, n_args, n_res, first_res; /* result k is node first_res + k */
+        uint64_t args;                             /* offset in call_args */
+    } *calls;
+    uint32_t n_calls, cap_calls;
+    bld_wire *call_args;
+    uint64_t n_call_args, cap_call_args;
+    uint32_t *call_table;
+    uint32_t call_table_mask;
+    struct circ_lib *lib;
 
     uint64_t n_and;
     uint64_t peak_live;
@@ -153,6 +171,9 @@ void bld_free(struct bld *b)
     free(b->tags);
     free(b->tag_counts);
     free(b->run_counts);
+    free(b->calls);
+    free(b->call_args);
+    free(b->call_table);
     free(b);
 }
 
@@ -403,6 +424,114 @@ void bld_output(struct bld *b, uint32_t width, const bld_wire *w)
     b->n_output_bits += width;
 }
 
+void bld_set_lib(struct bld *b, struct circ_lib *lib)
+{
+    b->lib = lib;
+}
+
+uint32_t bld_call_count(const struct bld *b)
+{
+    return b->n_calls;
+}
+
+static uint32_t bld_call_hash(uint32_t callee, const bld_wire *args, uint32_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ callee;
+    for (uint32_t i = 0; i < n; i++)
+        h = (h ^ args[i]) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    return (uint32_t)h;
+}
+
+/* The earlier identical call, or UINT32_MAX; *slot receives the table slot. */
+static uint32_t bld_call_find(struct bld *b, uint32_t callee, const bld_wire *args, uint32_t n, uint32_t *slot)
+{
+    uint32_t h = bld_call_hash(callee, args, n) & b->call_table_mask;
+    for (;; h = (h + 1) & b->call_table_mask) {
+        uint32_t e = b->call_table[h];
+        if (e == 0) {
+            *slot = h;
+            return UINT32_MAX;
+        }
+        const struct bld_callrec *r = &b->calls[e - 1];
+        if (r->callee == callee && r->n_args == n &&
+            memcmp(b->call_args + r->args, args, (size_t)n * sizeof *args) == 0)
+            return e - 1;
+    }
+}
+
+static int bld_call_table_grow(struct bld *b)
+{
+    if (b->call_table != NULL && (uint64_t)(b->n_calls + 1) * 2 <= (uint64_t)b->call_table_mask + 1)
+        return 1;
+    uint32_t cap = b->call_table ? (b->call_table_mask + 1) * 2 : 256;
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (t == NULL)
+        return 0;
+    free(b->call_table);
+    b->call_table = t;
+    b->call_table_mask = cap - 1;
+    for (uint32_t i = 0; i < b->n_calls; i++) {
+        const struct bld_callrec *r = &b->calls[i];
+        uint32_t slot;
+        (void)bld_call_find(b, r->callee, b->call_args + r->args, r->n_args, &slot);
+        b->call_table[slot] = i + 1;
+    }
+    return 1;
+}
+
+void bld_call(struct bld *b, uint32_t callee, const bld_wire *args, uint32_t n_args, uint32_t n_res,
+              bld_wire *res)
+{
+    for (uint32_t k = 0; k < n_res; k++)
+        res[k] = BLD_FALSE;
+    if (b->failed)
+        return;
+    for (uint32_t k = 0; k < n_args; k++) {
+        if (bld_bad_wires(b, args[k], BLD_FALSE))
+            return;
+        if (bld_is_const(args[k])) {
+            bld_note_error(b, MPCC_ERR_INVALID, "a constant argument of a call (constants belong in the subcircuit)");
+            return;
+        }
+    }
+    if (b->n_calls >= BLD_CALLRES - 1) {
+        bld_note_error(b, MPCC_ERR_LIMIT, "too many calls");
+        return;
+    }
+    if (!bld_call_table_grow(b)) {
+        bld_note_error(b, MPCC_ERR_NOMEM, "out of memory recording a call");
+        return;
+    }
+    uint32_t slot, found = bld_call_find(b, callee, args, n_args, &slot);
+    if (found != UINT32_MAX) {
+        for (uint32_t k = 0; k < n_res; k++)
+            res[k] = (bld_wire)(b->calls[found].first_res + k) << 1;
+        return;
+    }
+    if (!bld_grow32((void **)&b->calls, &b->cap_calls, (uint64_t)b->n_calls + 1, sizeof *b->calls) ||
+        !bld_grow((void **)&b->call_args, &b->cap_call_args, b->n_call_args + n_args, sizeof *b->call_args)) {
+        bld_note_error(b, MPCC_ERR_NOMEM, "out of memory recording a call");
+        return;
+    }
+    struct bld_callrec *r = &b->calls[b->n_calls];
+    r->callee = callee;
+    r->n_args = n_args;
+    r->n_res = n_res;
+    r->first_res = b->n_nodes;
+    r->args = b->n_call_args;
+    for (uint32_t k = 0; k < n_res; k++) {
+        if (!bld_reserve_node(b))
+            return;
+        uint32_t id = b->n_nodes++;
+        b->nodes[id].a = b->nodes[id].b = BLD_CALLRES | b->n_calls;
+        res[k] = (bld_wire)id << 1;
+    }
+    memcpy(b->call_args + b->n_call_args, args, (size_t)n_args * sizeof *args);
+    b->n_call_args += n_args;
+    b->call_table[slot] = ++b->n_calls;
+}
+
 void bld_set_tag(struct bld *b, uint32_t tag)
 {
     if (b->failed)
@@ -487,6 +616,75 @@ static void bld_slot_release(struct bld_slots *s, uint32_t *refs, const uint32_t
         s->free_list[s->n_free++] = slot[w];
 }
 
+static int bld_is_callres(struct bld_node nd)
+{
+    return nd.a == nd.b && nd.a >= BLD_CALLRES && nd.a != UINT32_MAX;
+}
+
+static uint64_t bld_max_call_wires(const struct bld *b)
+{
+    uint64_t m = 0;
+    for (uint32_t i = 0; i < b->n_calls; i++)
+        if ((uint64_t)b->calls[i].n_args + b->calls[i].n_res > m)
+            m = (uint64_t)b->calls[i].n_args + b->calls[i].n_res;
+    return m;
+}
+
+/* n slots for a call's results into out: the n most recently freed slots
+ * when they are consecutive (typically the block a loop-carried argument
+ * just freed), else one at a time. */
+static void bld_slot_take_run(struct bld_slots *s, uint32_t n, uint32_t *out)
+{
+    if (n > 1 && s->n_free >= n) {
+        uint32_t lo = UINT32_MAX, hi = 0;
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t v = s->free_list[s->n_free - 1 - k];
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        if (hi - lo + 1 == n) {
+            s->n_free -= n;
+            for (uint32_t k = 0; k < n; k++)
+                out[k] = lo + k;
+            return;
+        }
+    }
+    if (n > 1 && s->n_free == 0) {
+        for (uint32_t k = 0; k < n; k++)
+            out[k] = s->next++;
+        return;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        out[k] = bld_slot_take(s);
+}
+
+/* Emits live call ci: its arguments' slots (released before the results
+ * take theirs: the callee reads all its arguments first), its results'. */
+static enum mpcc_status bld_emit_call(struct bld *b, struct circuit *c, struct bld_slots *s, uint32_t *refs,
+                                      uint32_t *slot, const uint8_t *flags, uint32_t ci, uint32_t *cw,
+                                      struct mpcc_error *err)
+{
+    const struct bld_callrec *r = &b->calls[ci];
+    const bld_wire *a = b->call_args + r->args;
+    for (uint32_t k = 0; k < r->n_args; k++)
+        cw[k] = slot[a[k]];
+    for (uint32_t k = 0; k < r->n_args; k++)
+        bld_slot_release(s, refs, slot, a[k]);
+    bld_slot_take_run(s, r->n_res, cw + r->n_args);
+    for (uint32_t k = 0; k < r->n_res; k++)
+        slot[2 * (r->first_res + k)] = cw[r->n_args + k];
+    enum mpcc_status st = circ_add_call(c, r->callee, cw, r->n_args, cw + r->n_args, r->n_res, err);
+    if (st != MPCC_OK)
+        return st;
+    /* A result nothing reads frees its slot at once. */
+    for (uint32_t k = 0; k < r->n_res; k++) {
+        uint32_t id = r->first_res + k;
+        if (!(flags[id] & 1u) || refs[2 * id] == 0)
+            s->free_list[s->n_free++] = cw[r->n_args + k];
+    }
+    return MPCC_OK;
+}
+
 struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
 {
     struct circuit *c = NULL;
@@ -494,6 +692,8 @@ struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
     uint32_t *refs = NULL;   /* per value (wire): reads still to come, UINT32_MAX = output */
     uint32_t *slot = NULL;   /* per value: its slot */
     uint32_t *owires = NULL; /* output slots */
+    uint8_t *call_live = NULL;
+    uint32_t *cw = NULL;     /* a call's argument and result slots */
     struct bld_slots s = { 0 };
     enum mpcc_status st = MPCC_OK;
     struct mpcc_error lerr;
@@ -504,6 +704,12 @@ struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
         return NULL;
     }
     uint32_t n = b->n_nodes;
+    call_live = calloc(b->n_calls ? b->n_calls : 1, 1);
+    cw = malloc(((size_t)bld_max_call_wires(b) + 1) * sizeof *cw);
+    if (call_live == NULL || cw == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "builder: out of memory finishing the circuit");
+        goto out;
+    }
     flags = calloc(n, 1);
     refs = calloc((size_t)n * 2, sizeof *refs);
     slot = malloc((size_t)n * 2 * sizeof *slot);
@@ -515,7 +721,9 @@ struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
         goto out;
     }
 
-    /* Liveness, backwards from the outputs (operands have smaller ids). */
+    /* Liveness, backwards from the outputs (operands have smaller ids). A
+     * call is live when any of its results is; its arguments are read once
+     * each, when the scan reaches its first result node. */
     int need_const = 0;
     for (uint64_t k = 0; k < b->n_output_bits; k++) {
         bld_wire w = b->output_wires[k];
@@ -524,7 +732,23 @@ struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
         if (bld_is_const(w))
             need_const = 1;
     }
+    uint64_t n_live_calls = 0;
     for (uint32_t i = n; i-- > 1;) {
+        if (bld_is_callres(b->nodes[i])) {
+            uint32_t ci = b->nodes[i].a & ~BLD_CALLRES;
+            if (flags[i] & 1u)
+                call_live[ci] = 1;
+            if (i == b->calls[ci].first_res && call_live[ci]) {
+                n_live_calls++;
+                const bld_wire *a = b->call_args + b->calls[ci].args;
+                for (uint32_t k = 0; k < b->calls[ci].n_args; k++) {
+                    flags[a[k] >> 1] |= (uint8_t)(1u | ((a[k] & 1u) << 1));
+                    if (refs[a[k]] != UINT32_MAX)
+                        refs[a[k]]++;
+                }
+            }
+            continue;
+        }
         if (!(flags[i] & 1u) || b->nodes[i].a == b->nodes[i].b)
             continue;
         bld_wire x = b->nodes[i].a, y = b->nodes[i].b;
@@ -556,14 +780,22 @@ struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
             s.free_list[s.n_free++] = k;
     }
 
-    uint64_t n_gates = 0;
+    uint64_t n_gates = n_live_calls;
     for (uint32_t i = 1; i < n; i++)
         if (flags[i] & 1u)
             n_gates += (b->nodes[i].a != b->nodes[i].b) + ((flags[i] >> 1) & 1u);
     if ((st = circ_reserve_gates(c, n_gates + 2, err)) != MPCC_OK)
         goto out;
+    if (b->n_calls > 0)
+        circ_set_lib(c, b->lib);
 
     for (uint32_t i = 1; i < n; i++) {
+        if (bld_is_callres(b->nodes[i])) {
+            uint32_t ci = b->nodes[i].a & ~BLD_CALLRES;
+            if (i == b->calls[ci].first_res && call_live[ci] &&
+                (st = bld_emit_call(b, c, &s, refs, slot, flags, ci, cw, err)) != MPCC_OK)
+                goto out;
+        }
         if (!(flags[i] & 1u))
             continue;
         enum bld_op op = node_op(b->nodes[i]);
@@ -611,8 +843,12 @@ struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "builder: out of memory counting tags");
         goto out;
     }
+    if (c->n_calls > 1 && (st = circ_merge_calls(c, err)) != MPCC_OK)
+        goto out;
     b->peak_live = c->n_wires;
 out:
+    free(call_live);
+    free(cw);
     free(flags);
     free(refs);
     free(slot);

@@ -58,13 +58,29 @@ int bld_is_const(bld_wire w); /* w == BLD_FALSE || w == BLD_TRUE */
 /* Declares the next circuit output value: w[0..width-1], LSB first. */
 void bld_output(struct bld *b, uint32_t width, const bld_wire *w);
 
+/* ---- calls of subcircuits ----
+ * The library whose subcircuits bld_call names; bld_finish gives the circuit
+ * a reference to it. Borrowed: it must outlive the builder. */
+void bld_set_lib(struct bld *b, struct circ_lib *lib);
+/* Calls subcircuit callee of the library on args (n_args wires, none of
+ * them constant: constants belong inside the subcircuit); res[0..n_res-1]
+ * receive its output bits. A call with the same callee and arguments as an
+ * earlier one returns the earlier results. */
+void bld_call(struct bld *b, uint32_t callee, const bld_wire *args, uint32_t n_args, uint32_t n_res,
+              bld_wire *res);
+/* Calls made so far (distinct ones). */
+uint32_t bld_call_count(const struct bld *b);
+
 /* AND gates created from now on are attributed to tag (for --profile).
  * Tag 0 is the default. A node shared by hash-consing keeps its first tag. */
 void bld_set_tag(struct bld *b, uint32_t tag);
 
-/* Builds the circuit: keeps only gates that reach an output, emits them in
- * creation order, adds INV gates where a complemented edge is needed (one per
- * node), and renumbers slots so a dead slot is reused. Fails (NULL, err set)
+/* Builds the circuit: keeps only gates and calls that reach an output,
+ * emits them in creation order, adds INV gates where a complemented edge is
+ * needed (one per node), and renumbers slots so a dead slot is reused (a
+ * call's results in consecutive slots where the slots its arguments free
+ * allow; consecutive calls whose wires advance by fixed strides become one
+ * repeated call). Fails (NULL, err set)
  * after an earlier builder failure, or when there are outputs but no inputs
  * and an output needs a gate. Caller frees with circ_free. The builder stays
  * valid (for bld_tag_and_count) and must still be freed with bld_free. */

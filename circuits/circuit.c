@@ -214,6 +214,89 @@ enum mpcc_status circ_add_call(struct circuit *c, uint32_t callee, const uint32_
     return st;
 }
 
+/* The distance of call b's ranges from call a's in *d (n ranges); 0 if the
+ * calls cannot be repetitions of one another. */
+static int circ_call_step(const struct circuit *c, const struct circ_call *a, const struct circ_call *b,
+                          int32_t *d)
+{
+    if (a->callee != b->callee || a->repeat != 1 || b->repeat != 1 || a->n_ranges != b->n_ranges ||
+        a->n_arg_ranges != b->n_arg_ranges)
+        return 0;
+    const struct circ_range *ra = c->ranges + a->first_range, *rb = c->ranges + b->first_range;
+    for (uint32_t k = 0; k < a->n_ranges; k++) {
+        int64_t diff = (int64_t)rb[k].start - (int64_t)ra[k].start;
+        if (ra[k].len != rb[k].len || diff > INT32_MAX || diff < INT32_MIN)
+            return 0;
+        d[k] = (int32_t)diff;
+    }
+    return 1;
+}
+
+enum mpcc_status circ_merge_calls(struct circuit *c, struct mpcc_error *err)
+{
+    uint32_t max_r = 0;
+    for (uint32_t k = 0; k < c->n_calls; k++)
+        max_r = c->calls[k].n_ranges > max_r ? c->calls[k].n_ranges : max_r;
+    int32_t *d = malloc(((size_t)max_r + 1) * sizeof *d), *e = malloc(((size_t)max_r + 1) * sizeof *e);
+    struct circ_call *calls = malloc(((size_t)c->n_calls + 1) * sizeof *calls);
+    struct circ_range *ranges = malloc(((size_t)c->n_ranges + 1) * sizeof *ranges);
+    if (d == NULL || e == NULL || calls == NULL || ranges == NULL) {
+        free(d);
+        free(e);
+        free(calls);
+        free(ranges);
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory merging calls");
+    }
+    uint64_t g_out = 0, n_ranges = 0;
+    uint32_t n_calls = 0;
+    for (uint64_t i = 0; i < c->n_gates;) {
+        struct circ_gate g = c->gates[i];
+        if (g.op != CIRC_CALL) {
+            c->gates[g_out++] = g;
+            i++;
+            continue;
+        }
+        const struct circ_call *first = &c->calls[g.in0];
+        uint64_t j = i + 1;
+        uint32_t reps = 1;
+        if (j < c->n_gates && c->gates[j].op == CIRC_CALL &&
+            circ_call_step(c, first, &c->calls[c->gates[j].in0], d)) {
+            const struct circ_call *prev = &c->calls[c->gates[j].in0];
+            reps = 2;
+            for (j++; j < c->n_gates && c->gates[j].op == CIRC_CALL && reps < UINT32_MAX; j++, reps++) {
+                const struct circ_call *next = &c->calls[c->gates[j].in0];
+                if (!circ_call_step(c, prev, next, e) || memcmp(d, e, first->n_ranges * sizeof *d) != 0)
+                    break;
+                prev = next;
+            }
+        } else {
+            j = i + 1;
+        }
+        struct circ_call m = *first;
+        m.repeat = reps;
+        m.first_range = n_ranges;
+        for (uint32_t k = 0; k < first->n_ranges; k++) {
+            ranges[n_ranges] = c->ranges[first->first_range + k];
+            ranges[n_ranges++].stride = reps > 1 ? d[k] : 0;
+        }
+        c->gates[g_out++] = (struct circ_gate){ n_calls, 0, 0, CIRC_CALL };
+        calls[n_calls++] = m;
+        i = j;
+    }
+    free(c->calls);
+    free(c->ranges);
+    free(d);
+    free(e);
+    c->calls = calls;
+    c->cap_calls = n_calls + 1;
+    c->n_calls = n_calls;
+    c->ranges = ranges;
+    c->cap_ranges = c->n_ranges + 1;
+    c->n_ranges = n_ranges;
+    c->n_gates = g_out;
+    return MPCC_OK;
+}
+
 void circ_call_wires(const struct circuit *c, const struct circ_call *cl, uint32_t rep, uint32_t *w)
 {
     const struct circ_range *r = c->ranges + cl->first_range;

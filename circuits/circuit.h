@@ -146,6 +146,10 @@ enum mpcc_status circ_add_call(struct circuit *c, uint32_t callee, const uint32_
 enum mpcc_status circ_add_call_ranges(struct circuit *c, uint32_t callee, uint32_t repeat,
                                       const struct circ_range *r, uint32_t n_arg_ranges,
                                       uint32_t n_ranges, struct mpcc_error *err);
+/* Merges each run of adjacent calls of one subcircuit whose ranges have the
+ * same lengths and move by the same distance from each call to the next
+ * into one call repeated as often (a loop kept as a loop). */
+enum mpcc_status circ_merge_calls(struct circuit *c, struct mpcc_error *err);
 /* The wires of repetition rep of a call: its n_args arguments then its
  * n_res results, into w. */
 void circ_call_wires(const struct circuit *c, const struct circ_call *cl, uint32_t rep, uint32_t *w);

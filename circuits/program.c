@@ -1,7 +1,10 @@
-/* program.c - reading, writing and hashing .circ files (interface header +
- * Bristol Fashion body; see docs/circuit-format.md). The header reader is
- * strict and line-based; the body is handed to bristol.c. Value parsing and
- * circuit evaluation live elsewhere. */
+/* program.c - reading, writing and hashing .circ files (see
+ * docs/circuit-format.md): the binary form (magic, version, the interface
+ * header as text, the circuit with its subcircuits from circ_bin.c, a
+ * SHA-256 of all of it) that the compiler writes and the digest covers, and
+ * the text form (interface header + Bristol Fashion body) that stays
+ * readable and interoperable. The header reader is strict and line-based.
+ * Value parsing and circuit evaluation live elsewhere. */
 #include "circuits/program.h"
 
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "circuits/bristol.h"
+#include "circuits/circ_bin.h"
 
 #define TYPE_STR_MAX 1024
 
@@ -581,82 +585,160 @@ static enum mpcc_status check_widths(struct hdr *h, const struct iface *f, const
     return MPCC_OK;
 }
 
+/* Reads the header from its version line to its 'circuit' line into f;
+ * *pos receives the offset just past that line. */
+static enum mpcc_status read_header(struct hdr *h, struct iface *f, const char *text, size_t len, size_t *pos)
+{
+    struct tok t = {"", 0};
+    bool bad = false, found_circuit = false;
+    enum mpcc_status st = MPCC_OK;
+    if (!next_line(h, text, len, pos) || !next_tok(h, &t, &bad) || !tok_is(&t, "mpcc-circuit")) {
+        h->line = 1;
+        return hdr_error(h, MPCC_ERR_PARSE,
+                         "not an mpcc circuit file (expected 'mpcc-circuit %d' on the first line, or a binary "
+                         ".circ; compile a .mpc program with 'mpcc compile PROG.mpc -o PROG.circ')",
+                         PROG_FORMAT_VERSION);
+    }
+    if (!next_tok(h, &t, &bad))
+        return hdr_error(h, MPCC_ERR_PARSE, "missing format version after 'mpcc-circuit'");
+    if (!tok_is(&t, "1"))
+        return hdr_error(h, MPCC_ERR_PARSE, "unsupported format version '%.*s' (this build reads version %d)",
+                         (int)(t.n > 20 ? 20 : t.n), t.s, PROG_FORMAT_VERSION);
+    if (expect_eol(h, "the version"))
+        return MPCC_ERR_PARSE;
+    while (!found_circuit && next_line(h, text, len, pos)) {
+        if (memchr(h->cur, '\0', (size_t)(h->end - h->cur)))
+            return hdr_error(h, MPCC_ERR_PARSE, "NUL byte in the header");
+        const char *line_start = h->cur;
+        bad = false;
+        if (!next_tok(h, &t, &bad) || t.s[0] == '#')
+            continue; /* blank line or comment */
+        h->cur = line_start;
+        bad = false;
+        while (next_tok(h, &t, &bad))
+            ;
+        if (bad)
+            return hdr_error(h, MPCC_ERR_PARSE, "control or non-ASCII character in the header");
+        h->cur = line_start;
+        next_tok(h, &t, &bad);
+        if (tok_is(&t, "party"))
+            st = parse_party(h, f);
+        else if (tok_is(&t, "struct"))
+            st = parse_struct(h);
+        else if (tok_is(&t, "input"))
+            st = parse_input(h, f);
+        else if (tok_is(&t, "output"))
+            st = parse_output(h, f);
+        else if (tok_is(&t, "circuit"))
+            found_circuit = (st = expect_eol(h, "'circuit'")) == MPCC_OK;
+        else
+            st = hdr_error(h, MPCC_ERR_PARSE,
+                           "unknown keyword '%.*s' (expected party, struct, input, output or circuit)",
+                           (int)(t.n > 40 ? 40 : t.n), t.s);
+        if (st != MPCC_OK)
+            return st;
+    }
+    if (!found_circuit)
+        return hdr_error(h, MPCC_ERR_PARSE, "end of file before the 'circuit' line");
+    if (f->n_parties == 0)
+        return hdr_error(h, MPCC_ERR_PARSE, "no parties declared before 'circuit'");
+    return MPCC_OK;
+}
+
+static const uint8_t prog_magic[8] = { 0x7f, 'M', 'P', 'C', 'C', '\r', '\n', 0x1a };
+
+/* Unsigned LEB128 at buf[*pos]; 0 when truncated or too long. */
+static int bin_varint(const uint8_t *buf, size_t len, size_t *pos, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
+        uint8_t c = buf[(*pos)++];
+        x |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *v = x;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The binary form: magic, version, header length and text, body length and
+ * circuit, SHA-256 of everything before it. */
+static struct mpcc_program *read_binary(struct hdr *h, const uint8_t *buf, size_t len)
+{
+    struct iface *f = NULL;
+    struct circuit *c = NULL;
+    struct mpcc_program *p = NULL;
+    size_t pos = sizeof prog_magic;
+    uint64_t version, hlen, blen;
+    uint8_t md[32];
+    unsigned int dlen = 0;
+    if (len < sizeof prog_magic + 32) {
+        mpcc_error_set(h->err, MPCC_ERR_PARSE, "%s: truncated: %zu bytes, too short for a binary .circ", h->name, len);
+        return NULL;
+    }
+    if (!EVP_Digest(buf, len - 32, md, &dlen, EVP_sha256(), NULL) || dlen != 32) {
+        mpcc_error_set(h->err, MPCC_ERR_CRYPTO, "%s: SHA-256 failed", h->name);
+        return NULL;
+    }
+    if (memcmp(md, buf + len - 32, 32) != 0) {
+        mpcc_error_set(h->err, MPCC_ERR_PARSE, "%s: the checksum at the end does not match: the file is damaged or "
+                       "truncated", h->name);
+        return NULL;
+    }
+    len -= 32;
+    if (!bin_varint(buf, len, &pos, &version) || version != PROG_BINARY_VERSION) {
+        mpcc_error_set(h->err, MPCC_ERR_PARSE, "%s: unsupported binary format version (this build reads version %d)",
+                       h->name, PROG_BINARY_VERSION);
+        return NULL;
+    }
+    if (!bin_varint(buf, len, &pos, &hlen) || hlen > len - pos) {
+        mpcc_error_set(h->err, MPCC_ERR_PARSE, "%s: byte %zu: truncated interface header", h->name, pos);
+        return NULL;
+    }
+    size_t hpos = 0, hstart = pos;
+    if ((f = iface_new(h->err)) == NULL || read_header(h, f, (const char *)buf + hstart, (size_t)hlen, &hpos) != MPCC_OK)
+        goto out;
+    if (hpos != hlen) {
+        mpcc_error_set(h->err, MPCC_ERR_PARSE, "%s: text after the 'circuit' line of the interface header", h->name);
+        goto out;
+    }
+    pos += (size_t)hlen;
+    if (!bin_varint(buf, len, &pos, &blen) || blen != len - pos) {
+        mpcc_error_set(h->err, MPCC_ERR_PARSE, "%s: byte %zu: the circuit's length does not match the file", h->name, pos);
+        goto out;
+    }
+    c = circ_bin_decode(buf + pos, (size_t)blen, pos, h->err);
+    if (c == NULL) {
+        mpcc_error_prefix(h->err, "%s", h->name);
+        goto out;
+    }
+    if (check_widths(h, f, c, h->line) != MPCC_OK)
+        goto out;
+    p = prog_new(f, c, h->err);
+    f = NULL;
+    c = NULL;
+out:
+    iface_free(f);
+    circ_free(c);
+    return p;
+}
+
 struct mpcc_program *prog_read_mem(const char *text, size_t len, const char *name,
                                    struct mpcc_error *err)
 {
     struct mpcc_error local = {0};
     struct hdr h = {.name = name ? name : "<memory>", .err = err ? err : &local};
-    struct iface *f = iface_new(h.err);
+    struct iface *f = NULL;
     struct circuit *c = NULL;
     struct mpcc_program *p = NULL;
     size_t pos = 0;
-    bool found_circuit = false;
-    struct tok t = {"", 0};
-    bool bad = false;
-    enum mpcc_status st = MPCC_OK;
-    if (!f)
-        goto out;
-    if (!next_line(&h, text, len, &pos) || !next_tok(&h, &t, &bad) || !tok_is(&t, "mpcc-circuit")) {
-        h.line = 1;
-        hdr_error(&h, MPCC_ERR_PARSE, "not an mpcc circuit file (expected 'mpcc-circuit %d' on the first line)",
-                  PROG_FORMAT_VERSION);
+    if (len >= sizeof prog_magic && memcmp(text, prog_magic, sizeof prog_magic) == 0) {
+        p = read_binary(&h, (const uint8_t *)text, len);
         goto out;
     }
-    if (!next_tok(&h, &t, &bad)) {
-        hdr_error(&h, MPCC_ERR_PARSE, "missing format version after 'mpcc-circuit'");
+    if ((f = iface_new(h.err)) == NULL || read_header(&h, f, text, len, &pos) != MPCC_OK)
         goto out;
-    }
-    if (!tok_is(&t, "1")) {
-        hdr_error(&h, MPCC_ERR_PARSE, "unsupported format version '%.*s' (this build reads version %d)",
-                  (int)(t.n > 20 ? 20 : t.n), t.s, PROG_FORMAT_VERSION);
-        goto out;
-    }
-    if (expect_eol(&h, "the version"))
-        goto out;
-    while (!found_circuit && next_line(&h, text, len, &pos)) {
-        if (memchr(h.cur, '\0', (size_t)(h.end - h.cur))) {
-            hdr_error(&h, MPCC_ERR_PARSE, "NUL byte in the header");
-            goto out;
-        }
-        const char *line_start = h.cur;
-        bad = false;
-        if (!next_tok(&h, &t, &bad) || t.s[0] == '#')
-            continue; /* blank line or comment */
-        h.cur = line_start;
-        bad = false;
-        while (next_tok(&h, &t, &bad))
-            ;
-        if (bad) {
-            hdr_error(&h, MPCC_ERR_PARSE, "control or non-ASCII character in the header");
-            goto out;
-        }
-        h.cur = line_start;
-        next_tok(&h, &t, &bad);
-        if (tok_is(&t, "party"))
-            st = parse_party(&h, f);
-        else if (tok_is(&t, "struct"))
-            st = parse_struct(&h);
-        else if (tok_is(&t, "input"))
-            st = parse_input(&h, f);
-        else if (tok_is(&t, "output"))
-            st = parse_output(&h, f);
-        else if (tok_is(&t, "circuit"))
-            found_circuit = (st = expect_eol(&h, "'circuit'")) == MPCC_OK;
-        else
-            st = hdr_error(&h, MPCC_ERR_PARSE,
-                           "unknown keyword '%.*s' (expected party, struct, input, output or circuit)",
-                           (int)(t.n > 40 ? 40 : t.n), t.s);
-        if (st != MPCC_OK)
-            goto out;
-    }
-    if (!found_circuit) {
-        hdr_error(&h, MPCC_ERR_PARSE, "end of file before the 'circuit' line");
-        goto out;
-    }
-    if (f->n_parties == 0) {
-        hdr_error(&h, MPCC_ERR_PARSE, "no parties declared before 'circuit'");
-        goto out;
-    }
     unsigned long circuit_line = h.line;
     c = circ_read_bristol_mem(text + pos, len - pos, h.name, h.err);
     if (!c) {
@@ -747,7 +829,8 @@ static enum mpcc_status collect_structs(const struct iface_type *t, struct struc
     return MPCC_OK;
 }
 
-enum mpcc_status prog_write(const struct mpcc_program *p, FILE *out, struct mpcc_error *err)
+/* The interface header, from the version line to the 'circuit' line. */
+static enum mpcc_status write_header(const struct mpcc_program *p, FILE *out, struct mpcc_error *err)
 {
     const struct iface *f = p->iface;
     struct struct_list l = {0};
@@ -784,13 +867,75 @@ enum mpcc_status prog_write(const struct mpcc_program *p, FILE *out, struct mpcc
         fputc('\n', out);
     }
     fprintf(out, "circuit\n");
-    if (ferror(out)) {
+    if (ferror(out))
         st = mpcc_error_set(err, MPCC_ERR_IO, "write error: %s", strerror(errno));
-        goto out;
-    }
-    st = circ_write_bristol(p->circ, out, err);
 out:
     free(l.v);
+    return st;
+}
+
+enum mpcc_status prog_write_text(const struct mpcc_program *p, FILE *out, struct mpcc_error *err)
+{
+    enum mpcc_status st = write_header(p, out, err);
+    return st != MPCC_OK ? st : circ_write_bristol(p->circ, out, err);
+}
+
+/* The canonical binary bytes of p into *buf (malloc'd). */
+static enum mpcc_status binary_bytes(const struct mpcc_program *p, uint8_t **buf, size_t *len,
+                                     struct mpcc_error *err)
+{
+    char *hdr = NULL;
+    size_t hlen = 0;
+    struct circ_bin_buf body = {0}, all = {0};
+    FILE *m = open_memstream(&hdr, &hlen);
+    if (m == NULL)
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory writing a program");
+    enum mpcc_status st = write_header(p, m, err);
+    if (fclose(m) != 0 && st == MPCC_OK)
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory writing a program");
+    if (st == MPCC_OK) {
+        circ_bin_encode(p->circ, &body);
+        for (size_t i = 0; i < sizeof prog_magic; i++)
+            circ_bin_encode_byte(&all, prog_magic[i]);
+        circ_bin_encode_u(&all, PROG_BINARY_VERSION);
+        circ_bin_encode_u(&all, hlen);
+        for (size_t i = 0; i < hlen; i++)
+            circ_bin_encode_byte(&all, (uint8_t)hdr[i]);
+        circ_bin_encode_u(&all, body.n);
+        for (size_t i = 0; i < body.n && !body.failed; i++)
+            circ_bin_encode_byte(&all, body.p[i]);
+        uint8_t md[32];
+        unsigned int dlen = 0;
+        if (body.failed || all.failed)
+            st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory writing a program");
+        else if (!EVP_Digest(all.p, all.n, md, &dlen, EVP_sha256(), NULL) || dlen != 32)
+            st = mpcc_error_set(err, MPCC_ERR_CRYPTO, "SHA-256 of the program failed");
+        for (unsigned i = 0; st == MPCC_OK && i < 32; i++)
+            circ_bin_encode_byte(&all, md[i]);
+        if (st == MPCC_OK && all.failed)
+            st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory writing a program");
+    }
+    free(hdr);
+    free(body.p);
+    if (st != MPCC_OK) {
+        free(all.p);
+        return st;
+    }
+    *buf = all.p;
+    *len = all.n;
+    return MPCC_OK;
+}
+
+enum mpcc_status prog_write(const struct mpcc_program *p, FILE *out, struct mpcc_error *err)
+{
+    uint8_t *buf;
+    size_t len;
+    enum mpcc_status st = binary_bytes(p, &buf, &len, err);
+    if (st != MPCC_OK)
+        return st;
+    if (fwrite(buf, 1, len, out) != len || ferror(out))
+        st = mpcc_error_set(err, MPCC_ERR_IO, "write error: %s", strerror(errno));
+    free(buf);
     return st;
 }
 
@@ -852,17 +997,12 @@ fail:
 enum mpcc_status prog_digest(const struct mpcc_program *p, uint8_t out[32],
                              struct mpcc_error *err)
 {
-    char *buf = NULL;
-    size_t size = 0;
-    unsigned int dlen = 0;
-    FILE *mem = open_memstream(&buf, &size);
-    if (!mem)
-        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory hashing a program");
-    enum mpcc_status st = prog_write(p, mem, err);
-    if (fclose(mem) != 0 && st == MPCC_OK)
-        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory hashing a program");
-    if (st == MPCC_OK && (!EVP_Digest(buf, size, out, &dlen, EVP_sha256(), NULL) || dlen != 32))
-        st = mpcc_error_set(err, MPCC_ERR_CRYPTO, "SHA-256 of the program failed");
+    uint8_t *buf;
+    size_t len;
+    enum mpcc_status st = binary_bytes(p, &buf, &len, err);
+    if (st != MPCC_OK)
+        return st;
+    memcpy(out, buf + len - 32, 32); /* the file's own SHA-256 of everything before it */
     free(buf);
-    return st;
+    return MPCC_OK;
 }

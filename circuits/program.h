@@ -1,7 +1,9 @@
-/* program.h - the .circ file: a compiled program's typed interface followed
- * by its circuit in Bristol Fashion. The one contract between the compiler
- * and the runtime (format in docs/circuit-format.md). This module reads,
- * writes and hashes that file; it does not parse input values (values.h). */
+/* program.h - the .circ file: a compiled program's typed interface and its
+ * circuit (with subcircuits), in binary (what the compiler writes and the
+ * digest covers) or as text (interface + Bristol Fashion). The one contract
+ * between the compiler and the runtime (format in docs/circuit-format.md).
+ * This module reads, writes and hashes that file; it does not parse input
+ * values (values.h). */
 #ifndef MPCC_PROGRAM_H
 #define MPCC_PROGRAM_H
 
@@ -13,7 +15,8 @@
 #include "circuits/iface.h"
 #include "mpcc/error.h"
 
-#define PROG_FORMAT_VERSION 1
+#define PROG_FORMAT_VERSION 1 /* the text form's header */
+#define PROG_BINARY_VERSION 2 /* the binary form */
 #define PROG_MAX_STRUCTS 4096u /* struct definitions in one file */
 #define PROG_MAX_TYPE_NODES (1u << 18) /* type parts built while reading a header */
 
@@ -27,23 +30,27 @@ struct mpcc_program {
 struct mpcc_program *prog_new(struct iface *iface, struct circuit *circ, struct mpcc_error *err);
 void prog_free(struct mpcc_program *p);
 
-/* Parses a .circ text; `name` (the file name) starts every error message:
- * "NAME:LINE: problem". Errors in the circuit body carry line numbers of the
- * whole file. NULL on failure. */
+/* Parses a .circ, binary or text; `name` (the file name) starts every error
+ * message: "NAME:LINE: problem" in a header, "NAME: byte N, ...: problem" in
+ * a binary body. Errors in a text body carry line numbers of the whole
+ * file. NULL on failure. */
 struct mpcc_program *prog_read_mem(const char *text, size_t len, const char *name,
                                    struct mpcc_error *err);
 struct mpcc_program *prog_read_file(const char *path, struct mpcc_error *err);
 
-/* Writes the canonical serialisation of p to an open stream. */
+/* Writes the canonical (binary) serialisation of p to an open stream. */
 enum mpcc_status prog_write(const struct mpcc_program *p, FILE *out, struct mpcc_error *err);
+/* Writes the text form (header + Bristol Fashion, calls expanded): readable
+ * and readable by other tools, not canonical. */
+enum mpcc_status prog_write_text(const struct mpcc_program *p, FILE *out, struct mpcc_error *err);
 
 /* Writes p to path atomically: a temporary file in the same directory,
  * renamed into place; on failure nothing is left behind. */
 enum mpcc_status prog_write_file(const struct mpcc_program *p, const char *path,
                                  struct mpcc_error *err);
 
-/* SHA-256 of the exact bytes prog_write produces (what the runtime
- * handshake compares). */
+/* SHA-256 of the bytes prog_write produces before its checksum (what the
+ * runtime handshake compares). */
 enum mpcc_status prog_digest(const struct mpcc_program *p, uint8_t out[32],
                              struct mpcc_error *err);
 

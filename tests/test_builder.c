@@ -9,6 +9,9 @@
 
 #include "circuits/bristol.h"
 #include "circuits/builder.h"
+#include "circuits/flatten.h"
+#include "circuits/gadgets.h"
+#include "circuits/stats.h"
 #include "circuits/circuit.h"
 #include "circuits/compact.h"
 #include "circuits/eval.h"
@@ -396,6 +399,102 @@ END_TEST
 
 /* A write-once circuit (like a Bristol file) where an output is computed
  * early and many gates follow: compaction shrinks it and keeps the output. */
+/* Calls: a 16-bit multiply-add subcircuit called in a loop. The result
+ * agrees with C, with the flattened circuit and with the same computation
+ * built inline; identical calls are reused; the loop of calls is merged into
+ * one repeated call; the counts and stats count every call. */
+START_TEST(builder_calls_subcircuits)
+{
+    struct mpcc_error err = {0};
+    enum { N = 40, W = 16 };
+    struct circ_lib *lib = circ_lib_new(&err);
+    ck_assert_ptr_nonnull(lib);
+    /* sub: (s, x, y) -> s + x * y */
+    struct bld *sb = bld_new(&err);
+    bld_wire s_in[W], x_in[W], y_in[W], p[W], r[W];
+    bld_input(sb, W, s_in);
+    bld_input(sb, W, x_in);
+    bld_input(sb, W, y_in);
+    bld_mul(sb, W, x_in, y_in, p);
+    bld_add(sb, W, s_in, p, r);
+    bld_output(sb, W, r);
+    struct circuit *sub = bld_finish(sb, &err);
+    ck_assert_msg(sub != NULL, "%s", err.msg);
+    uint64_t sub_and = circ_count_op(sub, CIRC_AND);
+    bld_free(sb);
+    uint32_t idx;
+    ck_assert_int_eq(circ_lib_add(lib, sub, &idx, &err), MPCC_OK);
+
+    struct bld *b = bld_new(&err);
+    bld_set_lib(b, lib);
+    bld_wire x[N][W], y[N][W], s[W], args[3 * W], twice[W];
+    for (int i = 0; i < N; i++)
+        bld_input(b, W, x[i]);
+    for (int i = 0; i < N; i++)
+        bld_input(b, W, y[i]);
+    memcpy(s, x[0], sizeof s); /* s = x[0], then s += x[i] * y[i] for i >= 1 */
+    for (int i = 1; i < N; i++) {
+        memcpy(args, s, sizeof s);
+        memcpy(args + W, x[i], sizeof s);
+        memcpy(args + 2 * W, y[i], sizeof s);
+        bld_call(b, idx, args, 3 * W, W, s);
+    }
+    bld_call(b, idx, args, 3 * W, W, twice); /* the last call again: reused */
+    ck_assert_uint_eq(bld_call_count(b), N - 1);
+    bld_output(b, W, s);
+    bld_output(b, W, twice);
+    struct circuit *c = bld_finish(b, &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    circ_lib_release(lib); /* c keeps its own reference */
+    ck_assert_int_eq(circ_validate(c, &err), MPCC_OK);
+    ck_assert_uint_eq(circ_count_op(c, CIRC_AND), (N - 1) * sub_and);
+    ck_assert_uint_lt(c->n_calls, 5); /* the loop became (about) one repeated call */
+    ck_assert_uint_eq(circ_count_op(c, CIRC_CALL), N - 1);
+
+    struct circuit *flat;
+    ck_assert_int_eq(circ_flatten(c, &flat, &err), MPCC_OK);
+    ck_assert_uint_eq(flat->n_calls, 0);
+    ck_assert_uint_eq(circ_count_op(flat, CIRC_AND), (N - 1) * sub_and);
+    uint64_t seed = 3;
+    uint64_t in[2 * N * W], out1[2 * W], out2[2 * W];
+    for (int i = 0; i < 2 * N * W; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        in[i] = seed ^ (seed >> 29);
+    }
+    ck_assert_int_eq(circ_eval64(c, in, out1, &err), MPCC_OK);
+    ck_assert_int_eq(circ_eval64(flat, in, out2, &err), MPCC_OK);
+    ck_assert(memcmp(out1, out2, sizeof out1) == 0);
+    for (unsigned lane = 0; lane < 64; lane++) {
+        uint16_t xs[N], ys[N], acc;
+        for (int i = 0; i < N; i++) {
+            xs[i] = ys[i] = 0;
+            for (int k = 0; k < W; k++) {
+                xs[i] |= (uint16_t)(((in[i * W + k] >> lane) & 1) << k);
+                ys[i] |= (uint16_t)(((in[(N + i) * W + k] >> lane) & 1) << k);
+            }
+        }
+        acc = xs[0];
+        for (int i = 1; i < N; i++)
+            acc = (uint16_t)(acc + xs[i] * ys[i]);
+        uint16_t got = 0, got2 = 0;
+        for (int k = 0; k < W; k++) {
+            got |= (uint16_t)(((out1[k] >> lane) & 1) << k);
+            got2 |= (uint16_t)(((out1[W + k] >> lane) & 1) << k);
+        }
+        ck_assert_uint_eq(got, acc);
+        ck_assert_uint_eq(got2, acc);
+    }
+    struct circ_stats st;
+    ck_assert_int_eq(circ_stats_compute(c, &st, &err), MPCC_OK);
+    ck_assert_uint_eq(st.n_and, (N - 1) * sub_and);
+    ck_assert_uint_eq(st.n_calls, N - 1);
+    ck_assert_uint_lt(st.peak_live_wires, 2 * N * W + sub->n_wires + 4 * W);
+    circ_free(flat);
+    circ_free(c);
+    bld_free(b);
+}
+END_TEST
+
 START_TEST(compact_reuses_slots_and_keeps_outputs)
 {
     struct mpcc_error err = { 0 };
@@ -495,6 +594,7 @@ static Suite *builder_suite(void)
     tcase_add_test(tc, builder_accepts_inputs_declared_after_gates);
     tcase_add_test(tc, builder_reuses_dead_slots);
     tcase_add_loop_test(tc, builder_random_graphs_agree_with_c, 0, 8);
+    tcase_add_test(tc, builder_calls_subcircuits);
     tcase_add_test(tc, compact_reuses_slots_and_keeps_outputs);
     tcase_add_test(tc, compact_refuses_invalid_circuits);
     tcase_add_loop_test(tc, compact_keeps_bristol_circuits_correct, 0, 4);

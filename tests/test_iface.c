@@ -2,6 +2,7 @@
  * (circuits/program.h): types, tables, round trips, digests, the strict
  * reader's error messages and the atomic writer. */
 #include <check.h>
+#include <openssl/evp.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "circuits/eval.h"
 #include "circuits/iface.h"
+#include "circuits/circ_bin.h"
 #include "circuits/program.h"
 
 static struct iface_type *patient_type(void)
@@ -161,15 +163,21 @@ static struct mpcc_program *example_program(void)
     return p;
 }
 
-static char *write_mem(const struct mpcc_program *p, size_t *len)
+/* The text form (header + Bristol Fashion), or the canonical binary one. */
+static char *write_mem_as(const struct mpcc_program *p, size_t *len, int binary)
 {
     struct mpcc_error err = {0};
     char *buf = NULL;
     FILE *mem = open_memstream(&buf, len);
     ck_assert_ptr_nonnull(mem);
-    ck_assert_msg(prog_write(p, mem, &err) == MPCC_OK, "%s", err.msg);
+    ck_assert_msg((binary ? prog_write(p, mem, &err) : prog_write_text(p, mem, &err)) == MPCC_OK, "%s", err.msg);
     fclose(mem);
     return buf;
+}
+
+static char *write_mem(const struct mpcc_program *p, size_t *len)
+{
+    return write_mem_as(p, len, 0);
 }
 
 static const char example_header[] = "mpcc-circuit 1\n"
@@ -182,6 +190,172 @@ static const char example_header[] = "mpcc-circuit 1\n"
                                      "output total uint16 to h1 h2 h3\n"
                                      "output over bool to h3\n"
                                      "circuit\n";
+
+/* ---- the binary form ---- */
+
+/* A binary .circ from an interface header and a circuit body, with a valid
+ * checksum (so the reader's own checks are what the tests see). */
+static uint8_t *bin_file(const char *header, const struct circ_bin_buf *body, size_t *len)
+{
+    static const uint8_t magic[8] = { 0x7f, 'M', 'P', 'C', 'C', '\r', '\n', 0x1a };
+    struct circ_bin_buf f = {0};
+    for (int i = 0; i < 8; i++)
+        circ_bin_encode_byte(&f, magic[i]);
+    circ_bin_encode_u(&f, PROG_BINARY_VERSION);
+    circ_bin_encode_u(&f, strlen(header));
+    for (size_t i = 0; header[i]; i++)
+        circ_bin_encode_byte(&f, (uint8_t)header[i]);
+    circ_bin_encode_u(&f, body->n);
+    for (size_t i = 0; i < body->n; i++)
+        circ_bin_encode_byte(&f, body->p[i]);
+    uint8_t md[32];
+    unsigned int dl = 0;
+    ck_assert(EVP_Digest(f.p, f.n, md, &dl, EVP_sha256(), NULL));
+    for (int i = 0; i < 32; i++)
+        circ_bin_encode_byte(&f, md[i]);
+    ck_assert(!f.failed);
+    *len = f.n;
+    return f.p;
+}
+
+static const char bin_header[] = "mpcc-circuit 1\nparty a\nparty b\ninput a x uint2\noutput y bool to a b\ncircuit\n";
+
+/* A body: n_subs, then sub 0 (2 inputs of 1 bit, AND, 1 output) unless
+ * n_subs is 0, then main (one 2-bit input, a call of `callee` with 2
+ * arguments, or 1 when n_res is 0, or an AND). */
+static void bin_body(struct circ_bin_buf *b, uint64_t n_subs, uint64_t sub_calls, uint64_t callee,
+                     uint64_t n_res, uint64_t out_wire)
+{
+    circ_bin_encode_u(b, n_subs);
+    if (n_subs > 0) {
+        circ_bin_encode_u(b, 2); circ_bin_encode_u(b, 1); circ_bin_encode_u(b, 1); /* inputs */
+        circ_bin_encode_u(b, 1); circ_bin_encode_u(b, 1);                          /* outputs */
+        circ_bin_encode_u(b, 3);                                                   /* wires */
+        circ_bin_encode_u(b, 1);                                                   /* gates */
+        if (sub_calls) { /* a call of subcircuit 0 from subcircuit 0 */
+            circ_bin_encode_u(b, 0 << 2 | CIRC_CALL);
+            circ_bin_encode_u(b, 1); circ_bin_encode_u(b, 1); circ_bin_encode_u(b, 2);
+            circ_bin_encode_u(b, 0); circ_bin_encode_u(b, 2); circ_bin_encode_u(b, 0);
+            circ_bin_encode_u(b, 4); circ_bin_encode_u(b, 1); circ_bin_encode_u(b, 0);
+        } else { /* wire 2 = 0 AND 1 */
+            circ_bin_encode_u(b, 4 << 2 | CIRC_AND);
+            circ_bin_encode_u(b, 3); /* zz(0 - 2) */
+            circ_bin_encode_u(b, 1); /* zz(1 - 2) */
+        }
+        circ_bin_encode_u(b, 2); /* output wire */
+    }
+    circ_bin_encode_u(b, 1); circ_bin_encode_u(b, 2); /* main: one 2-bit input */
+    circ_bin_encode_u(b, 1); circ_bin_encode_u(b, 1); /* one 1-bit output */
+    circ_bin_encode_u(b, 3);                          /* wires */
+    circ_bin_encode_u(b, 1);                          /* gates */
+    if (n_subs > 0) {
+        circ_bin_encode_u(b, callee << 2 | CIRC_CALL);
+        circ_bin_encode_u(b, 1);                          /* repeat */
+        circ_bin_encode_u(b, 1);                          /* argument ranges */
+        circ_bin_encode_u(b, 2);                          /* ranges */
+        circ_bin_encode_u(b, 0); circ_bin_encode_u(b, n_res == 0 ? 1 : 2); circ_bin_encode_u(b, 0); /* args */
+        circ_bin_encode_u(b, 4); circ_bin_encode_u(b, 1); circ_bin_encode_u(b, 0); /* result: wire 2 */
+    } else {
+        circ_bin_encode_u(b, 4 << 2 | CIRC_AND);
+        circ_bin_encode_u(b, 3);
+        circ_bin_encode_u(b, 1);
+    }
+    circ_bin_encode_u(b, out_wire);
+}
+
+START_TEST(program_binary_round_trip_and_digest)
+{
+    struct mpcc_error err = {0};
+    struct mpcc_program *p = example_program();
+    size_t len = 0, len2 = 0;
+    char *bin = write_mem_as(p, &len, 1);
+    ck_assert_uint_ge(len, 40);
+    ck_assert_int_eq((unsigned char)bin[0], 0x7f);
+    struct mpcc_program *q = prog_read_mem(bin, len, "x.circ", &err);
+    ck_assert_msg(q != NULL, "%s", err.msg);
+    ck_assert(iface_equal(p->iface, q->iface));
+    char *bin2 = write_mem_as(q, &len2, 1);
+    ck_assert_uint_eq(len, len2);
+    ck_assert_int_eq(memcmp(bin, bin2, len), 0); /* canonical */
+    uint8_t d[32];
+    ck_assert_int_eq(prog_digest(p, d, &err), MPCC_OK);
+    ck_assert_int_eq(memcmp(d, bin + len - 32, 32), 0); /* the digest is the file's checksum */
+    /* A valid file with a subcircuit: read, evaluated through the call. */
+    struct circ_bin_buf b = {0};
+    bin_body(&b, 1, 0, 0, 1, 2);
+    size_t flen;
+    uint8_t *f = bin_file(bin_header, &b, &flen);
+    struct mpcc_program *r = prog_read_mem((const char *)f, flen, "s.circ", &err);
+    ck_assert_msg(r != NULL, "%s", err.msg);
+    ck_assert_uint_eq(r->circ->n_calls, 1);
+    for (int x = 0; x < 4; x++) {
+        uint8_t in[2] = { (uint8_t)(x & 1), (uint8_t)(x >> 1) }, out[1];
+        ck_assert_int_eq(circ_eval_bits(r->circ, in, out, &err), MPCC_OK);
+        ck_assert_uint_eq(out[0], x == 3);
+    }
+    prog_free(r);
+    free(f);
+    free(b.p);
+    free(bin);
+    free(bin2);
+    prog_free(p);
+    prog_free(q);
+}
+END_TEST
+
+/* Each malformed binary file gets its own message. */
+START_TEST(program_binary_reader_names_each_problem)
+{
+    struct mpcc_error err = {0};
+    struct { uint64_t n_subs, sub_calls, callee, n_res, out_wire; int cut; const char *want; } cases[] = {
+        { 1, 0, 0, 1, 2, 1, "truncated: the file ends inside an output wire" },
+        { 1, 1, 0, 1, 2, 0, "calls the subcircuit itself (calls may not recurse)" },
+        { 1, 0, 5, 1, 2, 0, "calls subcircuit 5; only subcircuits 0..0 may be called here" },
+        { 1, 0, 0, 0, 2, 0, "call of subcircuit 0 with 1 arguments and 1 results; it takes 2 and gives 1" },
+        { 1, 0, 0, 1, 7, 0, "an output wire 7 is more than the limit of 2" },
+        { 2000000, 0, 0, 1, 2, 0, "the number of subcircuits 2000000 is more than the limit" },
+        { 0, 0, 0, 1, 9, 0, "an output wire 9 is more than the limit of 2" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct circ_bin_buf b = {0};
+        bin_body(&b, cases[k].n_subs, cases[k].sub_calls, cases[k].callee, cases[k].n_res, cases[k].out_wire);
+        b.n -= (size_t)cases[k].cut;
+        size_t flen;
+        uint8_t *f = bin_file(bin_header, &b, &flen);
+        struct mpcc_program *r = prog_read_mem((const char *)f, flen, "s.circ", &err);
+        ck_assert_msg(r == NULL, "case %zu read", k);
+        ck_assert_msg(strstr(err.msg, cases[k].want) != NULL, "case %zu: %s", k, err.msg);
+        ck_assert_msg(strncmp(err.msg, "s.circ", 6) == 0, "case %zu: %s", k, err.msg);
+        free(f);
+        free(b.p);
+    }
+    /* A wire out of range in a gate; too many gates for the bytes. */
+    struct circ_bin_buf b = {0};
+    circ_bin_encode_u(&b, 0);
+    circ_bin_encode_u(&b, 1); circ_bin_encode_u(&b, 2); circ_bin_encode_u(&b, 1); circ_bin_encode_u(&b, 1);
+    circ_bin_encode_u(&b, 3); circ_bin_encode_u(&b, 1);
+    circ_bin_encode_u(&b, 4 << 2 | CIRC_AND); circ_bin_encode_u(&b, 40); circ_bin_encode_u(&b, 1);
+    circ_bin_encode_u(&b, 2);
+    size_t flen;
+    uint8_t *f = bin_file(bin_header, &b, &flen);
+    ck_assert_ptr_null(prog_read_mem((const char *)f, flen, "s.circ", &err));
+    ck_assert_msg(strstr(err.msg, "gate 0 names wire 22, outside its 3 wires") != NULL, "%s", err.msg);
+    free(f);
+    b.n = 0;
+    circ_bin_encode_u(&b, 0);
+    circ_bin_encode_u(&b, 1); circ_bin_encode_u(&b, 2); circ_bin_encode_u(&b, 1); circ_bin_encode_u(&b, 1);
+    circ_bin_encode_u(&b, 3); circ_bin_encode_u(&b, 1000000);
+    f = bin_file(bin_header, &b, &flen);
+    ck_assert_ptr_null(prog_read_mem((const char *)f, flen, "s.circ", &err));
+    ck_assert_msg(strstr(err.msg, "1000000 gates, more than the file holds") != NULL, "%s", err.msg);
+    /* A flipped byte: the checksum catches it. */
+    f[20] ^= 1;
+    ck_assert_ptr_null(prog_read_mem((const char *)f, flen, "s.circ", &err));
+    ck_assert_msg(strstr(err.msg, "checksum") != NULL, "%s", err.msg);
+    free(f);
+    free(b.p);
+}
+END_TEST
 
 START_TEST(program_round_trips_through_text)
 {
@@ -315,7 +489,7 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-    {"", "t.circ:1: not an mpcc circuit file (expected 'mpcc-circuit 1' on the first line)"},
+    {"", "t.circ:1: not an mpcc circuit file (expected 'mpcc-circuit 1' on the first line, or a binary .circ; compile a .mpc program with 'mpcc compile PROG.mpc -o PROG.circ')"},
     {"mpcc-circuit 2\n", "t.circ:1: unsupported format version '2' (this build reads version 1)"},
     {"mpcc-circuit\n", "t.circ:1: missing format version after 'mpcc-circuit'"},
     {"mpcc-circuit 1\nparty a\nfoo x\n",
@@ -462,6 +636,8 @@ static Suite *iface_suite(void)
     tcase_add_test(tc, iface_type_constructors_refuse_bad_sizes);
     tcase_add_test(tc, iface_tables_check_names_owners_recipients);
     tcase_add_test(tc, program_round_trips_through_text);
+    tcase_add_test(tc, program_binary_round_trip_and_digest);
+    tcase_add_test(tc, program_binary_reader_names_each_problem);
     tcase_add_test(tc, program_digest_changes_with_any_part);
     tcase_add_test(tc, program_file_write_is_atomic);
     tcase_add_loop_test(tc, program_reader_names_file_line_and_problem, 0,
