@@ -13,6 +13,9 @@
 #include "circuits/circuit.h"
 #include "circuits/compact.h"
 #include "circuits/eval.h"
+#include "circuits/gadgets.h"
+#include "circuits/flatten.h"
+#include "circuits/builder.h"
 #include "circuits/hexval.h"
 #include "runtime/crypto/prg.h"
 #include "runtime/gc/gc.h"
@@ -331,6 +334,115 @@ START_TEST(gc_streamed_tables_equal_one_shot)
 }
 END_TEST
 
+/* Garbles (c, through gc_garble_prog) with a fixed Delta, salt and input
+ * labels; evaluates; returns the tables and the decoded outputs. */
+static unsigned char *garble_prog_fixed(const struct circuit *c, const uint8_t *in_bits, uint8_t *out_bits,
+                                        size_t *len)
+{
+    struct mpcc_error err = {0};
+    block delta = blk_from_u64(0x0123456789abcdefULL, 0xfedcba9876543211ULL), salt = blk_from_u64(7, 9);
+    struct gc_garbler *g = gc_garbler_new_with(c->n_wires, delta, salt, &err);
+    struct gc_evaluator *e = gc_evaluator_new(c->n_wires, salt, &err);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_ptr_nonnull(e);
+    for (uint32_t k = 0; k < c->n_input_bits; k++) {
+        block l0 = blk_from_u64(k * 0x9e3779b97f4a7c15ULL, k + 1);
+        ck_assert_int_eq(gc_garbler_set_label(g, k, l0, &err), MPCC_OK);
+        ck_assert_int_eq(gc_evaluator_set_label(e, k, gc_garbler_label(g, k, in_bits[k]), &err), MPCC_OK);
+    }
+    struct gc_prog *p = gc_prog_new(c, &err);
+    ck_assert_msg(p != NULL, "%s", err.msg);
+    struct growbuf tb = {0};
+    ck_assert_int_eq(gc_garble_prog(g, p, sink_append, &tb, &err), MPCC_OK);
+    ck_assert_uint_eq(tb.len, gc_prog_n_and(p) * 32);
+    ck_assert_int_eq(gc_evaluate_prog(e, p, source_read, &tb, &err), MPCC_OK);
+    ck_assert_uint_eq(tb.pos, tb.len);
+    uint8_t *d = malloc(c->n_output_bits + 1), *col = malloc(c->n_output_bits + 1);
+    ck_assert_int_eq(gc_garbler_decode_bits(g, c, d, &err), MPCC_OK);
+    ck_assert_int_eq(gc_evaluator_colour_bits(e, c, col, &err), MPCC_OK);
+    gc_decode(col, d, c->n_output_bits, out_bits);
+    free(d);
+    free(col);
+    gc_prog_free(p);
+    gc_evaluator_free(e);
+    gc_garbler_free(g);
+    *len = tb.len;
+    return tb.p;
+}
+
+/* A program with calls (nested: a loop calling a multiply-add that calls a
+ * multiplier) garbles to exactly the tables of its flattened circuit, and
+ * decodes to the plaintext evaluator's outputs. */
+START_TEST(gc_programs_with_calls_garble_like_their_expansion)
+{
+    struct mpcc_error err = {0};
+    enum { N = 12, W = 12 };
+    struct circ_lib *lib = circ_lib_new(&err);
+    uint32_t i_mul, i_mad;
+    bld_wire x[W], y[W], s[W], p[W], r[W], a[3 * W];
+    struct bld *b = bld_new(&err); /* sub 0: x * y */
+    bld_input(b, W, x);
+    bld_input(b, W, y);
+    bld_mul(b, W, x, y, p);
+    bld_output(b, W, p);
+    ck_assert_int_eq(circ_lib_add(lib, bld_finish(b, &err), &i_mul, &err), MPCC_OK);
+    bld_free(b);
+    b = bld_new(&err); /* sub 1: s + mul(x, y) */
+    bld_set_lib(b, lib);
+    bld_input(b, W, s);
+    bld_input(b, W, x);
+    bld_input(b, W, y);
+    memcpy(a, x, sizeof x);
+    memcpy(a + W, y, sizeof y);
+    bld_call(b, i_mul, a, 2 * W, W, p);
+    bld_add(b, W, s, p, r);
+    bld_output(b, W, r);
+    ck_assert_int_eq(circ_lib_add(lib, bld_finish(b, &err), &i_mad, &err), MPCC_OK);
+    bld_free(b);
+    b = bld_new(&err); /* main: s = x[0]; s = mad(s, x[i], y[i]); and a bare XOR */
+    bld_set_lib(b, lib);
+    bld_wire xs[N][W], ys[N][W];
+    for (int i = 0; i < N; i++)
+        bld_input(b, W, xs[i]);
+    for (int i = 0; i < N; i++)
+        bld_input(b, W, ys[i]);
+    memcpy(s, xs[0], sizeof s);
+    for (int i = 1; i < N; i++) {
+        memcpy(a, s, sizeof s);
+        memcpy(a + W, xs[i], sizeof s);
+        memcpy(a + 2 * W, ys[i], sizeof s);
+        bld_call(b, i_mad, a, 3 * W, W, s);
+    }
+    bld_output(b, W, s);
+    bld_wire z = bld_and(b, s[0], xs[1][1]);
+    bld_output(b, 1, &z);
+    struct circuit *c = bld_finish(b, &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    bld_free(b);
+    circ_lib_release(lib);
+    struct circuit *flat;
+    ck_assert_int_eq(circ_flatten(c, &flat, &err), MPCC_OK);
+    uint64_t rs = 99;
+    for (int trial = 0; trial < 4; trial++) {
+        uint8_t in[2 * N * W], o1[W + 1], o2[W + 1], o3[W + 1];
+        for (int i = 0; i < 2 * N * W; i++)
+            in[i] = (uint8_t)(rng_next(&rs) & 1);
+        size_t l1, l2;
+        unsigned char *t1 = garble_prog_fixed(c, in, o1, &l1);
+        unsigned char *t2 = garble_prog_fixed(flat, in, o2, &l2);
+        ck_assert_uint_eq(l1, l2);
+        ck_assert(memcmp(t1, t2, l1) == 0);
+        ck_assert(memcmp(o1, o2, W + 1) == 0);
+        ck_assert_int_eq(circ_eval_bits(c, in, o3, &err), MPCC_OK);
+        ck_assert(memcmp(o1, o3, W + 1) == 0);
+        free(t1);
+        free(t2);
+    }
+    circ_free(flat);
+    circ_free(c);
+}
+END_TEST
+
 START_TEST(gc_tables_of_identical_gates_differ)
 {
     struct mpcc_error err = {0};
@@ -531,6 +643,7 @@ int main(void)
     tcase_add_test(tc, gc_every_wire_label_is_the_true_value_label);
     tcase_add_test(tc, gc_streamed_tables_equal_one_shot);
     tcase_add_test(tc, gc_tables_of_identical_gates_differ);
+    tcase_add_test(tc, gc_programs_with_calls_garble_like_their_expansion);
     tcase_add_test(tc, gc_flipped_table_bit_changes_or_breaks_outputs);
     tcase_add_test(tc, gc_errors_name_the_problem);
     tcase_add_test(tc, gc_reference_circuits_reproduce_vectors);

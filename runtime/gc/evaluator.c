@@ -224,3 +224,11 @@ enum mpcc_status gc_evaluator_colour_bits(const struct gc_evaluator *e, const st
     }
     return MPCC_OK;
 }
+
+struct gc_frame gc_evaluator_swap_frame(struct gc_evaluator *e, struct gc_frame f)
+{
+    struct gc_frame old = { e->slots, e->n_wires };
+    e->slots = f.slots;
+    e->n_wires = f.n_wires;
+    return old;
+}

@@ -284,3 +284,11 @@ void gc_decode(const uint8_t *colour, const uint8_t *d, size_t n, uint8_t *out)
     for (size_t i = 0; i < n; i++)
         out[i] = (uint8_t)((colour[i] ^ d[i]) & 1u);
 }
+
+struct gc_frame gc_garbler_swap_frame(struct gc_garbler *g, struct gc_frame f)
+{
+    struct gc_frame old = { g->slots, g->n_wires };
+    g->slots = f.slots;
+    g->n_wires = f.n_wires;
+    return old;
+}

@@ -101,6 +101,28 @@ enum mpcc_status gc_garble_plan_to_buffer(struct gc_garbler *g, const struct gc_
                                           size_t cap_bytes, size_t *len_out,
                                           struct mpcc_error *err);
 
+/* ---- programs: a circuit with calls of subcircuits ----
+ * Each circuit of the program (the main one and every subcircuit of its
+ * library) is split at its calls and each piece planned once; running the
+ * program walks the main circuit, and a call copies its argument labels into
+ * the callee's own slot array (one per subcircuit, made on first use), runs
+ * the callee's plan and copies the result labels back. Tables and tweaks
+ * are those of the flattened circuit: the g-th AND run is the g-th AND of
+ * the expansion. Memory: the plans plus one frame per subcircuit, never the
+ * expansion. A circuit without calls is one plan. The circuit must outlive
+ * the plan. */
+struct gc_prog;
+struct gc_prog *gc_prog_new(const struct circuit *c, struct mpcc_error *err);
+void gc_prog_free(struct gc_prog *p);
+/* AND gates of one run (calls expanded). */
+uint64_t gc_prog_n_and(const struct gc_prog *p);
+/* Runs the program on a garbler / evaluator made for the main circuit's
+ * n_wires (inputs set), tables to a sink / from a source. */
+enum mpcc_status gc_garble_prog(struct gc_garbler *g, const struct gc_prog *p, gc_table_sink sink, void *ctx,
+                                struct mpcc_error *err);
+enum mpcc_status gc_evaluate_prog(struct gc_evaluator *e, const struct gc_prog *p, gc_table_source source,
+                                  void *ctx, struct mpcc_error *err);
+
 /* Output decoding bits: d[i] = lsb(zero-label of output wire i), for the
  * c->n_output_bits outputs (call after garbling the last gate). */
 enum mpcc_status gc_garbler_decode_bits(const struct gc_garbler *g, const struct circuit *c,

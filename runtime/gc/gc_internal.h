@@ -127,6 +127,17 @@ struct gc_win_iter {
 /* Sets w->n_gates = 0 at the end of the range. */
 enum mpcc_status gc_win_next(struct gc_win_iter *it, struct gc_window *w, struct mpcc_error *err);
 
+/* A slot array (GC_SLOT_BASE + n_wires blocks) and its wire count: what a
+ * garbler or evaluator works on. Running a program with calls (exec.c)
+ * swaps in the callee's frame for the call and back after it; each swap
+ * returns the frame it replaced. */
+struct gc_frame {
+    block *slots;
+    uint32_t n_wires;
+};
+struct gc_frame gc_garbler_swap_frame(struct gc_garbler *g, struct gc_frame f);
+struct gc_frame gc_evaluator_swap_frame(struct gc_evaluator *e, struct gc_frame f);
+
 /* Checks that a plan or circuit fits wire slots n_wires; for a circuit also
  * that [begin, end) is within it. Fills the iterator. */
 enum mpcc_status gc_win_start(struct gc_win_iter *it, const struct gc_plan *plan,

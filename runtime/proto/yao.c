@@ -206,7 +206,7 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
                                     const uint8_t *input_bits, uint8_t *output_bits,
                                     uint8_t *got, struct mpcc_stats *stats,
                                     const struct proto_2pc_extra *extra,
-                                    const struct gc_plan *plan, struct mpcc_error *err)
+                                    const struct gc_prog *plan, struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     struct prg prg;
@@ -270,7 +270,7 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     }
     double t2 = proto_now();
 
-    st = gc_garble_plan(g, plan, table_sink, ch, err);
+    st = gc_garble_prog(g, plan, table_sink, ch, err);
     if (st == MPCC_OK)
         st = net_flush(ch, err);
     if (st != MPCC_OK)
@@ -309,7 +309,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
                                       const uint8_t *input_bits, uint8_t *output_bits,
                                       uint8_t *got, struct mpcc_stats *stats,
                                       const struct proto_2pc_extra *extra,
-                                      const struct gc_plan *plan, struct mpcc_error *err)
+                                      const struct gc_prog *plan, struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     struct gc_evaluator *e = NULL;
@@ -381,7 +381,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     }
     double t2 = proto_now();
 
-    st = gc_evaluate_plan(e, plan, table_source, ch, err);
+    st = gc_evaluate_prog(e, plan, table_source, ch, err);
     if (st != MPCC_OK)
         goto out;
     double t3 = proto_now();
@@ -440,7 +440,7 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
     st = ot_warm_up(err);
     if (st != MPCC_OK)
         return st;
-    struct gc_plan *plan = gc_plan_new(c, 0, c->n_gates, err);
+    struct gc_prog *plan = gc_prog_new(c, err);
     if (plan == NULL)
         return err ? err->code : MPCC_ERR_NOMEM;
     s->t_prepare = proto_now() - tp;
@@ -451,7 +451,7 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
         st = run_garbler(run, ch, input_bits, output_bits, got, s, extra, plan, err);
     else if (st == MPCC_OK)
         st = run_evaluator(run, ch, input_bits, output_bits, got, s, extra, plan, err);
-    gc_plan_free(plan);
+    gc_prog_free(plan);
     s->n_and = circ_count_op(c, CIRC_AND);
     s->n_xor = circ_count_op(c, CIRC_XOR);
     s->n_inv = circ_count_op(c, CIRC_INV);
