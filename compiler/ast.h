@@ -173,6 +173,7 @@ struct ast_fn_inst {
     const struct mpcc_type *ret_type; /* TY_VOID when it returns nothing */
     struct ast_binding *binds;
     uint32_t n_binds;
+    int impure;                       /* reads a top-level variable or input (here or in a callee) */
     struct ast_fn_inst *next;         /* the function's other instances */
 };
 

@@ -308,7 +308,7 @@ static enum mpcc_status cm_profile(const struct lower *lw, struct mpcc_profile *
         l->function = strdup(lw->tags[i].fn);
         l->file = strdup(lw->tags[i].file ? lw->tags[i].file : "");
         l->line = lw->tags[i].line;
-        l->n_and = bld_tag_and_count(lw->b, i + 1);
+        l->n_and = bld_tag_and_count(lw->b, i + 1) + (i + 1 < lw->n_tag_extra ? lw->tag_extra[i + 1] : 0);
         p->n++;
         if (l->function == NULL || l->file == NULL) {
             mpcc_profile_clear(p);
@@ -344,10 +344,12 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
     }
     size_t errors_before = diag_count(lw.diags);
     lw.b = bld_new(err);
-    if (lw.b == NULL) {
+    lw.lib = circ_lib_new(err);
+    if (lw.b == NULL || lw.lib == NULL) {
         st = MPCC_ERR_NOMEM;
         goto out;
     }
+    bld_set_lib(lw.b, lw.lib);
     char *src = NULL;
     if (from_file) {
         int too_big;
@@ -416,6 +418,7 @@ out:
     circ_free(circ);
     bld_free(lw.b);
     lw_clear(&lw);
+    circ_lib_release(lw.lib);
     for (size_t i = 0; i < lw.n_modules; i++)
         free(lw.modules[i]);
     free(lw.modules);

@@ -38,6 +38,12 @@ struct mpcc_source_locs {
 };
 void mpcc_source_locs_clear(struct mpcc_source_locs *l);
 
+/* When repeated statements become subcircuits (lower_sub.c): AUTO once the
+ * program has grown past about 65 536 gates (smaller programs are inlined
+ * whole, so no sharing between statements is lost), ALWAYS from a shape's
+ * second use, NEVER. */
+enum mpcc_subcircuits { MPCC_SUBS_AUTO = 0, MPCC_SUBS_ALWAYS, MPCC_SUBS_NEVER };
+
 struct compile_options {
     const char *const *include_dirs; /* searched for `import "name";` after the importing file's folder */
     size_t n_include_dirs;
@@ -45,6 +51,7 @@ struct compile_options {
     struct mpcc_diags *diags;        /* if non-NULL, receives every diagnostic */
     struct mpcc_profile *profile;    /* if non-NULL, receives AND counts per line */
     struct mpcc_source_locs *locs;   /* if non-NULL, receives the interface's source locations */
+    enum mpcc_subcircuits subcircuits;
 };
 
 /* Compiles the file at path. On success *out is a new program (free with

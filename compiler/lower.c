@@ -216,7 +216,7 @@ static void lw_item_output(struct lower *lw, struct ast_item *it)
             rcp[n++] = (uint32_t)lw_party(lw, p->name);
     }
     struct lv_value v;
-    if (!lx_expr(lw, it->value, &v) || lw->n_outputs == UINT32_MAX) {
+    if (!lx_expr_top(lw, it->value, &v) || lw->n_outputs == UINT32_MAX) {
         free(rcp);
         return;
     }
@@ -284,5 +284,6 @@ void lw_clear(struct lower *lw)
     free(lw->inputs);
     free(lw->parties);
     free(lw->tags);
+    lsub_clear(lw);
     ast_arena_clear(&lw->scratch);
 }

@@ -130,6 +130,19 @@ struct lower {
     struct lv_tag *tags; /* tag k+1 is tags[k] */
     uint32_t n_tags, cap_tags;
     uint32_t cur_tag;
+
+    /* Subcircuits (lower_sub.c): the library the circuit calls into, the
+     * shapes built so far, the leaves of the expression being built (their
+     * values in its builder), and AND gates per tag that calls and replays
+     * run (not in the builder's own counts). */
+    struct circ_lib *lib;
+    struct lsub_table *subs;
+    const struct ast_expr **leaves;
+    const struct lv_value *leaf_vals;
+    uint32_t n_leaves;
+    uint64_t *tag_extra;
+    uint32_t n_tag_extra;
+    int in_sub; /* building a subcircuit: no nested ones */
 };
 
 /* --- lower.c --- */
@@ -193,5 +206,20 @@ void ls_write(struct lower *lw, struct lv_var *v, const bld_wire *w);
 /* --- lower_call.c --- */
 /* Inlines a call; out gets the return value (TY_VOID type when none). */
 int ls_call(struct lower *lw, const struct ast_expr *call, struct lv_value *out);
+/* Inlines fn with argument values already of the parameter types; binds
+ * (the generic parameters' values) become the frame's first locals and are
+ * freed with it. */
+int ls_inline(struct lower *lw, const struct ast_fn_inst *fn, struct ast_loc call_loc,
+              const struct lv_value *args, struct lv_var *binds, struct lv_value *out);
+
+/* --- lower_sub.c: subcircuits built once per shape of their inputs --- */
+/* A statement's expression: a heavy one through a subcircuit per shape of
+ * its leaves, any other as lx_expr. */
+int lx_expr_top(struct lower *lw, const struct ast_expr *e, struct lv_value *out);
+int lx_expr_to_top(struct lower *lw, const struct ast_expr *e, const struct mpcc_type *t,
+                   struct lv_value *out, const char *what);
+/* e's value when e is a leaf of the expression being built, 1; else -1. */
+int lx_leaf(struct lower *lw, const struct ast_expr *e, struct lv_value *out);
+void lsub_clear(struct lower *lw);
 
 #endif

@@ -1,16 +1,14 @@
 /* lower_call.c - function calls: the function (or generic instance) the
  * semantic pass resolved is inlined in a frame of its own, with its
  * arguments converted to the parameter types, its generic parameters bound
- * to their values, a return value and a "returned" wire. Statement
- * lowering is in lower_stmt.c. */
+ * to their values, a return value and a "returned" wire. (Statements
+ * around calls may become subcircuits: lower_sub.c.) Statement lowering is
+ * in lower_stmt.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lower.h"
-
-static int ls_inline(struct lower *lw, const struct ast_fn_inst *fn, struct ast_loc call_loc,
-                     const struct lv_value *args, struct lv_var *binds, struct lv_value *out);
 
 static void ls_free_vars(struct lv_var *v)
 {
@@ -124,11 +122,8 @@ int ls_call(struct lower *lw, const struct ast_expr *call, struct lv_value *out)
     return ls_inline(lw, fn, call->loc, args, binds, out);
 }
 
-/* Inlines fn with argument values already of the parameter types; binds
- * (the generic parameters' values) become the frame's first locals and are
- * freed with it. */
-static int ls_inline(struct lower *lw, const struct ast_fn_inst *fn, struct ast_loc call_loc,
-                     const struct lv_value *args, struct lv_var *binds, struct lv_value *out)
+int ls_inline(struct lower *lw, const struct ast_fn_inst *fn, struct ast_loc call_loc,
+              const struct lv_value *args, struct lv_var *binds, struct lv_value *out)
 {
     const struct ast_item *it = fn->item;
     const struct ast_field *p;

@@ -321,6 +321,11 @@ int lx_expr(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
         lw->stop = 1;
         return 0;
     }
+    if (lw->n_leaves > 0) { /* a leaf of the expression being built as a subcircuit */
+        int r = lx_leaf(lw, e, out);
+        if (r >= 0)
+            return r;
+    }
     lw->depth++;
     int ok = lx_expr_kind(lw, e, out);
     lw->depth--;

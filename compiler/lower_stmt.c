@@ -442,11 +442,11 @@ static int ls_assign_stmt(struct lower *lw, struct ast_stmt *s)
         && (lw->frame == NULL || lw->frame->returned->w[0] == BLD_FALSE))
         return ls_assign_on_path(lw, s, v, t, tg[0].off);
     if (s->op == '=') {
-        if (!lx_expr_to(lw, s->rhs, t, &val, "assignment"))
+        if (!lx_expr_to_top(lw, s->rhs, t, &val, "assignment"))
             return 1;
     } else {
         struct lv_value r; /* x op= e is x = x op e */
-        if (!lx_expr(lw, s->compound, &r) || !lx_convert(lw, s->loc, &r, t, &val, "compound assignment"))
+        if (!lx_expr_top(lw, s->compound, &r) || !lx_convert(lw, s->loc, &r, t, &val, "compound assignment"))
             return 1;
     }
     /* One public target and no return guard: write just that part. */
@@ -475,7 +475,7 @@ static int ls_decl(struct lower *lw, struct ast_stmt *s)
 {
     const struct mpcc_type *t = s->type;
     struct lv_value val;
-    int have = s->init != NULL && lx_expr_to(lw, s->init, t, &val, "initialisation");
+    int have = s->init != NULL && lx_expr_to_top(lw, s->init, t, &val, "initialisation");
     /* Declared even after an error in the initialiser, to avoid follow-up errors. */
     return lw_declare(lw, s->name, s->loc, t, have ? val.w : NULL) != NULL;
 }
@@ -485,7 +485,7 @@ static int ls_return(struct lower *lw, struct ast_stmt *s)
     struct lv_frame *f = lw->frame;
     if (f->ret != NULL) {
         struct lv_value v;
-        if (!lx_expr_to(lw, s->rhs, f->ret_t, &v, "return value"))
+        if (!lx_expr_to_top(lw, s->rhs, f->ret_t, &v, "return value"))
             return 1;
         ls_assign(lw, f->ret, v.w);
     }

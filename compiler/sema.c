@@ -387,6 +387,7 @@ static void sm_check_fn(struct sema *s, struct sm_fn *fn, struct ast_loc call_lo
     sm_fn_signature(s, fn);
     fn->state = SM_CHECKING;
     sm_enter(s, &fr, fn, fn->item, NULL, 0, call_loc);
+    fr.fi = &fn->own;
     sm_body(s, fn->item, fn->own.ret_type);
     sm_leave(s, &fr);
     fn->state = SM_CHECKED;
@@ -561,6 +562,7 @@ static void sm_instance_body(struct sema *s, struct sm_fn *fn, struct sm_inst *i
     struct sm_frame fr;
     in->state = SM_CHECKING;
     sm_enter(s, &fr, fn, in->fi.item, in->fi.binds, 0, call_loc);
+    fr.fi = &in->fi;
     sm_body(s, (struct ast_item *)in->fi.item, in->fi.ret_type);
     sm_leave(s, &fr);
     in->state = SM_CHECKED;
@@ -703,6 +705,8 @@ static const struct mpcc_type *sm_call_generic(struct sema *s, struct sm_fn *fn,
         sm_instance_body(s, fn, in, call->loc);
     }
     call->callee = &in->fi;
+    if (in->fi.impure && s->frame != NULL && s->frame->fi != NULL)
+        s->frame->fi->impure = 1;
     return in->fi.ret_type;
 }
 
@@ -753,6 +757,8 @@ const struct mpcc_type *sm_call(struct sema *s, struct ast_expr *call)
         sm_check_fn(s, fn, call->loc);
     }
     call->callee = &fn->own;
+    if (fn->own.impure && s->frame != NULL && s->frame->fi != NULL)
+        s->frame->fi->impure = 1;
     return fn->own.ret_type ? fn->own.ret_type : unknown;
 }
 

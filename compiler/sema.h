@@ -85,6 +85,7 @@ struct sm_fn {
 /* A function body being checked. */
 struct sm_frame {
     struct sm_fn *fn;
+    struct ast_fn_inst *fi;         /* the function (instance) checked, NULL on its own */
     int is_template;                /* a generic function on its own: unbound parameters */
     const struct mpcc_type *ret_t;  /* TY_VOID when it returns nothing */
     struct sm_sym *locals;

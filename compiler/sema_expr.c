@@ -320,6 +320,13 @@ static const struct mpcc_type *sm_name(struct sema *s, struct ast_expr *e, struc
     }
     if (sym->kind == SM_CONST || sym->kind == SM_GENERIC)
         *v = sym->v;
+    if ((sym->kind == SM_VAR || sym->kind == SM_INPUT) && s->frame != NULL && s->frame->fi != NULL) {
+        const struct sm_sym *l = s->frame->locals;
+        while (l != NULL && l != sym)
+            l = l->next;
+        if (l == NULL) /* a top-level variable or input: the function depends on more than its arguments */
+            s->frame->fi->impure = 1;
+    }
     return sm_set(e, sym->t);
 }
 
