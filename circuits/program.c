@@ -939,8 +939,8 @@ enum mpcc_status prog_write(const struct mpcc_program *p, FILE *out, struct mpcc
     return st;
 }
 
-enum mpcc_status prog_write_file(const struct mpcc_program *p, const char *path,
-                                 struct mpcc_error *err)
+static enum mpcc_status prog_write_file_with(const struct mpcc_program *p, const char *path,
+                                            int text, struct mpcc_error *err)
 {
     size_t n = strlen(path);
     char *tmp = malloc(n + sizeof ".tmp.XXXXXX");
@@ -968,7 +968,7 @@ enum mpcc_status prog_write_file(const struct mpcc_program *p, const char *path,
         close(fd);
         goto fail;
     }
-    st = prog_write(p, fp, err);
+    st = text ? prog_write_text(p, fp, err) : prog_write(p, fp, err);
     if (st != MPCC_OK) {
         fclose(fp);
         goto fail;
@@ -992,6 +992,18 @@ fail:
     unlink(tmp);
     free(tmp);
     return st;
+}
+
+enum mpcc_status prog_write_file(const struct mpcc_program *p, const char *path,
+                                 struct mpcc_error *err)
+{
+    return prog_write_file_with(p, path, 0, err);
+}
+
+enum mpcc_status prog_write_file_text(const struct mpcc_program *p, const char *path,
+                                      struct mpcc_error *err)
+{
+    return prog_write_file_with(p, path, 1, err);
 }
 
 enum mpcc_status prog_digest(const struct mpcc_program *p, uint8_t out[32],

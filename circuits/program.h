@@ -48,6 +48,9 @@ enum mpcc_status prog_write_text(const struct mpcc_program *p, FILE *out, struct
  * renamed into place; on failure nothing is left behind. */
 enum mpcc_status prog_write_file(const struct mpcc_program *p, const char *path,
                                  struct mpcc_error *err);
+/* The same for the text form. */
+enum mpcc_status prog_write_file_text(const struct mpcc_program *p, const char *path,
+                                      struct mpcc_error *err);
 
 /* SHA-256 of the bytes prog_write produces before its checksum (what the
  * runtime handshake compares). */

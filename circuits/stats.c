@@ -149,7 +149,9 @@ static enum mpcc_status stats_calls(const struct circuit *c, struct stats_sub *s
     uint64_t *last = all_d ? stats_alloc(c->n_wires, sizeof *last, err) : NULL;
     uint64_t *dies = last ? stats_alloc(c->n_gates, sizeof *dies, err) : NULL;
     uint64_t *born = dies ? stats_alloc(c->n_gates, sizeof *born, err) : NULL;
-    uint32_t *w = born ? stats_alloc(circ_max_call_wires(c) + 1, sizeof *w, err) : NULL;
+    /* w[] holds one call's wires, or a gate's three */
+    const uint64_t n_w = circ_max_call_wires(c) > 3 ? circ_max_call_wires(c) : 3;
+    uint32_t *w = born ? stats_alloc(n_w, sizeof *w, err) : NULL;
     enum mpcc_status st = w ? MPCC_OK : (err ? err->code : MPCC_ERR_NOMEM);
     uint64_t max_and = 0, max_all = 0;
     if (st != MPCC_OK)

@@ -2,6 +2,7 @@
  * parsing, printing diagnostics with carets, writing the compiled program,
  * plaintext runs and statistics. The compiling itself is compile.c; the
  * `mpcc` main() dispatches here. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ struct drv_args {
     size_t n_input_files;
     int profile;
     int json;
+    int text;
+    enum mpcc_subcircuits subcircuits;
 };
 
 static int drv_usage(const char *cmd, const char *msg)
@@ -36,54 +39,133 @@ static int drv_usage(const char *cmd, const char *msg)
     return DRV_EXIT_USAGE;
 }
 
-/* Parses the options the three commands share; allowed says which. */
+/* Long-only options of drv_parse (values above any character). */
+enum {
+    DRV_OPT_INPUT = 256, DRV_OPT_INPUTS, DRV_OPT_PROFILE, DRV_OPT_JSON, DRV_OPT_SUBCIRCUITS,
+    DRV_OPT_TEXT
+};
+
+static const struct option drv_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"include", required_argument, NULL, 'I'},
+    {"input", required_argument, NULL, DRV_OPT_INPUT},
+    {"inputs", required_argument, NULL, DRV_OPT_INPUTS},
+    {"profile", no_argument, NULL, DRV_OPT_PROFILE},
+    {"json", no_argument, NULL, DRV_OPT_JSON},
+    {"subcircuits", required_argument, NULL, DRV_OPT_SUBCIRCUITS},
+    {"text", no_argument, NULL, DRV_OPT_TEXT},
+    {NULL, 0, NULL, 0},
+};
+
+/* Which command takes which option: o output, t text, i inputs, p profile,
+ * j json; -I and --subcircuits go with every command that compiles. */
+static int drv_option_allowed(int opt, const char *allowed)
+{
+    switch (opt) {
+    case 'o': return strchr(allowed, 'o') != NULL;
+    case DRV_OPT_TEXT: return strchr(allowed, 'o') != NULL;
+    case DRV_OPT_INPUT:
+    case DRV_OPT_INPUTS: return strchr(allowed, 'i') != NULL;
+    case DRV_OPT_PROFILE: return strchr(allowed, 'p') != NULL;
+    case DRV_OPT_JSON: return strchr(allowed, 'i') != NULL || strchr(allowed, 'j') != NULL;
+    default: return 1;
+    }
+}
+
+static int drv_add_arg(const char *cmd, const char **list, size_t *n, const char *val,
+                       const char *what)
+{
+    if (*n == DRV_MAX_ARGS) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "too many %s options", what);
+        return drv_usage(cmd, msg);
+    }
+    list[(*n)++] = val;
+    return -1;
+}
+
+/* Parses the options the commands share (GNU style: `--opt value` and
+ * `--opt=value`, options and the file in any order, `--` ends options);
+ * allowed says which apply. Returns -1 to go on, else an exit status. */
 static int drv_parse(int argc, char **argv, const char *allowed, struct drv_args *a)
 {
     memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(s, "-o") == 0 && strchr(allowed, 'o')) {
-            if (val == NULL)
-                return drv_usage(argv[0], "-o needs a file name");
-            a->out = val;
-            i++;
-        } else if (strcmp(s, "-I") == 0 || strncmp(s, "-I", 2) == 0) {
-            const char *d = s[2] ? s + 2 : val;
-            if (d == NULL)
-                return drv_usage(argv[0], "-I needs a folder");
-            if (a->n_include == DRV_MAX_ARGS)
-                return drv_usage(argv[0], "too many -I options");
-            a->include_dirs[a->n_include++] = d;
-            if (!s[2])
-                i++;
-        } else if (strcmp(s, "--input") == 0 && strchr(allowed, 'i')) {
-            if (val == NULL)
-                return drv_usage(argv[0], "--input needs [PARTY:]NAME=VALUE");
-            if (a->n_inputs == DRV_MAX_ARGS)
-                return drv_usage(argv[0], "too many --input options");
-            a->inputs[a->n_inputs++] = val;
-            i++;
-        } else if (strcmp(s, "--inputs") == 0 && strchr(allowed, 'i')) {
-            if (val == NULL)
-                return drv_usage(argv[0], "--inputs needs a file name");
-            if (a->n_input_files == DRV_MAX_ARGS)
-                return drv_usage(argv[0], "too many --inputs options");
-            a->input_files[a->n_input_files++] = val;
-            i++;
-        } else if (strcmp(s, "--profile") == 0 && strchr(allowed, 'p')) {
-            a->profile = 1;
-        } else if (strcmp(s, "--json") == 0 && (strchr(allowed, 'i') || strchr(allowed, 'j'))) {
-            a->json = 1;
-        } else if (s[0] == '-' && s[1] != '\0') {
-            char msg[128];
-            snprintf(msg, sizeof msg, "unknown option '%.60s'", s);
+    opterr = 0;
+    optind = 0; /* glibc: restart scanning (commands may run more than once per process) */
+    for (;;) {
+        int longi = -1;
+        int opt = getopt_long(argc, argv, ":o:I:", drv_options, &longi);
+        if (opt == -1)
+            break;
+        char msg[160];
+        const char *arg_text = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+        if (opt == '?') {
+            const char *eq = strchr(arg_text, '=');
+            if (optopt >= 256 && strncmp(arg_text, "--", 2) == 0 && eq != NULL)
+                snprintf(msg, sizeof msg, "option '%.*s' takes no value", (int)(eq - arg_text > 60 ? 60 : eq - arg_text),
+                         arg_text);
+            else if (optopt != 0 && optopt < 256)
+                snprintf(msg, sizeof msg, "unknown option '-%c'", optopt);
+            else
+                snprintf(msg, sizeof msg, "unknown option '%.60s'", arg_text);
             return drv_usage(argv[0], msg);
-        } else if (a->prog == NULL) {
-            a->prog = s;
-        } else {
-            return drv_usage(argv[0], "expected one program file");
         }
+        if (opt == ':') {
+            if (optopt == 'o' || optopt == DRV_OPT_INPUTS)
+                snprintf(msg, sizeof msg, "%.60s needs a file name", arg_text);
+            else if (optopt == 'I')
+                snprintf(msg, sizeof msg, "%.60s needs a folder", arg_text);
+            else if (optopt == DRV_OPT_INPUT)
+                snprintf(msg, sizeof msg, "%.60s needs [PARTY:]NAME=VALUE", arg_text);
+            else
+                snprintf(msg, sizeof msg, "%.60s needs a value", arg_text);
+            return drv_usage(argv[0], msg);
+        }
+        if (!drv_option_allowed(opt, allowed)) {
+            if (longi >= 0)
+                snprintf(msg, sizeof msg, "option '--%s' does not apply here",
+                         drv_options[longi].name);
+            else
+                snprintf(msg, sizeof msg, "option '-%c' does not apply here", opt);
+            return drv_usage(argv[0], msg);
+        }
+        int rc = -1;
+        switch (opt) {
+        case 'o': a->out = optarg; break;
+        case 'I':
+            rc = drv_add_arg(argv[0], a->include_dirs, &a->n_include, optarg, "-I");
+            break;
+        case DRV_OPT_INPUT:
+            rc = drv_add_arg(argv[0], a->inputs, &a->n_inputs, optarg, "--input");
+            break;
+        case DRV_OPT_INPUTS:
+            rc = drv_add_arg(argv[0], a->input_files, &a->n_input_files, optarg, "--inputs");
+            break;
+        case DRV_OPT_PROFILE: a->profile = 1; break;
+        case DRV_OPT_JSON: a->json = 1; break;
+        case DRV_OPT_TEXT: a->text = 1; break;
+        case DRV_OPT_SUBCIRCUITS:
+            if (strcmp(optarg, "auto") == 0)
+                a->subcircuits = MPCC_SUBS_AUTO;
+            else if (strcmp(optarg, "always") == 0)
+                a->subcircuits = MPCC_SUBS_ALWAYS;
+            else if (strcmp(optarg, "never") == 0)
+                a->subcircuits = MPCC_SUBS_NEVER;
+            else {
+                snprintf(msg, sizeof msg,
+                         "--subcircuits takes auto, always or never, not '%.40s'", optarg);
+                rc = drv_usage(argv[0], msg);
+            }
+            break;
+        default: break;
+        }
+        if (rc >= 0)
+            return rc;
+    }
+    for (int i = optind; i < argc; i++) {
+        if (a->prog != NULL)
+            return drv_usage(argv[0], "expected one program file");
+        a->prog = argv[i];
     }
     if (a->prog == NULL)
         return drv_usage(argv[0], "expected a program file");
@@ -111,6 +193,7 @@ static struct mpcc_program *drv_load(const char *cmd, const struct drv_args *a,
     struct compile_options o = { 0 };
     o.include_dirs = a->include_dirs;
     o.n_include_dirs = a->n_include;
+    o.subcircuits = a->subcircuits;
     o.stdlib_dir = getenv("MPCC_STDLIB");
     /* The installed stdlib, else the source tree's (running from a build). */
 #ifdef MPCC_STDLIB_DIR
@@ -157,7 +240,8 @@ int mpcc_cmd_compile(int argc, char **argv)
         return DRV_EXIT_FAIL;
     struct mpcc_error err = { 0 };
     rc = DRV_EXIT_OK;
-    if (prog_write_file(p, a.out, &err) != MPCC_OK) {
+    if ((a.text ? prog_write_file_text(p, a.out, &err) : prog_write_file(p, a.out, &err)) !=
+        MPCC_OK) {
         fprintf(stderr, "mpcc: %s: %s\n", argv[0], err.msg);
         rc = DRV_EXIT_FAIL;
     }
@@ -331,6 +415,8 @@ int mpcc_cmd_stats(int argc, char **argv)
            (unsigned long long)st.n_input_bits, (unsigned long long)st.n_output_bits,
            (unsigned long long)st.and_depth, (unsigned long long)st.depth,
            (unsigned long long)st.peak_live_wires);
+    if (st.n_subs > 0)
+        printf("subcircuits %u\ncalls %llu\n", st.n_subs, (unsigned long long)st.n_calls);
     if (a.profile) {
         if (!drv_is_source(a.prog)) {
             fprintf(stderr, "mpcc: %s: --profile needs a .mpc source\n", argv[0]);

@@ -35,8 +35,8 @@
 
 enum { LSUB_SEEN, LSUB_CALL, LSUB_INLINE, LSUB_TRIVIAL, LSUB_FAILED };
 
-/* Where a result bit comes from: a constant, an input class (with
- * polarity) or a real output of the subcircuit. */
+/* Where a result bit comes from: a constant, an input class or a real
+ * output of the subcircuit (both with polarity). */
 struct lsub_bit {
     uint8_t kind; /* 0: constant, 1: class, 2: output */
     uint8_t pol;  /* constant value, or class polarity */
@@ -412,10 +412,11 @@ static int lsub_build(struct lower *lw, struct lsub_entry *ent, const struct lsu
             bt->kind = 1;
             bt->idx = (x >> 1) - 1;
             bt->pol = (uint8_t)(x & 1);
-        } else {
+        } else { /* the positive node, so callers see the polarity inlined code has */
             bt->kind = 2;
             bt->idx = ent->n_out;
-            real[ent->n_out++] = x;
+            bt->pol = (uint8_t)(x & 1);
+            real[ent->n_out++] = x & ~(bld_wire)1;
         }
     }
     if (!ok) {
@@ -498,7 +499,7 @@ static int lsub_emit(struct lower *lw, const struct lsub_entry *ent, const struc
     }
     for (uint32_t j = 0; j < ent->n_bits; j++) {
         const struct lsub_bit *bt = &ent->bits[j];
-        w[j] = bt->kind == 0 ? bt->pol : bt->kind == 1 ? k->cls_wire[bt->idx] ^ bt->pol : res[bt->idx];
+        w[j] = bt->kind == 0 ? bt->pol : bt->kind == 1 ? k->cls_wire[bt->idx] ^ bt->pol : res[bt->idx] ^ bt->pol;
     }
     if (ent->tag_ands != NULL && !tags_add(&lw->tag_extra, &lw->n_tag_extra, ent->tag_ands, ent->n_tag_ands)) {
         lw_nomem(lw);

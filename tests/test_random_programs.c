@@ -5,7 +5,9 @@
  * untyped constants, casts, shifts by constant and secret amounts, ?:,
  * comparisons, public constant conditions and secret if/else, so that
  * constant folding meets every typing rule. Every program must compile and
- * agree on every input. MPCC_RANDOM_PROGRAMS sets how many (default 2000),
+ * agree on every input, compiled inline and with every repeated statement
+ * a subcircuit (the loops exercise calls and replays; that form is also
+ * written and read back in binary). MPCC_RANDOM_PROGRAMS sets how many (default 2000),
  * MPCC_RANDOM_SEED the first seed; a failure prints the seed and program. */
 #include <check.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "circuits/program.h"
 #include "circuits/values.h"
 #include "compiler.h"
 #include "driver.h"
@@ -558,6 +561,11 @@ struct stmts {
     int compound_var;                    /* -1: none */
     int compound_op;
     struct node *compound_rhs;
+    /* for i in 0..loop_n { [if (loop_cond)] v{loop_var} = loop_rhs; } */
+    int loop_var; /* -1: no loop */
+    int loop_n;
+    struct node *loop_cond; /* NULL: unconditional */
+    struct node *loop_rhs;
     struct node *outs[4];
     int n_out;
 };
@@ -623,6 +631,38 @@ static void gen_program(struct prog *p, struct stmts *st, struct buf *src)
             bput(src, ";\n");
         }
     }
+    st->loop_var = -1;
+    if (n_var > 0 && rint_below(&p->r, 2)) {
+        /* The same statement several times: repeated shapes become
+         * subcircuits (called when heavy, replayed when small). */
+        int k = (int)rint_below(&p->r, (unsigned)n_var);
+        struct rty t = p->var_t[k];
+        st->loop_var = k;
+        st->loop_n = 3 + (int)rint_below(&p->r, 3);
+        st->loop_cond = rint_below(&p->r, 3) == 0 ? gen_bool(p, 1) : NULL;
+        if (rint_below(&p->r, 2)) {
+            struct node *v = nn(p, N_VAR, t), *mul = nn(p, N_BIN, t), *add = nn(p, N_BIN, t);
+            v->idx = k;
+            mul->op = '*';
+            mul->a = v;
+            mul->b = gen_operand(p, t, 1, 1);
+            add->op = "+^-"[rint_below(&p->r, 3)];
+            add->a = mul;
+            add->b = gen_operand(p, t, 1, 1);
+            st->loop_rhs = add;
+        } else {
+            st->loop_rhs = gen_int(p, t, 3);
+        }
+        bput(src, "for i in 0..%d {", st->loop_n);
+        if (st->loop_cond != NULL) {
+            bput(src, " if (");
+            put_expr(src, st->loop_cond);
+            bput(src, ") {");
+        }
+        bput(src, " v%d = ", k);
+        put_expr(src, st->loop_rhs);
+        bput(src, ";%s }\n", st->loop_cond != NULL ? " }" : "");
+    }
     st->n_out = 1 + (int)rint_below(&p->r, 3);
     for (int i = 0; i < st->n_out; i++) {
         st->outs[i] = rint_below(&p->r, 4) == 0 ? gen_bool(p, 4) : gen_int(p, rand_int_type(&p->r), 4);
@@ -650,6 +690,9 @@ static void run_stmts(const struct prog *p, const struct stmts *st, struct env *
                             .a = &lhs, .b = st->compound_rhs };
         e->var[st->compound_var] = ev(p, e, &bin);
     }
+    for (int i = 0; st->loop_var >= 0 && i < st->loop_n; i++)
+        if (st->loop_cond == NULL || ev(p, e, st->loop_cond) != 0)
+            e->var[st->loop_var] = ev(p, e, st->loop_rhs);
 }
 
 static u128 rand_value(struct rng *r, struct rty t)
@@ -678,8 +721,48 @@ static void value_text(struct buf *b, struct rty t, u128 v)
     }
 }
 
-/* Compiles and checks one program; returns 0 and fills why on a mismatch. */
-static int check_one(struct prog *p, uint64_t seed, struct buf *why)
+/* Compiles src with the given subcircuit mode; with `reread`, the program
+ * also goes through its binary form (prog_write, prog_read_mem). NULL and
+ * a message in why when it does not compile. */
+static struct mpcc_program *compile_random(const struct buf *src, enum mpcc_subcircuits mode,
+                                           int reread, uint64_t seed, struct buf *why)
+{
+    struct compile_options o = { 0 };
+    o.diags = mpcc_diags_new();
+    o.subcircuits = mode;
+    ck_assert_ptr_nonnull(o.diags);
+    struct mpcc_program *prog = NULL;
+    struct mpcc_error err = { 0 };
+    if (mpcc_compile_source("random.mpc", src->s, src->n, &o, &prog, &err) != MPCC_OK) {
+        char *d = mpcc_diags_render(o.diags);
+        bput(why, "seed %llu: does not compile (subcircuits mode %d):\n%s\n%s",
+             (unsigned long long)seed, (int)mode, src->s, d ? d : err.msg);
+        free(d);
+        mpcc_diags_free(o.diags);
+        return NULL;
+    }
+    mpcc_diags_free(o.diags);
+    if (reread) {
+        char *bytes = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&bytes, &len);
+        ck_assert_ptr_nonnull(m);
+        ck_assert_int_eq(prog_write(prog, m, &err), MPCC_OK);
+        ck_assert_int_eq(fclose(m), 0);
+        struct mpcc_program *back = prog_read_mem(bytes, len, "random.circ", &err);
+        ck_assert_msg(back != NULL, "seed %llu: binary form does not read back: %s",
+                      (unsigned long long)seed, err.msg);
+        free(bytes);
+        prog_free(prog);
+        prog = back;
+    }
+    return prog;
+}
+
+/* Compiles and checks one program, inlined (the default for small
+ * programs) and with every repeated statement a subcircuit, read back from
+ * its binary form; returns 0 and fills why on a mismatch. */
+static int check_one(struct prog *p, uint64_t seed, struct buf *why, long *n_with_calls)
 {
     struct stmts st;
     struct buf src = { NULL, 0, 0 };
@@ -687,22 +770,20 @@ static int check_one(struct prog *p, uint64_t seed, struct buf *why)
     p->r.s = seed;
     gen_program(p, &st, &src);
 
-    struct compile_options o = { 0 };
-    o.diags = mpcc_diags_new();
-    ck_assert_ptr_nonnull(o.diags);
-    struct mpcc_program *prog = NULL;
     struct mpcc_error err = { 0 };
+    struct mpcc_program *progs[2] = { NULL, NULL };
     int ok = 1;
-    if (mpcc_compile_source("random.mpc", src.s, src.n, &o, &prog, &err) != MPCC_OK) {
-        char *d = mpcc_diags_render(o.diags);
-        bput(why, "seed %llu: does not compile:\n%s\n%s", (unsigned long long)seed, src.s, d ? d : err.msg);
-        free(d);
+    progs[0] = compile_random(&src, MPCC_SUBS_AUTO, 0, seed, why);
+    if (progs[0] != NULL)
+        progs[1] = compile_random(&src, MPCC_SUBS_ALWAYS, 1, seed, why);
+    if (progs[1] == NULL) {
         ok = 0;
         goto out;
     }
+    *n_with_calls += progs[1]->circ->n_calls > 0;
     for (int trial = 0; trial < 6 && ok; trial++) {
         u128 in[4];
-        struct values_set *set = values_set_new(prog->iface, VALUES_ANY_PARTY, &err);
+        struct values_set *set = values_set_new(progs[0]->iface, VALUES_ANY_PARTY, &err);
         ck_assert_ptr_nonnull(set);
         for (int i = 0; i < p->n_in; i++) {
             in[i] = rand_value(&p->r, p->in_t[i]);
@@ -712,36 +793,39 @@ static int check_one(struct prog *p, uint64_t seed, struct buf *why)
             ck_assert_msg(values_set_assign(set, a.s, &err) == MPCC_OK, "%s: %s", a.s, err.msg);
             free(a.s);
         }
-        uint8_t **outs = NULL;
-        ck_assert_msg(mpcc_eval_plain(prog, set, &outs, &err) == MPCC_OK, "%s", err.msg);
         struct env e = { in, { 0 }, p->k_const };
         run_stmts(p, &st, &e);
-        for (int k = 0; k < st.n_out && ok; k++) {
-            struct rty t = st.outs[k]->t;
-            u128 want = ev(p, &e, st.outs[k]), got = 0;
-            ck_assert_uint_eq(prog->circ->output_widths[k], t.w);
-            for (unsigned i = 0; i < t.w; i++)
-                got |= (u128)(outs[k][i] & 1) << i;
-            if (got != want) {
-                bput(why, "seed %llu: output o%d differs (inputs:", (unsigned long long)seed, k);
-                for (int i = 0; i < p->n_in; i++) {
-                    bput(why, " x%d=", i);
-                    value_text(why, p->in_t[i], in[i]);
+        for (int v = 0; v < 2 && ok; v++) {
+            uint8_t **outs = NULL;
+            ck_assert_msg(mpcc_eval_plain(progs[v], set, &outs, &err) == MPCC_OK, "%s", err.msg);
+            for (int k = 0; k < st.n_out && ok; k++) {
+                struct rty t = st.outs[k]->t;
+                u128 want = ev(p, &e, st.outs[k]), got = 0;
+                ck_assert_uint_eq(progs[v]->circ->output_widths[k], t.w);
+                for (unsigned i = 0; i < t.w; i++)
+                    got |= (u128)(outs[k][i] & 1) << i;
+                if (got != want) {
+                    bput(why, "seed %llu: output o%d differs%s (inputs:", (unsigned long long)seed,
+                         k, v ? " with subcircuits" : "");
+                    for (int i = 0; i < p->n_in; i++) {
+                        bput(why, " x%d=", i);
+                        value_text(why, p->in_t[i], in[i]);
+                    }
+                    bput(why, "): got ");
+                    value_text(why, t, got);
+                    bput(why, ", want ");
+                    value_text(why, t, want);
+                    bput(why, "\n%s", src.s);
+                    ok = 0;
                 }
-                bput(why, "): got ");
-                value_text(why, t, got);
-                bput(why, ", want ");
-                value_text(why, t, want);
-                bput(why, "\n%s", src.s);
-                ok = 0;
             }
+            mpcc_free_outputs(progs[v], outs);
         }
-        mpcc_free_outputs(prog, outs);
         values_set_free(set);
     }
 out:
-    prog_free(prog);
-    mpcc_diags_free(o.diags);
+    prog_free(progs[0]);
+    prog_free(progs[1]);
     free(src.s);
     return ok;
 }
@@ -757,13 +841,17 @@ START_TEST(random_programs_compile_and_match_the_reference)
     struct prog *p = malloc(sizeof *p); /* large: not on the stack */
     ck_assert_ptr_nonnull(p);
     bput(&why, "%s", "");
+    long n_with_calls = 0;
     for (long i = 0; i < n && failures < 5; i++) {
-        if (!check_one(p, seed0 + (uint64_t)i, &why))
+        if (!check_one(p, seed0 + (uint64_t)i, &why, &n_with_calls))
             failures++;
     }
     free(p);
-    printf("random programs: %ld run from seed %llu, %d failed\n", n, (unsigned long long)seed0, failures);
+    printf("random programs: %ld run from seed %llu, %d failed, %ld with subcircuit calls\n", n,
+           (unsigned long long)seed0, failures, n_with_calls);
     ck_assert_msg(failures == 0, "%s", why.s);
+    /* The loops must make calls, or the second form tests nothing new. */
+    ck_assert_msg(n < 200 || n_with_calls * 100 >= n, "only %ld of %ld programs have calls", n_with_calls, n);
     free(why.s);
 }
 END_TEST

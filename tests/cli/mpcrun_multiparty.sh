@@ -1,5 +1,6 @@
 # mpcrun_multiparty.sh - end to end with more than two parties: the examples
-# hospitals3 (3 processes), a 4-party sum and auction5 (5 processes) over
+# hospitals3 (3 processes), a 4-party sum, auction5 (5 processes) and a
+# 3-party program with subcircuit calls over
 # loopback, plain TCP and TLS; each party prints exactly its own outputs, equal
 # to the plaintext `mpcc run`; --local agrees; a party that never connects or
 # drops out during set-up is named in the others' errors within the timeout.
@@ -115,6 +116,28 @@ example() {
 example hospitals3 h1 h2 h3
 example mult3 p1 p2 p3
 example auction5 b1 b2 b3 b4 b5
+
+# Three parties and a circuit with subcircuits (calls and a repeated call).
+cat >"$TMP/sub3.mpc" <<'EOF'
+party p1, p2, p3;
+const N = 12;
+input p1 uint32 a[N];
+input p2 uint32 b[N];
+input p3 uint32 c[N];
+uint64 s = 0;
+for i in 0..N { s += uint64(a[i]) * uint64(b[i]) + uint64(c[i]); }
+output all s;
+output p2 first = uint64(a[0]) * uint64(c[0]);
+EOF
+echo "p1:a = [4294967295, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 4000000000]" >"$TMP/sub3_p1.txt"
+echo "p2:b = [4294967295, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 3999999999]" >"$TMP/sub3_p2.txt"
+echo "p3:c = [7, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 4294967295]" >"$TMP/sub3_p3.txt"
+"$MPCC" compile "$TMP/sub3.mpc" --subcircuits=always -o "$TMP/sub3.circ"
+if "$MPCC" stats "$TMP/sub3.circ" | grep -q '^calls [1-9]'; then ok; else bad "sub3: no calls"; fi
+"$MPCC" run "$TMP/sub3.mpc" --inputs "$TMP/sub3_p1.txt" --inputs "$TMP/sub3_p2.txt" \
+    --inputs "$TMP/sub3_p3.txt" >"$TMP/sub3.plain"
+mp_run sub3 "$TMP/sub3.circ" "$TMP/sub3" 0 p1 p2 p3
+check_run sub3 "$TMP/sub3.plain" p1 p2 p3
 
 # Four parties, the computing pair not the first two declared.
 cat >"$TMP/sum4.mpc" <<'EOF'

@@ -1,6 +1,6 @@
 # mpcrun_program.sh - end to end: compiled programs (examples/millionaires,
-# dot_product, hospitals2, the two programs of issue 13 and 20 random
-# programs) run by two real mpcrun
+# dot_product, hospitals2, the two programs of issue 13, two programs with
+# subcircuit calls and 20 random programs) run by two real mpcrun
 # processes over loopback; outputs must equal `mpcc run`'s plaintext results,
 # and each party must print ONLY the outputs addressed to it. Also --local,
 # --json and --input-file. Failure cases live in mpcrun_faults.sh.
@@ -129,6 +129,29 @@ if compile "$TMP/t1.mpc" "$TMP/t1.circ" && compile "$TMP/t2.mpc" "$TMP/t2.circ";
                 "$TMP/t2.circ" --party q --input x1=209642591431368979 --timeout 20
     expect_pair t2 "o2 = 0" "o2 = 0"
 fi
+
+# ---- programs with subcircuits: an inner product past the automatic
+# threshold (one multiplier called 40 times) and a loop that stays a loop in
+# the file (one call repeated 300 times); garbled == plaintext.
+printf 'party a, b;\nconst N = 40;\ninput a uint64 x[N];\ninput b uint64 y[N];\nuint64 s = 0;\nfor i in 0..N { s += x[i] * y[i]; }\noutput all s;\n' >"$TMP/ip.mpc"
+printf 'party a, b;\ninput a uint64 x[16];\ninput b uint64 y[16];\nuint64 s = 1;\nfor i in 0..300 { s = s * x[i %% 16] + y[i %% 16]; }\noutput all s;\noutput b low = uint8(s);\n' >"$TMP/loop.mpc"
+for prog in ip loop; do
+    compile "$TMP/$prog.mpc" "$TMP/$prog.circ" || continue
+    n=$([ $prog = ip ] && echo 40 || echo 16)
+    xs=() ys=()
+    for ((i = 0; i < n; i++)); do
+        xs+=($(( (RANDOM << 45 | RANDOM << 30 | RANDOM << 15 | RANDOM) ))); ys+=($(( (RANDOM << 15 | RANDOM) )))
+    done
+    xl=$(IFS=,; echo "[${xs[*]}]"); yl=$(IFS=,; echo "[${ys[*]}]")
+    calls=$("$MPCC" stats "$TMP/$prog.circ" | awk '$1 == "calls" { print $2 }')
+    [ -n "$calls" ] && [ "$calls" -gt 0 ] && ok || bad "$prog: the circuit has no calls"
+    plain=$("$MPCC" run "$TMP/$prog.circ" --input "a:x=$xl" --input "b:y=$yl" 2>&1)
+    want_a=$(sed -n 's/^a: //p' <<<"$plain") want_b=$(sed -n 's/^b: //p' <<<"$plain")
+    [ -n "$want_a" ] || bad "$prog: plaintext run failed: $plain"
+    run_pair "sub$prog" "$TMP/$prog.circ" --party a --input "x=$xl" --timeout 30 -- \
+                        "$TMP/$prog.circ" --party b --input "y=$yl" --timeout 30
+    expect_pair "sub$prog" "$want_a" "$want_b"
+done
 
 # ---- random programs: two parties, typed inputs, arithmetic / comparison /
 # mux expressions, outputs to all or to one party; mpcrun == mpcc run.

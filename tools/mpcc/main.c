@@ -87,8 +87,9 @@ static int is_program_path(const char *path)
 
 static int cmd_stats(int argc, char **argv)
 {
-    if (argc >= 2 && is_program_path(argv[1]))
-        return mpcc_cmd_stats(argc, argv);
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] != '-' && is_program_path(argv[i]))
+            return mpcc_cmd_stats(argc, argv);
     if (argc != 2)
         return mpcc_usage_error(argv[0], "expected one FILE argument");
     struct mpcc_error err = {0};
@@ -186,7 +187,7 @@ static int cmd_help(int argc, char **argv);
  * (argument parsing and printing only; the work belongs in a library) and add
  * one row here. Rows print in this order in `mpcc --help`. */
 static const struct mpcc_command mpcc_commands[] = {
-    {"compile", "PROG.mpc -o OUT.circ [-I DIR]...",
+    {"compile", "PROG.mpc -o OUT.circ [--text] [-I DIR]... [--subcircuits=auto|always|never]",
      "compile a program into a circuit with its interface (also: mpcc PROG.mpc -o OUT.circ)",
      mpcc_cmd_compile},
     {"run", "PROG.mpc|PROG.circ [--input PARTY:NAME=VALUE]... [--inputs FILE]...",
@@ -217,9 +218,7 @@ static void mpcc_print_usage(FILE *f)
                "       mpcc --help | --version\n\ncommands:\n");
     for (size_t i = 0; i < MPCC_N_COMMANDS; i++) {
         const struct mpcc_command *c = &mpcc_commands[i];
-        char synopsis[64];
-        snprintf(synopsis, sizeof synopsis, "%s %s", c->name, c->args);
-        fprintf(f, "  %-18s %s\n", synopsis, c->summary);
+        fprintf(f, "  %s %s\n      %s\n", c->name, c->args, c->summary);
     }
     fprintf(f, "\nValues are hexadecimal unsigned integers (optional 0x); bit i of a value\n"
                "is wire offset i of its input. Details: docs/mpcc-cli.md\n");
