@@ -50,6 +50,7 @@ static const struct option drv_options[] = {
     {"include", required_argument, NULL, 'I'},
     {"input", required_argument, NULL, DRV_OPT_INPUT},
     {"inputs", required_argument, NULL, DRV_OPT_INPUTS},
+    {"input-file", required_argument, NULL, DRV_OPT_INPUTS}, /* mpcrun's spelling */
     {"profile", no_argument, NULL, DRV_OPT_PROFILE},
     {"json", no_argument, NULL, DRV_OPT_JSON},
     {"subcircuits", required_argument, NULL, DRV_OPT_SUBCIRCUITS},

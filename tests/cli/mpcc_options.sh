@@ -1,6 +1,7 @@
-# mpcc_options.sh - the mpcc command line (GNU style, getopt_long): `--opt
-# value`, `--opt=value` and `-oFILE` spell the same thing; unknown, misplaced
-# and incomplete options get one clear message and exit status 2; and the
+# mpcc_options.sh - the mpcc and mpcrun command lines (GNU style,
+# getopt_long): `--opt value`, `--opt=value` and `-oFILE` spell the same
+# thing; unknown, misplaced and incomplete options get one clear message and
+# exit status 2; and the
 # subcircuit modes (--subcircuits=auto|always|never) and the text form
 # (--text) compile every example to circuits that give the same outputs.
 # Needs only the project (no ../shared).
@@ -73,6 +74,40 @@ expect_error "bad --subcircuits" 2 \
 expect_error "value given to a flag" 2 "mpcc: stats: option '--profile' takes no value" \
     stats "$mill" --profile=yes
 [ ! -e "$TMP/b.circ" ] && ok || bad "a refused compile left $TMP/b.circ"
+
+# ---- mpcrun: the same spellings (run in one process with --local)
+if [ -n "${MPCRUN:-}" ] && [ -x "$MPCRUN" ]; then
+    "$MPCC" compile "$mill" --output="$TMP/m.circ"
+    want="[alice]
+alice_is_richer = false
+[bob]
+alice_is_richer = false"
+    for spelling in "--local --input=alice:wealth_a=3 --input=bob:wealth_b=4" \
+                    "--input alice:wealth_a=3 --local --input bob:wealth_b=4 --timeout=9" \
+                    "--local --inputs=$TMP/ia.txt --input-file $TMP/ib.txt"; do
+        echo "alice:wealth_a = 3" >"$TMP/ia.txt"; echo "bob:wealth_b = 4" >"$TMP/ib.txt"
+        # shellcheck disable=SC2086
+        got=$("$MPCRUN" "$TMP/m.circ" $spelling 2>&1)
+        [ "$got" = "$want" ] && ok || bad "mpcrun $spelling: got [$got]"
+    done
+    # mpcrun_error WHAT MESSAGE ARGS...: exit 2 with MESSAGE first on stderr.
+    mpcrun_error() {
+        local what=$1 want_msg=$2; shift 2
+        "$MPCRUN" "$@" >"$TMP/out" 2>"$TMP/err"
+        local rc=$? got
+        got=$(head -n 1 "$TMP/err")
+        [ $rc = 2 ] && [ "$got" = "$want_msg" ] && [ ! -s "$TMP/out" ] && ok ||
+            bad "mpcrun $what: exit $rc, stderr '$got', wanted '$want_msg'"
+    }
+    mpcrun_error "unknown option" "mpcrun: unknown option '--frobnicate'" "$TMP/m.circ" --frobnicate
+    mpcrun_error "missing value" "mpcrun: option --party needs a value" "$TMP/m.circ" --local --party
+    mpcrun_error "value to a flag" "mpcrun: option --json takes no value" "$TMP/m.circ" --json=yes
+    mpcrun_error "bad timeout" "mpcrun: --timeout takes a number of seconds from 1 to 86400, not '0'" \
+        "$TMP/m.circ" --timeout=0
+    mpcrun_error "two files" "mpcrun: unexpected argument 'b.circ' (one circuit file only)" "$TMP/m.circ" b.circ
+else
+    bad "no mpcrun (MPCRUN='${MPCRUN:-}')"
+fi
 
 # ---- every example: the three subcircuit modes, binary and text form, give
 # the expected outputs (the sample inputs' *_expected.txt)

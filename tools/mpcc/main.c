@@ -190,7 +190,7 @@ static const struct mpcc_command mpcc_commands[] = {
     {"compile", "PROG.mpc -o OUT.circ [--text] [-I DIR]... [--subcircuits=auto|always|never]",
      "compile a program into a circuit with its interface (also: mpcc PROG.mpc -o OUT.circ)",
      mpcc_cmd_compile},
-    {"run", "PROG.mpc|PROG.circ [--input PARTY:NAME=VALUE]... [--inputs FILE]...",
+    {"run", "PROG.mpc|PROG.circ [--input PARTY:NAME=VALUE]... [--input-file FILE]...",
      "compile and evaluate in plaintext; print each party's outputs", mpcc_cmd_run},
     {"stats", "FILE [--profile]",
      "gate counts, depths, peak live wires (Bristol, .mpc or .circ; --profile: per line)",

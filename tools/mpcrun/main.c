@@ -4,6 +4,7 @@
  * evaluator), or every party in one process (--local). Argument parsing, input collection and
  * output printing only: the protocol is libmpcc (include/mpcc/mpcc.h). */
 #include <errno.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -44,7 +45,8 @@ static const char usage[] =
     "  --connect HOST:PORT   connect to the other party (retried until the timeout)\n"
     "  --input NAME=VALUE    one of this party's inputs: 42, -7, 0xff, true,\n"
     "                        [1, 2, 3], {age: 70, diabetic: true}\n"
-    "  --input-file FILE     inputs as NAME = VALUE lines (# starts a comment)\n"
+    "  --input-file FILE     inputs as NAME = VALUE lines (# starts a comment;\n"
+    "                        also spelt --inputs, as in mpcc)\n"
     "  --garbler, --evaluator  choose this party's role explicitly\n"
     "  --tls-cert FILE       this party's certificate (PEM): turns on mutual TLS 1.3\n"
     "  --tls-key FILE        its private key (PEM)\n"
@@ -68,7 +70,9 @@ static const char usage[] =
     "  --listen HOST:PORT    listen here instead of our roster address (port 0:\n"
     "                        a free port, printed to stderr)\n"
     "  with TLS, --tls-ca and/or the roster's certificates check each peer\n"
-    "  --help, --version\n";
+    "  --help, --version\n"
+    "\n"
+    "Options take their value as '--opt value' or '--opt=value', in any order.\n";
 
 struct options {
     const char *path;
@@ -102,82 +106,117 @@ static int fail_usage(const char *fmt, ...)
     return 2;
 }
 
+enum {
+    OPT_JSON = 256, OPT_STATS, OPT_LOCAL, OPT_BRISTOL, OPT_GARBLER, OPT_EVALUATOR, OPT_PARTIES, OPT_PEER,
+    OPT_GARBLER_PARTY, OPT_EVALUATOR_PARTY, OPT_PARTY, OPT_LISTEN, OPT_CONNECT, OPT_TLS_CERT, OPT_TLS_KEY,
+    OPT_TLS_CA, OPT_TLS_PEER_CERT, OPT_INPUT, OPT_INPUT_FILE, OPT_TIMEOUT, OPT_VERSION
+};
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"local", no_argument, NULL, OPT_LOCAL},
+    {"bristol", no_argument, NULL, OPT_BRISTOL},
+    {"garbler", no_argument, NULL, OPT_GARBLER},
+    {"evaluator", no_argument, NULL, OPT_EVALUATOR},
+    {"parties", required_argument, NULL, OPT_PARTIES},
+    {"peer", required_argument, NULL, OPT_PEER},
+    {"garbler-party", required_argument, NULL, OPT_GARBLER_PARTY},
+    {"evaluator-party", required_argument, NULL, OPT_EVALUATOR_PARTY},
+    {"party", required_argument, NULL, OPT_PARTY},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"connect", required_argument, NULL, OPT_CONNECT},
+    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+    {"tls-ca", required_argument, NULL, OPT_TLS_CA},
+    {"tls-peer-cert", required_argument, NULL, OPT_TLS_PEER_CERT},
+    {"input", required_argument, NULL, OPT_INPUT},
+    {"input-file", required_argument, NULL, OPT_INPUT_FILE},
+    {"inputs", required_argument, NULL, OPT_INPUT_FILE}, /* mpcc's spelling */
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {NULL, 0, NULL, 0}
+};
+
+/* The option's name as the user wrote it (up to any '='), for messages. */
+static void option_name(const char *arg, char *out, size_t n)
+{
+    size_t len = strcspn(arg, "=");
+    snprintf(out, n, "%.*s", (int)(len > 60 ? 60 : len), arg);
+}
+
+/* GNU style (getopt_long): `--opt value` and `--opt=value`, options and
+ * the file in any order, `--` ends the options. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
     o->role = -1;
     o->timeout_s = 30;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage, stdout);
-            return -1;
-        } else if (strcmp(a, "--version") == 0) {
-            printf("mpcrun %s (protocol %u)\n", MPCC_VERSION, MPCC_PROTOCOL_VERSION);
-            return -1;
-        } else if (strcmp(a, "--json") == 0) {
-            o->json = true;
-        } else if (strcmp(a, "--stats") == 0) {
-            o->stats = true;
-        } else if (strcmp(a, "--local") == 0) {
-            o->local = true;
-        } else if (strcmp(a, "--bristol") == 0) {
-            o->bristol = true;
-        } else if (strcmp(a, "--garbler") == 0) {
-            o->role = MPCC_GARBLER;
-        } else if (strcmp(a, "--evaluator") == 0) {
-            o->role = MPCC_EVALUATOR;
-        } else if (a[0] == '-' && a[1] == '-' && next == NULL) {
-            return fail_usage("option %s needs a value", a);
-        } else if (strcmp(a, "--parties") == 0) {
-            o->roster_file = argv[++i];
-        } else if (strcmp(a, "--peer") == 0) {
+    opterr = 0;
+    optind = 0;
+    for (;;) {
+        int opt = getopt_long(argc, argv, ":h", long_options, NULL);
+        if (opt == -1)
+            break;
+        char name[64];
+        option_name(optind > 0 && optind <= argc ? argv[optind - 1] : "?", name, sizeof name);
+        switch (opt) {
+        case 'h': fputs(usage, stdout); return -1;
+        case OPT_VERSION: printf("mpcrun %s (protocol %u)\n", MPCC_VERSION, MPCC_PROTOCOL_VERSION); return -1;
+        case OPT_JSON: o->json = true; break;
+        case OPT_STATS: o->stats = true; break;
+        case OPT_LOCAL: o->local = true; break;
+        case OPT_BRISTOL: o->bristol = true; break;
+        case OPT_GARBLER: o->role = MPCC_GARBLER; break;
+        case OPT_EVALUATOR: o->role = MPCC_EVALUATOR; break;
+        case OPT_PARTIES: o->roster_file = optarg; break;
+        case OPT_PEER:
             if (o->n_peers == MAX_PEER_ARGS)
                 return fail_usage("too many --peer options");
-            o->peers[o->n_peers++] = argv[++i];
-        } else if (strcmp(a, "--garbler-party") == 0) {
-            o->garbler_party = argv[++i];
-        } else if (strcmp(a, "--evaluator-party") == 0) {
-            o->evaluator_party = argv[++i];
-        } else if (strcmp(a, "--party") == 0) {
-            o->party = argv[++i];
-        } else if (strcmp(a, "--listen") == 0) {
-            o->listen = argv[++i];
-        } else if (strcmp(a, "--connect") == 0) {
-            o->connect = argv[++i];
-        } else if (strcmp(a, "--tls-cert") == 0) {
-            o->tls.cert_file = argv[++i];
-        } else if (strcmp(a, "--tls-key") == 0) {
-            o->tls.key_file = argv[++i];
-        } else if (strcmp(a, "--tls-ca") == 0) {
-            o->tls.ca_file = argv[++i];
-        } else if (strcmp(a, "--tls-peer-cert") == 0) {
-            o->tls.peer_cert_file = argv[++i];
-        } else if (strcmp(a, "--input") == 0) {
+            o->peers[o->n_peers++] = optarg;
+            break;
+        case OPT_GARBLER_PARTY: o->garbler_party = optarg; break;
+        case OPT_EVALUATOR_PARTY: o->evaluator_party = optarg; break;
+        case OPT_PARTY: o->party = optarg; break;
+        case OPT_LISTEN: o->listen = optarg; break;
+        case OPT_CONNECT: o->connect = optarg; break;
+        case OPT_TLS_CERT: o->tls.cert_file = optarg; break;
+        case OPT_TLS_KEY: o->tls.key_file = optarg; break;
+        case OPT_TLS_CA: o->tls.ca_file = optarg; break;
+        case OPT_TLS_PEER_CERT: o->tls.peer_cert_file = optarg; break;
+        case OPT_INPUT:
             if (o->n_inputs == MAX_INPUT_ARGS)
                 return fail_usage("too many --input options");
-            o->inputs[o->n_inputs++] = argv[++i];
-        } else if (strcmp(a, "--input-file") == 0) {
+            o->inputs[o->n_inputs++] = optarg;
+            break;
+        case OPT_INPUT_FILE:
             if (o->n_input_files == MAX_INPUT_ARGS)
                 return fail_usage("too many --input-file options");
-            o->input_files[o->n_input_files++] = argv[++i];
-        } else if (strcmp(a, "--timeout") == 0) {
+            o->input_files[o->n_input_files++] = optarg;
+            break;
+        case OPT_TIMEOUT: {
             char *end;
             errno = 0;
-            long t = strtol(next, &end, 10);
-            if (errno || *end || t < 1 || t > 86400)
-                return fail_usage("--timeout takes a number of seconds from 1 to 86400, not '%s'",
-                                  next);
+            long t = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || t < 1 || t > 86400)
+                return fail_usage("--timeout takes a number of seconds from 1 to 86400, not '%s'", optarg);
             o->timeout_s = (int)t;
-            i++;
-        } else if (a[0] == '-') {
-            return fail_usage("unknown option '%s'", a);
-        } else if (o->path == NULL) {
-            o->path = a;
-        } else {
-            return fail_usage("unexpected argument '%s' (one circuit file only)", a);
+            break;
         }
+        case ':': return fail_usage("option %s needs a value", name);
+        default:
+            if (optopt >= 256 && strchr(argv[optind - 1], '=') != NULL)
+                return fail_usage("option %s takes no value", name);
+            if (optopt > 0 && optopt < 256)
+                return fail_usage("unknown option '-%c'", optopt);
+            return fail_usage("unknown option '%s'", name);
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (o->path != NULL)
+            return fail_usage("unexpected argument '%s' (one circuit file only)", argv[i]);
+        o->path = argv[i];
     }
     if (o->path == NULL)
         return fail_usage("no circuit file given");
