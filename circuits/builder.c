@@ -602,6 +602,7 @@ struct bld_slots {
     uint32_t *free_list;
     uint32_t n_free;
     uint32_t next; /* first never-used slot */
+    uint32_t run_budget; /* fresh slots left for result blocks */
 };
 
 static uint32_t bld_slot_take(struct bld_slots *s)
@@ -630,17 +631,33 @@ static uint64_t bld_max_call_wires(const struct bld *b)
     return m;
 }
 
-/* n slots for a call's results into out: the n most recently freed slots
- * when they are consecutive (typically the block a loop-carried argument
- * just freed), else one at a time. */
+/* n slots for a call's results into out, so that the results of a call
+ * that updates a value in place land where that value was and a loop of
+ * such calls keeps the same ranges (and merges into one repeated call):
+ * the n most recently freed slots (typically the arguments the call just
+ * released) as one block when they are consecutive, or in the order they
+ * were freed when they form a few runs; when they are scattered (a value
+ * made by inline code), a fresh block while the budget for those lasts,
+ * after which every later update of that value is in place again. */
+#define BLD_RUN_BUDGET ((uint32_t)1 << 16) /* fresh slots for result blocks */
+#define BLD_FEW_RUNS 4
+
 static void bld_slot_take_run(struct bld_slots *s, uint32_t n, uint32_t *out)
 {
-    if (n > 1 && s->n_free >= n) {
+    if (n <= 1) {
+        if (n == 1)
+            out[0] = bld_slot_take(s);
+        return;
+    }
+    uint32_t runs = UINT32_MAX;
+    if (s->n_free >= n) {
+        const uint32_t *recent = s->free_list + s->n_free - n;
         uint32_t lo = UINT32_MAX, hi = 0;
+        runs = 1;
         for (uint32_t k = 0; k < n; k++) {
-            uint32_t v = s->free_list[s->n_free - 1 - k];
-            lo = v < lo ? v : lo;
-            hi = v > hi ? v : hi;
+            lo = recent[k] < lo ? recent[k] : lo;
+            hi = recent[k] > hi ? recent[k] : hi;
+            runs += k > 0 && recent[k] != recent[k - 1] + 1;
         }
         if (hi - lo + 1 == n) {
             s->n_free -= n;
@@ -649,9 +666,15 @@ static void bld_slot_take_run(struct bld_slots *s, uint32_t n, uint32_t *out)
             return;
         }
     }
-    if (n > 1 && s->n_free == 0) {
+    if (runs > BLD_FEW_RUNS && s->run_budget >= n) {
+        s->run_budget -= n;
         for (uint32_t k = 0; k < n; k++)
             out[k] = s->next++;
+        return;
+    }
+    if (runs != UINT32_MAX) {
+        s->n_free -= n;
+        memcpy(out, s->free_list + s->n_free, (size_t)n * sizeof *out);
         return;
     }
     for (uint32_t k = 0; k < n; k++)
@@ -694,7 +717,7 @@ struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
     uint32_t *owires = NULL; /* output slots */
     uint8_t *call_live = NULL;
     uint32_t *cw = NULL;     /* a call's argument and result slots */
-    struct bld_slots s = { 0 };
+    struct bld_slots s = { .run_budget = BLD_RUN_BUDGET };
     enum mpcc_status st = MPCC_OK;
     struct mpcc_error lerr;
 

@@ -940,7 +940,7 @@ enum mpcc_status prog_write(const struct mpcc_program *p, FILE *out, struct mpcc
 }
 
 static enum mpcc_status prog_write_file_with(const struct mpcc_program *p, const char *path,
-                                            int text, struct mpcc_error *err)
+                                            enum prog_form form, struct mpcc_error *err)
 {
     size_t n = strlen(path);
     char *tmp = malloc(n + sizeof ".tmp.XXXXXX");
@@ -968,7 +968,9 @@ static enum mpcc_status prog_write_file_with(const struct mpcc_program *p, const
         close(fd);
         goto fail;
     }
-    st = text ? prog_write_text(p, fp, err) : prog_write(p, fp, err);
+    st = form == PROG_FORM_TEXT      ? prog_write_text(p, fp, err)
+         : form == PROG_FORM_BRISTOL ? circ_write_bristol(p->circ, fp, err)
+                                     : prog_write(p, fp, err);
     if (st != MPCC_OK) {
         fclose(fp);
         goto fail;
@@ -997,13 +999,13 @@ fail:
 enum mpcc_status prog_write_file(const struct mpcc_program *p, const char *path,
                                  struct mpcc_error *err)
 {
-    return prog_write_file_with(p, path, 0, err);
+    return prog_write_file_with(p, path, PROG_FORM_BINARY, err);
 }
 
-enum mpcc_status prog_write_file_text(const struct mpcc_program *p, const char *path,
-                                      struct mpcc_error *err)
+enum mpcc_status prog_write_file_as(const struct mpcc_program *p, const char *path, enum prog_form form,
+                                    struct mpcc_error *err)
 {
-    return prog_write_file_with(p, path, 1, err);
+    return prog_write_file_with(p, path, form, err);
 }
 
 enum mpcc_status prog_digest(const struct mpcc_program *p, uint8_t out[32],

@@ -48,9 +48,15 @@ enum mpcc_status prog_write_text(const struct mpcc_program *p, FILE *out, struct
  * renamed into place; on failure nothing is left behind. */
 enum mpcc_status prog_write_file(const struct mpcc_program *p, const char *path,
                                  struct mpcc_error *err);
-/* The same for the text form. */
-enum mpcc_status prog_write_file_text(const struct mpcc_program *p, const char *path,
-                                      struct mpcc_error *err);
+/* The forms a program can be written in. */
+enum prog_form {
+    PROG_FORM_BINARY,  /* canonical, with subcircuits (prog_write) */
+    PROG_FORM_TEXT,    /* header + Bristol Fashion (prog_write_text) */
+    PROG_FORM_BRISTOL  /* the circuit alone, flat Bristol Fashion, no interface */
+};
+/* prog_write_file in any form (same atomic write). */
+enum mpcc_status prog_write_file_as(const struct mpcc_program *p, const char *path, enum prog_form form,
+                                    struct mpcc_error *err);
 
 /* SHA-256 of the bytes prog_write produces before its checksum (what the
  * runtime handshake compares). */

@@ -30,6 +30,7 @@ struct drv_args {
     int profile;
     int json;
     int text;
+    int bristol; /* compile: flat Bristol Fashion, no interface */
     enum mpcc_subcircuits subcircuits;
 };
 
@@ -42,7 +43,7 @@ static int drv_usage(const char *cmd, const char *msg)
 /* Long-only options of drv_parse (values above any character). */
 enum {
     DRV_OPT_INPUT = 256, DRV_OPT_INPUTS, DRV_OPT_PROFILE, DRV_OPT_JSON, DRV_OPT_SUBCIRCUITS,
-    DRV_OPT_TEXT
+    DRV_OPT_TEXT, DRV_OPT_BRISTOL
 };
 
 static const struct option drv_options[] = {
@@ -55,6 +56,7 @@ static const struct option drv_options[] = {
     {"json", no_argument, NULL, DRV_OPT_JSON},
     {"subcircuits", required_argument, NULL, DRV_OPT_SUBCIRCUITS},
     {"text", no_argument, NULL, DRV_OPT_TEXT},
+    {"bristol", no_argument, NULL, DRV_OPT_BRISTOL},
     {NULL, 0, NULL, 0},
 };
 
@@ -64,7 +66,8 @@ static int drv_option_allowed(int opt, const char *allowed)
 {
     switch (opt) {
     case 'o': return strchr(allowed, 'o') != NULL;
-    case DRV_OPT_TEXT: return strchr(allowed, 'o') != NULL;
+    case DRV_OPT_TEXT:
+    case DRV_OPT_BRISTOL: return strchr(allowed, 'o') != NULL;
     case DRV_OPT_INPUT:
     case DRV_OPT_INPUTS: return strchr(allowed, 'i') != NULL;
     case DRV_OPT_PROFILE: return strchr(allowed, 'p') != NULL;
@@ -145,6 +148,7 @@ static int drv_parse(int argc, char **argv, const char *allowed, struct drv_args
         case DRV_OPT_PROFILE: a->profile = 1; break;
         case DRV_OPT_JSON: a->json = 1; break;
         case DRV_OPT_TEXT: a->text = 1; break;
+        case DRV_OPT_BRISTOL: a->bristol = 1; break;
         case DRV_OPT_SUBCIRCUITS:
             if (strcmp(optarg, "auto") == 0)
                 a->subcircuits = MPCC_SUBS_AUTO;
@@ -236,12 +240,15 @@ int mpcc_cmd_compile(int argc, char **argv)
         return rc;
     if (a.out == NULL)
         return drv_usage(argv[0], "expected -o OUTPUT");
+    if (a.text && a.bristol)
+        return drv_usage(argv[0], "choose one of --text and --bristol");
     struct mpcc_program *p = drv_load(argv[0], &a, NULL, NULL);
     if (p == NULL)
         return DRV_EXIT_FAIL;
     struct mpcc_error err = { 0 };
     rc = DRV_EXIT_OK;
-    if ((a.text ? prog_write_file_text(p, a.out, &err) : prog_write_file(p, a.out, &err)) !=
+    if (prog_write_file_as(p, a.out, a.bristol ? PROG_FORM_BRISTOL : a.text ? PROG_FORM_TEXT : PROG_FORM_BINARY,
+                           &err) !=
         MPCC_OK) {
         fprintf(stderr, "mpcc: %s: %s\n", argv[0], err.msg);
         rc = DRV_EXIT_FAIL;

@@ -412,11 +412,14 @@ static int lsub_build(struct lower *lw, struct lsub_entry *ent, const struct lsu
             bt->kind = 1;
             bt->idx = (x >> 1) - 1;
             bt->pol = (uint8_t)(x & 1);
-        } else { /* the positive node, so callers see the polarity inlined code has */
+        } else {
+            /* The polarity goes inside (an INV there, free), so a result is
+             * a fresh wire in the caller's consecutive result slots: a loop
+             * that feeds it to the next call stays one repeated call. */
             bt->kind = 2;
             bt->idx = ent->n_out;
-            bt->pol = (uint8_t)(x & 1);
-            real[ent->n_out++] = x & ~(bld_wire)1;
+            bt->pol = 0;
+            real[ent->n_out++] = x;
         }
     }
     if (!ok) {

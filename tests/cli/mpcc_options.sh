@@ -75,6 +75,32 @@ expect_error "value given to a flag" 2 "mpcc: stats: option '--profile' takes no
     stats "$mill" --profile=yes
 [ ! -e "$TMP/b.circ" ] && ok || bad "a refused compile left $TMP/b.circ"
 
+# ---- --bristol: the stdlib's AES-128 and SHA-256 exported as plain Bristol
+# Fashion, evaluated by `mpcc eval`: FIPS-197 C.1, and SHA-256 digests of
+# random messages against coreutils' sha256sum
+printf 'import "crypto";\nparty a, b;\ninput a uint128 k;\ninput b uint128 m;\noutput all c = aes128_encrypt(k, m);\n' >"$TMP/aes.mpc"
+if "$MPCC" compile "$TMP/aes.mpc" --bristol -o "$TMP/aes.txt" 2>"$TMP/err"; then
+    got=$("$MPCC" eval "$TMP/aes.txt" 000102030405060708090a0b0c0d0e0f 00112233445566778899aabbccddeeff 2>&1)
+    [ "$got" = 69c4e0d86a7b0430d8cdb78070b4c55a ] && ok || bad "--bristol AES-128: FIPS-197 C.1 gave [$got]"
+    [ "$(head -c 1 "$TMP/aes.txt")" != "m" ] && ok || bad "--bristol wrote an interface header"
+else
+    bad "--bristol AES: $(cat "$TMP/err")"
+fi
+printf 'import "crypto";\nparty a, b;\ninput a uint8 m[13];\ninput b bool unused;\noutput all d = sha256(m);\n' >"$TMP/sha.mpc"
+if "$MPCC" compile "$TMP/sha.mpc" --bristol -o "$TMP/sha.txt" 2>"$TMP/err"; then
+    for k in 1 2 3; do
+        head -c 13 /dev/urandom >"$TMP/msg"
+        want=$(sha256sum "$TMP/msg" | cut -d' ' -f1)
+        hex=$(od -An -tx1 -v "$TMP/msg" | tr -d ' \n' | fold -w2 | tac | tr -d '\n') # msg[0] is the low byte
+        got=$("$MPCC" eval "$TMP/sha.txt" "$hex" 0 2>&1)
+        [ "$got" = "$want" ] && ok || bad "--bristol SHA-256 of $hex: got [$got] wanted [$want]"
+    done
+else
+    bad "--bristol SHA-256: $(cat "$TMP/err")"
+fi
+expect_error "--text with --bristol" 2 "mpcc: compile: choose one of --text and --bristol" \
+    compile "$mill" -o "$TMP/b.circ" --text --bristol
+
 # ---- mpcrun: the same spellings (run in one process with --local)
 if [ -n "${MPCRUN:-}" ] && [ -x "$MPCRUN" ]; then
     "$MPCC" compile "$mill" --output="$TMP/m.circ"

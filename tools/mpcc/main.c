@@ -187,7 +187,7 @@ static int cmd_help(int argc, char **argv);
  * (argument parsing and printing only; the work belongs in a library) and add
  * one row here. Rows print in this order in `mpcc --help`. */
 static const struct mpcc_command mpcc_commands[] = {
-    {"compile", "PROG.mpc -o OUT.circ [--text] [-I DIR]... [--subcircuits=auto|always|never]",
+    {"compile", "PROG.mpc -o OUT.circ [--text|--bristol] [-I DIR]... [--subcircuits=auto|always|never]",
      "compile a program into a circuit with its interface (also: mpcc PROG.mpc -o OUT.circ)",
      mpcc_cmd_compile},
     {"run", "PROG.mpc|PROG.circ [--input PARTY:NAME=VALUE]... [--input-file FILE]...",
