@@ -721,9 +721,10 @@ static void value_text(struct buf *b, struct rty t, u128 v)
     }
 }
 
-/* Compiles src with the given subcircuit mode; with `reread`, the program
- * also goes through its binary form (prog_write, prog_read_mem). NULL and
- * a message in why when it does not compile. */
+/* Compiles src with the given subcircuit mode; with `reread` 1 the program
+ * also goes through its binary form (prog_write, prog_read_mem), with 2
+ * through its text form (prog_write_text: calls expanded, flat Bristol
+ * Fashion). NULL and a message in why when it does not compile. */
 static struct mpcc_program *compile_random(const struct buf *src, enum mpcc_subcircuits mode,
                                            int reread, uint64_t seed, struct buf *why)
 {
@@ -747,11 +748,12 @@ static struct mpcc_program *compile_random(const struct buf *src, enum mpcc_subc
         size_t len = 0;
         FILE *m = open_memstream(&bytes, &len);
         ck_assert_ptr_nonnull(m);
-        ck_assert_int_eq(prog_write(prog, m, &err), MPCC_OK);
+        ck_assert_int_eq(reread == 2 ? prog_write_text(prog, m, &err) : prog_write(prog, m, &err), MPCC_OK);
         ck_assert_int_eq(fclose(m), 0);
         struct mpcc_program *back = prog_read_mem(bytes, len, "random.circ", &err);
-        ck_assert_msg(back != NULL, "seed %llu: binary form does not read back: %s",
-                      (unsigned long long)seed, err.msg);
+        ck_assert_msg(back != NULL, "seed %llu: %s form does not read back: %s", (unsigned long long)seed,
+                      reread == 2 ? "text" : "binary", err.msg);
+        ck_assert_uint_eq(back->circ->n_calls, reread == 2 ? 0 : prog->circ->n_calls);
         free(bytes);
         prog_free(prog);
         prog = back;
@@ -760,8 +762,9 @@ static struct mpcc_program *compile_random(const struct buf *src, enum mpcc_subc
 }
 
 /* Compiles and checks one program, inlined (the default for small
- * programs) and with every repeated statement a subcircuit, read back from
- * its binary form; returns 0 and fills why on a mismatch. */
+ * programs), with every repeated statement a subcircuit (read back from
+ * its binary form), and that flattened (read back from its text form);
+ * returns 0 and fills why on a mismatch. */
 static int check_one(struct prog *p, uint64_t seed, struct buf *why, long *n_with_calls)
 {
     struct stmts st;
@@ -771,12 +774,15 @@ static int check_one(struct prog *p, uint64_t seed, struct buf *why, long *n_wit
     gen_program(p, &st, &src);
 
     struct mpcc_error err = { 0 };
-    struct mpcc_program *progs[2] = { NULL, NULL };
+    struct mpcc_program *progs[3] = { NULL, NULL, NULL };
+    static const char *const form[3] = { "", " with subcircuits", " flattened" };
     int ok = 1;
     progs[0] = compile_random(&src, MPCC_SUBS_AUTO, 0, seed, why);
     if (progs[0] != NULL)
         progs[1] = compile_random(&src, MPCC_SUBS_ALWAYS, 1, seed, why);
-    if (progs[1] == NULL) {
+    if (progs[1] != NULL)
+        progs[2] = compile_random(&src, MPCC_SUBS_ALWAYS, 2, seed, why);
+    if (progs[2] == NULL) {
         ok = 0;
         goto out;
     }
@@ -795,7 +801,7 @@ static int check_one(struct prog *p, uint64_t seed, struct buf *why, long *n_wit
         }
         struct env e = { in, { 0 }, p->k_const };
         run_stmts(p, &st, &e);
-        for (int v = 0; v < 2 && ok; v++) {
+        for (int v = 0; v < 3 && ok; v++) {
             uint8_t **outs = NULL;
             ck_assert_msg(mpcc_eval_plain(progs[v], set, &outs, &err) == MPCC_OK, "%s", err.msg);
             for (int k = 0; k < st.n_out && ok; k++) {
@@ -805,8 +811,7 @@ static int check_one(struct prog *p, uint64_t seed, struct buf *why, long *n_wit
                 for (unsigned i = 0; i < t.w; i++)
                     got |= (u128)(outs[k][i] & 1) << i;
                 if (got != want) {
-                    bput(why, "seed %llu: output o%d differs%s (inputs:", (unsigned long long)seed,
-                         k, v ? " with subcircuits" : "");
+                    bput(why, "seed %llu: output o%d differs%s (inputs:", (unsigned long long)seed, k, form[v]);
                     for (int i = 0; i < p->n_in; i++) {
                         bput(why, " x%d=", i);
                         value_text(why, p->in_t[i], in[i]);
@@ -824,8 +829,8 @@ static int check_one(struct prog *p, uint64_t seed, struct buf *why, long *n_wit
         values_set_free(set);
     }
 out:
-    prog_free(progs[0]);
-    prog_free(progs[1]);
+    for (int v = 0; v < 3; v++)
+        prog_free(progs[v]);
     free(src.s);
     return ok;
 }

@@ -15,33 +15,49 @@
 
 #include "circuits/circuit.h"
 #include "circuits/eval.h"
+#include "circuits/flatten.h"
 #include "circuits/program.h"
 #include "compiler/compiler.h"
 #include "test_support.h"
 
 /* ---- harness: one program, inputs and outputs as flat bit positions ---- */
 
+/* Every program is also compiled with subcircuits from the first repeat
+ * (alt) and that circuit flattened (flat): run() checks that all three give
+ * the same outputs, so each test is a differential test of the structured
+ * circuit and of its flat expansion as well. */
 struct lanes {
-    struct mpcc_program *p;
-    uint64_t *in, *out; /* one word per input / output bit, bit l = lane l */
+    struct mpcc_program *p, *alt;
+    struct circuit *flat;
+    uint64_t *in, *out, *out2; /* one word per input / output bit, bit l = lane l */
 };
 
 static struct mpcc_program *compile_src(const char *src) { return ts_compile(src, NULL); }
 
 static void lanes_open(struct lanes *l, const char *src)
 {
+    struct mpcc_error err = {0};
     l->p = compile_src(src);
+    l->alt = ts_compile_mode(src, NULL, MPCC_SUBS_ALWAYS);
+    ck_assert_msg(circ_flatten(l->alt->circ, &l->flat, &err) == MPCC_OK, "%s", err.msg);
+    ck_assert_uint_eq(l->alt->circ->n_input_bits, l->p->circ->n_input_bits);
+    ck_assert_uint_eq(l->alt->circ->n_output_bits, l->p->circ->n_output_bits);
     l->in = calloc(l->p->circ->n_input_bits + 1, sizeof *l->in);
     l->out = calloc(l->p->circ->n_output_bits + 1, sizeof *l->out);
+    l->out2 = calloc(l->p->circ->n_output_bits + 1, sizeof *l->out2);
     ck_assert_ptr_nonnull(l->in);
     ck_assert_ptr_nonnull(l->out);
+    ck_assert_ptr_nonnull(l->out2);
 }
 
 static void lanes_close(struct lanes *l)
 {
     prog_free(l->p);
+    prog_free(l->alt);
+    circ_free(l->flat);
     free(l->in);
     free(l->out);
+    free(l->out2);
 }
 
 static uint64_t and_gates(const struct lanes *l) { return circ_count_op(l->p->circ, CIRC_AND); }
@@ -72,7 +88,12 @@ static int64_t sext(uint64_t v, unsigned w)
 static void run(struct lanes *l)
 {
     struct mpcc_error err = {0};
+    const size_t n = l->p->circ->n_output_bits * sizeof *l->out;
+    ck_assert_msg(circ_eval64(l->alt->circ, l->in, l->out2, &err) == MPCC_OK, "%s", err.msg);
+    ck_assert_msg(circ_eval64(l->flat, l->in, l->out, &err) == MPCC_OK, "%s", err.msg);
+    ck_assert_msg(memcmp(l->out, l->out2, n) == 0, "the flattened circuit differs from the one with calls");
     ck_assert_msg(circ_eval64(l->p->circ, l->in, l->out, &err) == MPCC_OK, "%s", err.msg);
+    ck_assert_msg(memcmp(l->out, l->out2, n) == 0, "the circuit with subcircuits differs from the inlined one");
 }
 
 static uint64_t rng(uint64_t *s)

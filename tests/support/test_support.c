@@ -141,11 +141,17 @@ int ts_run(const char *cmd, char **out, char **err)
 
 struct mpcc_program *ts_compile(const char *src, struct mpcc_profile *prof)
 {
+    return ts_compile_mode(src, prof, MPCC_SUBS_AUTO);
+}
+
+struct mpcc_program *ts_compile_mode(const char *src, struct mpcc_profile *prof, enum mpcc_subcircuits mode)
+{
     struct mpcc_program *p = NULL;
     struct mpcc_error err = {0};
     struct compile_options o = {0};
     o.diags = mpcc_diags_new();
     o.profile = prof;
+    o.subcircuits = mode;
     o.stdlib_dir = MPCC_SOURCE_DIR "/stdlib";
     ck_assert_ptr_nonnull(o.diags);
     if (mpcc_compile_source("test.mpc", src, strlen(src), &o, &p, &err) != MPCC_OK) {

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "compiler/compiler.h" /* enum mpcc_subcircuits */
+
 /* The ../shared folder if it holds circuits/vectors.txt, else NULL (after
  * printing, once, a line saying which tests are skipped and why). */
 const char *ts_shared_dir(void);
@@ -26,5 +28,7 @@ struct mpcc_profile;
  * imports; prof may be NULL) or fails the running Check test, printing the
  * diagnostics. */
 struct mpcc_program *ts_compile(const char *src, struct mpcc_profile *prof);
+/* The same with a choice of when statements become subcircuits. */
+struct mpcc_program *ts_compile_mode(const char *src, struct mpcc_profile *prof, enum mpcc_subcircuits mode);
 
 #endif
