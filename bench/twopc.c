@@ -1,5 +1,6 @@
 /* twopc.c - the two-party benchmark: a garbler and an evaluator in two
- * processes over loopback TCP, measuring set-up (base OT + first OT batch),
+ * processes over loopback TCP, in TLS 1.3 as mpcrun by default or plain,
+ * measuring set-up (base OT + first OT batch),
  * the latency of one AES-128 block after set-up (OT for the evaluator's 128
  * input bits, the garbler's labels, tables, output decoding), and streaming
  * throughput of AES-128, SHA-256 and a synthetic circuit of >= 100 million
@@ -8,7 +9,7 @@
  * instances stream through one session, so memory stays flat however many
  * gates pass.
  *
- *   bench_twopc [REPS] [SYNTH_MILLION_ANDS]   (defaults 5 and 100)
+ *   bench_twopc [REPS] [SYNTH_MILLION_ANDS] [tls|plain]   (defaults 5, 100, tls)
  *
  * Each process prints `name value unit` lines (medians of REPS). Reference
  * figures from ../shared/REFERENCES.md, EMP-toolkit sh2pc 0.3.0 here: 12.6-13.3
@@ -28,6 +29,7 @@
 #include "runtime/crypto/prg.h"
 #include "runtime/gc/gc.h"
 #include "runtime/net/net.h"
+#include "runtime/net/net_tls.h"
 #include "runtime/ot/ot.h"
 
 #define MAX_REPS 31
@@ -302,8 +304,10 @@ int main(int argc, char **argv)
 {
     int reps = argc > 1 ? atoi(argv[1]) : 5;
     long synth = argc > 2 ? atol(argv[2]) : 100;
-    if (reps < 1 || reps > MAX_REPS || synth < 1 || synth > 100000) {
-        fprintf(stderr, "usage: bench_twopc [REPS 1..%d] [SYNTH_MILLION_ANDS]\n", MAX_REPS);
+    const char *link = argc > 3 ? argv[3] : "tls";
+    int tls = strcmp(link, "tls") == 0;
+    if (reps < 1 || reps > MAX_REPS || synth < 1 || synth > 100000 || (!tls && strcmp(link, "plain") != 0)) {
+        fprintf(stderr, "usage: bench_twopc [REPS 1..%d] [SYNTH_MILLION_ANDS] [tls|plain]\n", MAX_REPS);
         return 2;
     }
     struct mpcc_error err = {0};
@@ -326,10 +330,21 @@ int main(int argc, char **argv)
         if (net_tcp_connect(addr, "garbler", 60000, &p.ch, &err))
             die("connect", &err);
     } else {
-        printf("bench_twopc reps %d (medians), loopback TCP, two processes\n", reps);
+        printf("bench_twopc reps %d (medians), loopback %s, two processes\n", reps,
+               tls ? "TLS 1.3 (ephemeral keys, the default of mpcrun)" : "plain TCP");
         if (net_tcp_accept(l, "evaluator", 60000, &p.ch, &err))
             die("accept", &err);
         net_listener_free(l);
+    }
+    if (tls) { /* what mpcrun does by default: TLS 1.3 on an ephemeral key */
+        struct net_tls_config cfg = {0};
+        struct net_channel *t = NULL;
+        double t0 = now();
+        if (net_tls_wrap(p.ch, &cfg, p.garbler, &t, &err))
+            die("TLS", &err);
+        p.ch = t;
+        if (p.garbler)
+            printf("tls_handshake_ms %.2f ms\n", (now() - t0) * 1e3);
     }
     run_party(&p, reps, (uint64_t)synth);
     net_close(p.ch);

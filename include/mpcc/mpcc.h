@@ -141,8 +141,9 @@ const struct mpcc_roster_entry *mpcc_roster_find(const struct mpcc_roster *r, co
 /* How to reach the others. The garbler listens at its roster address (or
  * `listen`), the evaluator at its own for the input parties; everybody
  * else connects. Each connection starts with the connector's name in
- * clear, then TLS (when tls is set: our certificate; the peer's is checked
- * against tls->ca_file and/or its roster certificate), then mpcc_mp_hello. */
+ * clear, then TLS (when tls is set: with our certificate, the peer's
+ * checked against tls->ca_file and/or its roster certificate; without one,
+ * an ephemeral key; the session secret when given), then mpcc_mp_hello. */
 struct mpcc_mp_net {
     const struct mpcc_roster *roster;
     const char *listen;                /* overrides our roster address, or NULL */

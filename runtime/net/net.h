@@ -115,6 +115,9 @@ int64_t net_now_ms(void);
 void net_set_peer_name(struct net_channel *ch, const char *peer_name);
 /* "peer 'bob' (127.0.0.1:7000)": how errors name the other side. */
 const char *net_peer(const struct net_channel *ch);
+/* 1 when the peer is on this machine (127.0.0.0/8, ::1, an in-memory or
+ * local socket), else 0. */
+int net_peer_is_loopback(const struct net_channel *ch);
 /* "tcp", "tls" or "mem". */
 const char *net_kind(const struct net_channel *ch);
 

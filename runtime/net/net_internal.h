@@ -47,6 +47,11 @@ struct net_channel {
 struct net_transcript;
 /* A fresh checksum state; NULL when out of memory. */
 struct net_transcript *net_transcript_new(void);
+/* The same under a secret key and nonce (a GMAC); NULL when out of memory. */
+struct net_transcript *net_transcript_new_keyed(const uint8_t key[16], const uint8_t iv[12]);
+/* A counting one (for TLS, whose records are authenticated already): its
+ * value is HMAC-SHA-256 under key of the number of bytes. */
+struct net_transcript *net_transcript_new_counting(const uint8_t key[32]);
 void net_transcript_update(struct net_transcript *t, const void *buf, size_t len);
 /* The 16-byte checksum of everything so far (the state goes on). 0 on an
  * OpenSSL failure, now or in an earlier update. */

@@ -140,6 +140,29 @@ void net_format_peer_addr(int fd, char *out, size_t cap)
     net_format_sockaddr((struct sockaddr *)&ss, out, cap);
 }
 
+int net_peer_is_loopback(const struct net_channel *ch)
+{
+    if (ch == NULL)
+        return 0;
+    if (ch->ops == &net_mem_ops)
+        return 1;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (ch->fd < 0 || getpeername(ch->fd, (struct sockaddr *)&ss, &sl) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+        return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+        if (IN6_IS_ADDR_LOOPBACK(&a->sin6_addr))
+            return 1;
+        return IN6_IS_ADDR_V4MAPPED(&a->sin6_addr) && a->sin6_addr.s6_addr[12] == 127;
+    }
+    return ss.ss_family == AF_UNIX;
+}
+
 /* Splits "host:port" / "[v6]:port" / ":port" into host (empty = any) and port. */
 static enum mpcc_status net_split_host_port(const char *hp, char *host, size_t hcap,
                                             char *port, size_t pcap, struct mpcc_error *err)

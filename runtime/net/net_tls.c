@@ -6,7 +6,10 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -26,6 +29,7 @@ struct net_tls {
     SSL *ssl;
     BIO_METHOD *meth;
     X509 *pin;
+    const char *auth; /* net_tls_authentication */
 };
 
 static int net_tls_bio_write(BIO *b, const char *buf, int len)
@@ -171,6 +175,19 @@ static void net_tls_destroy(struct net_channel *ch)
 static const struct net_ops net_tls_ops = {"tls", net_tls_write_some, net_tls_read_some,
                                            net_tls_destroy};
 
+const char *net_tls_authentication(const struct net_channel *ch)
+{
+    if (ch == NULL || ch->ops != &net_tls_ops || ch->impl == NULL)
+        return NULL;
+    return ((const struct net_tls *)ch->impl)->auth;
+}
+
+/* n bytes of keying material exported under label (RFC 8446 7.5). */
+static int net_tls_export(SSL *ssl, const char *label, uint8_t *out, size_t n)
+{
+    return SSL_export_keying_material(ssl, out, n, label, strlen(label), NULL, 0, 0) == 1;
+}
+
 int net_tls_exporter(const struct net_channel *ch, uint8_t out[32])
 {
     static const char label[] = "EXPORTER-mpcc-session";
@@ -180,6 +197,28 @@ int net_tls_exporter(const struct net_channel *ch, uint8_t out[32])
     if (t == NULL || t->ssl == NULL)
         return 0;
     return SSL_export_keying_material(t->ssl, out, 32, label, sizeof label - 1, NULL, 0, 0) == 1;
+}
+
+/* A self-signed certificate on a fresh P-256 key, for an anonymous server
+ * (TLS 1.3 has no anonymous key exchange: the server must sign something).
+ * Nobody checks it; it lives as long as the context. */
+static int net_tls_ephemeral_cert(SSL_CTX *ctx)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    X509 *x = key != NULL ? X509_new() : NULL;
+    X509_NAME *name = x != NULL ? X509_get_subject_name(x) : NULL;
+    int ok = name != NULL && X509_set_version(x, 2) == 1 &&
+             ASN1_INTEGER_set(X509_get_serialNumber(x), 1) == 1 &&
+             X509_gmtime_adj(X509_getm_notBefore(x), -3600) != NULL &&
+             X509_gmtime_adj(X509_getm_notAfter(x), 86400) != NULL &&
+             X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"mpcc ephemeral", -1,
+                                        -1, 0) == 1 &&
+             X509_set_issuer_name(x, name) == 1 && X509_set_pubkey(x, key) == 1 &&
+             X509_sign(x, key, EVP_sha256()) > 0 && SSL_CTX_use_certificate(ctx, x) == 1 &&
+             SSL_CTX_use_PrivateKey(ctx, key) == 1;
+    X509_free(x);
+    EVP_PKEY_free(key);
+    return ok;
 }
 
 static enum mpcc_status net_tls_setup_ctx(struct net_tls *t, const struct net_tls_config *cfg,
@@ -194,9 +233,19 @@ static enum mpcc_status net_tls_setup_ctx(struct net_tls *t, const struct net_tl
     }
     SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_read_ahead(t->ctx, 1); /* fewer, larger reads from the socket */
-    (void)SSL_CTX_set_ciphersuites(t->ctx, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
-                                           "TLS_CHACHA20_POLY1305_SHA256");
+    (void)SSL_CTX_set_ciphersuites(t->ctx, "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:"
+                                           "TLS_AES_256_GCM_SHA384");
     SSL_CTX_set_options(t->ctx, SSL_OP_NO_TICKET);
+    if (cfg->cert_file == NULL) { /* anonymous: encrypted, checked by nobody */
+        t->auth = cfg->secret != NULL ? "session secret" : "none (anonymous)";
+        if (is_server && !net_tls_ephemeral_cert(t->ctx)) {
+            net_tls_reason(r, sizeof r);
+            return mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS: cannot make an ephemeral key: %s", r);
+        }
+        SSL_CTX_set_verify(t->ctx, SSL_VERIFY_NONE, NULL);
+        return MPCC_OK;
+    }
+    t->auth = cfg->secret != NULL ? "certificate and session secret" : "certificate";
     if (SSL_CTX_use_certificate_chain_file(t->ctx, cfg->cert_file) != 1) {
         net_tls_reason(r, sizeof r);
         return mpcc_error_set(err, MPCC_ERR_CRYPTO, "cannot load certificate '%s': %s",
@@ -248,9 +297,72 @@ static enum mpcc_status net_tls_fail(struct net_channel *tcp, struct net_tls *t,
     return st == MPCC_OK ? MPCC_ERR_CRYPTO : st;
 }
 
+/* Sends (write) or receives exactly n bytes inside the handshake. */
+static enum mpcc_status net_tls_xfer(struct net_tls *t, uint8_t *buf, int n, int write, int64_t deadline,
+                                     char *why)
+{
+    int done = 0;
+    while (done < n) {
+        ERR_clear_error();
+        int r = write ? SSL_write(t->ssl, buf + done, n - done) : SSL_read(t->ssl, buf + done, n - done);
+        if (r > 0) {
+            done += r;
+            continue;
+        }
+        enum mpcc_status st = net_tls_wait(t, r, deadline, why);
+        if (st != MPCC_OK)
+            return st;
+    }
+    return MPCC_OK;
+}
+
+/* HMAC-SHA-256 under the secret of a label, the prover's side ('S' or 'C')
+ * and an exporter value of this TLS session. */
+static int net_tls_secret_mac(const struct net_tls_config *cfg, char side, const uint8_t exp[32],
+                              uint8_t out[32])
+{
+    static const char label[] = "mpcc session secret v1";
+    uint8_t msg[sizeof label + 32];
+    memcpy(msg, label, sizeof label - 1);
+    msg[sizeof label - 1] = (uint8_t)side;
+    memcpy(msg + sizeof label, exp, 32);
+    unsigned int len = 0;
+    return HMAC(EVP_sha256(), cfg->secret, (int)cfg->secret_len, msg, sizeof msg, out, &len) != NULL &&
+           len == 32;
+}
+
+/* Both sides prove they know the session secret: each sends its MAC, then
+ * checks the peer's. A man in the middle runs two TLS sessions with
+ * different exporter values, so it would need the secret to pass. */
+static enum mpcc_status net_tls_prove_secret(struct net_channel *tcp, struct net_tls *t,
+                                             const struct net_tls_config *cfg, int is_server,
+                                             int64_t deadline, struct mpcc_error *err)
+{
+    uint8_t exp[32], mine[32], want[32], theirs[32];
+    char why[NET_WHY_MAX] = "";
+    enum mpcc_status st = MPCC_OK;
+    if (!net_tls_export(t->ssl, "EXPORTER-mpcc-secret", exp, sizeof exp) ||
+        !net_tls_secret_mac(cfg, is_server ? 'S' : 'C', exp, mine) ||
+        !net_tls_secret_mac(cfg, is_server ? 'C' : 'S', exp, want))
+        st = mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS with %s: session secret proof failed (OpenSSL)", tcp->peer);
+    int sent = st == MPCC_OK;
+    if (sent && (st = net_tls_xfer(t, mine, 32, 1, deadline, why)) == MPCC_OK)
+        st = net_tls_xfer(t, theirs, 32, 0, deadline, why);
+    if (sent && st != MPCC_OK)
+        mpcc_error_set(err, st, "TLS with %s: the session secret exchange failed: %s (does the peer use the "
+                       "same --session-secret-file?)", tcp->peer, st == MPCC_ERR_TIMEOUT ? "timed out" : why);
+    if (st == MPCC_OK && CRYPTO_memcmp(theirs, want, 32) != 0)
+        st = mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS with %s: the peer does not know our session secret "
+                            "(a different --session-secret-file, or someone in the middle)", tcp->peer);
+    OPENSSL_cleanse(exp, sizeof exp);
+    OPENSSL_cleanse(mine, sizeof mine);
+    OPENSSL_cleanse(want, sizeof want);
+    return st;
+}
+
 /* Handshake, pin check and the confirmation byte each way. */
 static enum mpcc_status net_tls_handshake(struct net_channel *tcp, struct net_tls *t,
-                                          const struct net_tls_config *cfg,
+                                          const struct net_tls_config *cfg, int is_server,
                                           struct mpcc_error *err)
 {
     char why[NET_WHY_MAX] = "";
@@ -309,7 +421,7 @@ static enum mpcc_status net_tls_handshake(struct net_channel *tcp, struct net_tl
     if (got != ok)
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "TLS handshake with %s failed: bad "
                               "confirmation byte 0x%02x", tcp->peer, got);
-    return MPCC_OK;
+    return cfg->secret != NULL ? net_tls_prove_secret(tcp, t, cfg, is_server, deadline, err) : MPCC_OK;
 }
 
 /* After a failed handshake: stop sending, then read and drop what the peer
@@ -333,10 +445,20 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
     *out = NULL;
     enum mpcc_status st;
     struct net_tls *t = NULL;
-    if (cfg == NULL || cfg->cert_file == NULL || cfg->key_file == NULL ||
-        (cfg->ca_file == NULL && cfg->peer_cert_file == NULL)) {
+    if (cfg == NULL || (cfg->cert_file != NULL && (cfg->key_file == NULL ||
+                                                   (cfg->ca_file == NULL && cfg->peer_cert_file == NULL)))) {
         st = mpcc_error_set(err, MPCC_ERR_INVALID, "TLS needs a certificate, its key, and a CA "
                             "or a pinned peer certificate");
+        goto fail;
+    }
+    if (cfg->cert_file == NULL && (cfg->key_file != NULL || cfg->ca_file != NULL || cfg->peer_cert_file != NULL)) {
+        st = mpcc_error_set(err, MPCC_ERR_INVALID, "TLS: a key, a CA or a pinned peer certificate needs a "
+                            "certificate of our own too");
+        goto fail;
+    }
+    if (cfg->secret != NULL && (cfg->secret_len < NET_TLS_SECRET_MIN || cfg->secret_len > NET_TLS_SECRET_MAX)) {
+        st = mpcc_error_set(err, MPCC_ERR_INVALID, "TLS: a session secret has %d to %d bytes, not %zu",
+                            NET_TLS_SECRET_MIN, NET_TLS_SECRET_MAX, cfg->secret_len);
         goto fail;
     }
     if (tcp->rlen != tcp->rpos || tcp->wlen != 0 || tcp->broken != MPCC_OK) {
@@ -374,7 +496,7 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
         SSL_set_accept_state(t->ssl);
     else
         SSL_set_connect_state(t->ssl);
-    if ((st = net_tls_handshake(tcp, t, cfg, err)) != MPCC_OK)
+    if ((st = net_tls_handshake(tcp, t, cfg, is_server, err)) != MPCC_OK)
         goto fail;
     int fd = t->fd;
     char peer[NET_PEER_MAX];
@@ -387,6 +509,32 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
     t->fd = fd;
     (*out)->impl = t;
     (*out)->max_frame = tcp->max_frame;
+    /* The transcript check: TLS authenticates every byte in order already,
+     * so it compares MACs of the byte counts, under keys of this session
+     * (one per direction). */
+    {
+        uint8_t k_server[32], k_client[32];
+        struct net_transcript *tx = NULL, *rx = NULL;
+        if (net_tls_export(t->ssl, "EXPORTER-mpcc-transcript-server", k_server, sizeof k_server) &&
+            net_tls_export(t->ssl, "EXPORTER-mpcc-transcript-client", k_client, sizeof k_client)) {
+            tx = net_transcript_new_counting(is_server ? k_server : k_client);
+            rx = net_transcript_new_counting(is_server ? k_client : k_server);
+        }
+        OPENSSL_cleanse(k_server, sizeof k_server);
+        OPENSSL_cleanse(k_client, sizeof k_client);
+        if (tx == NULL || rx == NULL) {
+            net_transcript_free(tx);
+            net_transcript_free(rx);
+            net_free(*out);
+            *out = NULL;
+            net_free(tcp);
+            return mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS with %s: cannot key the transcript check", peer);
+        }
+        net_transcript_free((*out)->tx_sum);
+        net_transcript_free((*out)->rx_sum);
+        (*out)->tx_sum = tx;
+        (*out)->rx_sum = rx;
+    }
     snprintf((*out)->peer, sizeof (*out)->peer, "%s", peer);
     net_free(tcp);
     return MPCC_OK;

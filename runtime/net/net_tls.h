@@ -1,26 +1,41 @@
-/* net_tls.h - TLS 1.3 with mutual certificate authentication over an
- * established TCP channel (OpenSSL). Each side presents its certificate and
- * key and checks the peer's against a CA, a pinned certificate, or both.
- * No TLS below 1.3, no session resumption, no anonymous peers. */
+/* net_tls.h - TLS 1.3 over an established TCP channel (OpenSSL), in one of
+ * three kinds:
+ *  - certificates: each side presents its certificate and key and checks
+ *    the peer's against a CA, a pinned certificate, or both;
+ *  - anonymous (no certificate configured): the server presents a fresh
+ *    self-signed certificate on an ephemeral P-256 key and nobody checks it:
+ *    the link is encrypted (a passive eavesdropper learns nothing) but not
+ *    authenticated (an active man in the middle is not detected) unless
+ *  - a session secret is given (either kind): after the handshake each side
+ *    proves it knows the secret with HMAC-SHA-256 over an exporter value of
+ *    this TLS session, which a man in the middle (two sessions) cannot.
+ * No TLS below 1.3, no session resumption. */
 #ifndef MPCC_NET_TLS_H
 #define MPCC_NET_TLS_H
 
 #include "runtime/net/net.h"
 
+#define NET_TLS_SECRET_MIN 16    /* bytes of a session secret, at least */
+#define NET_TLS_SECRET_MAX 4096
+
 struct net_tls_config {
-    const char *cert_file;      /* this party's certificate chain (PEM) */
+    const char *cert_file;      /* this party's certificate chain (PEM), or NULL: anonymous */
     const char *key_file;       /* its private key (PEM, unencrypted) */
     const char *ca_file;        /* CA certificate(s) the peer's must chain to, or NULL */
     const char *peer_cert_file; /* the peer's exact certificate (pinning), or NULL */
     const char *peer_cert_name; /* name the peer's certificate must carry (DNS SAN, or
                                    CN when it has none), or NULL for any */
+    const uint8_t *secret;      /* pre-shared session secret, or NULL */
+    size_t secret_len;          /* NET_TLS_SECRET_MIN .. NET_TLS_SECRET_MAX */
 };
 
 /* Runs the TLS handshake on tcp (client side unless is_server) within the
  * channel's timeout, then a one-byte confirmation each way so both sides
- * know the peer accepted them. On success *out is a "tls" channel with the
- * same peer name. tcp is consumed in every case. At least one of ca_file and
- * peer_cert_file is required. */
+ * know the peer accepted them, then the session-secret proofs when a secret
+ * is given. On success *out is a "tls" channel with the same peer name, whose
+ * transcript check is keyed from the TLS session (a MAC). tcp is consumed in
+ * every case. With a certificate, at least one of ca_file and peer_cert_file
+ * is required; without one, neither may be given. */
 enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_config *cfg,
                               int is_server, struct net_channel **out, struct mpcc_error *err);
 
@@ -30,5 +45,10 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
  * both certificates included. Returns 1, or 0 (out untouched) when ch is
  * not a TLS channel or the export fails. */
 int net_tls_exporter(const struct net_channel *ch, uint8_t out[32]);
+
+/* How a TLS channel's peer was authenticated: "certificate", "session
+ * secret", "certificate and session secret" or "none (anonymous)"; NULL
+ * when ch is not a TLS channel. */
+const char *net_tls_authentication(const struct net_channel *ch);
 
 #endif

@@ -1,19 +1,28 @@
-/* net_transcript.c - the transcript check of a channel: running GHASH
- * checksums of the bytes sent and received (OpenSSL AES-128-GCM fed only
- * additional authenticated data, so its tag is GHASH of the stream under a
- * fixed key), and net_confirm_transcript, which exchanges and compares them
- * so that corrupted traffic is detected before any output is used. */
+/* net_transcript.c - the transcript check of a channel, and
+ * net_confirm_transcript, which exchanges and compares both ends' values so
+ * that corrupted traffic is detected before any output is used. On plain
+ * TCP the value is GHASH of the bytes sent and received (AES-128-GCM fed
+ * only additional authenticated data) under a fixed public key: a checksum
+ * against corruption, not against an adversary. On TLS every record is
+ * already authenticated by the TLS AEAD under the session's keys, in order,
+ * so hashing the bytes again would only cost time: the value is an HMAC of
+ * the byte count under a key exported from the TLS session, which no one
+ * off the two ends can compute and which catches a dropped or truncated
+ * tail. */
 #include "runtime/net/net_internal.h"
 
 #include <limits.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct net_transcript {
-    EVP_CIPHER_CTX *ctx;
-    int failed; /* an OpenSSL call failed: every later value fails */
+    EVP_CIPHER_CTX *ctx; /* GHASH of the bytes; NULL for a counting one */
+    uint64_t n;          /* bytes so far */
+    uint8_t key[32];     /* counting: the HMAC key */
+    int failed;          /* an OpenSSL call failed: every later value fails */
 };
 
 /* A public, fixed key and nonce: the checksum detects accidental and
@@ -23,6 +32,11 @@ static const uint8_t transcript_iv[12] = "mpcc 2026 v1";
 
 struct net_transcript *net_transcript_new(void)
 {
+    return net_transcript_new_keyed(transcript_key, transcript_iv);
+}
+
+struct net_transcript *net_transcript_new_keyed(const uint8_t key[16], const uint8_t iv[12])
+{
     struct net_transcript *t = calloc(1, sizeof *t);
     if (t == NULL)
         return NULL;
@@ -31,13 +45,24 @@ struct net_transcript *net_transcript_new(void)
         free(t);
         return NULL;
     }
-    if (EVP_EncryptInit_ex(t->ctx, EVP_aes_128_gcm(), NULL, transcript_key, transcript_iv) != 1)
+    if (EVP_EncryptInit_ex(t->ctx, EVP_aes_128_gcm(), NULL, key, iv) != 1)
         t->failed = 1;
+    return t;
+}
+
+struct net_transcript *net_transcript_new_counting(const uint8_t key[32])
+{
+    struct net_transcript *t = calloc(1, sizeof *t);
+    if (t != NULL)
+        memcpy(t->key, key, sizeof t->key);
     return t;
 }
 
 void net_transcript_update(struct net_transcript *t, const void *buf, size_t len)
 {
+    t->n += len;
+    if (t->ctx == NULL)
+        return;
     const unsigned char *p = buf;
     while (len > 0 && !t->failed) {
         int n = len > (size_t)INT_MAX / 2 ? INT_MAX / 2 : (int)len, outl = 0;
@@ -52,6 +77,16 @@ int net_transcript_value(const struct net_transcript *t, uint8_t out[16])
 {
     if (t->failed)
         return 0;
+    if (t->ctx == NULL) { /* HMAC-SHA-256 of the byte count */
+        uint8_t msg[8], mac[32];
+        unsigned int len = 0;
+        for (int i = 0; i < 8; i++)
+            msg[i] = (uint8_t)(t->n >> (8 * i));
+        if (HMAC(EVP_sha256(), t->key, sizeof t->key, msg, sizeof msg, mac, &len) == NULL || len != 32)
+            return 0;
+        memcpy(out, mac, 16);
+        return 1;
+    }
     EVP_CIPHER_CTX *copy = EVP_CIPHER_CTX_new();
     unsigned char none[16];
     int outl = 0;
@@ -67,6 +102,7 @@ void net_transcript_free(struct net_transcript *t)
     if (t == NULL)
         return;
     EVP_CIPHER_CTX_free(t->ctx);
+    OPENSSL_cleanse(t->key, sizeof t->key);
     free(t);
 }
 

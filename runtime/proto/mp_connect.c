@@ -139,6 +139,11 @@ static enum mpcc_status wrap_tls(const struct mpcc_mp_session *s, const struct m
         return MPCC_OK;
     const struct mpcc_roster_entry *e = mpcc_roster_find(cfg->roster, pname(s, peer));
     struct net_tls_config t = *cfg->tls;
+    if (t.cert_file == NULL) { /* an ephemeral key: encrypted, authenticated by the secret if any */
+        struct net_channel *tcp = *ch;
+        *ch = NULL;
+        return net_tls_wrap(tcp, &t, server, ch, err);
+    }
     t.peer_cert_file = e && e->cert ? e->cert : NULL;
     /* Without a pinned certificate, the CA-signed certificate must name the party. */
     if (t.peer_cert_file == NULL && t.peer_cert_name == NULL)
@@ -298,7 +303,7 @@ static enum mpcc_status check_readable(const char *path, const char *what,
 static enum mpcc_status check_tls_files(const struct mpcc_mp_session *s,
                                         const struct mpcc_mp_net *cfg, struct mpcc_error *err)
 {
-    if (cfg->tls == NULL)
+    if (cfg->tls == NULL || cfg->tls->cert_file == NULL) /* plain, or ephemeral keys: no files */
         return MPCC_OK;
     enum mpcc_status st = check_readable(cfg->tls->cert_file, "certificate", err);
     if (st == MPCC_OK)

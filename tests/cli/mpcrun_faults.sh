@@ -5,13 +5,29 @@
 # transcript check must stop each: no wrong output is ever printed), a slow
 # peer within and beyond the timeout, a silent peer, a port in use, strangers
 # on the listening port, reconnects, and flipped bytes between three parties.
-# Each failing side must end with a clear message and a non-zero exit within
+# Those run in plain TCP (--insecure-plaintext); a last set runs in the
+# default TLS mode. Each failing side must end with a clear message and a
+# non-zero exit within
 # the timeout, print nothing, and (in the sanitizer build) leave no
 # LeakSanitizer/AddressSanitizer/UBSan report. Prints the number of faults
 # injected.
 . "$(dirname "$0")/common.bash"
 EX="$MPCC_SOURCE_DIR/examples"
 B="$MPCC_SHARED_DIR/circuits/bristol"
+
+# The cases below test the protocol's own checks (the transcript check,
+# phase-by-phase messages at fixed byte offsets), so they run with
+# --insecure-plaintext, where nothing else would catch a flipped byte; its
+# warning is filtered out so that the messages compared stay the same. The
+# default encrypted mode has its own cases at the end (TLS catches the
+# same faults first).
+TLS_MPCRUN=$MPCRUN
+cat >"$TMP/mpcrun-plain" <<EOF
+#!/usr/bin/env bash
+exec "$TLS_MPCRUN" "\$@" --insecure-plaintext 2> >(grep --line-buffered -v '^mpcrun: warning: --insecure-plaintext' >&2)
+EOF
+chmod +x "$TMP/mpcrun-plain"
+MPCRUN="$TMP/mpcrun-plain"
 SAN_RE='LeakSanitizer|AddressSanitizer|runtime error'
 
 # san_clean FILE...: true when no sanitizer report is in the files.
@@ -409,6 +425,62 @@ if [ -n "${FAULTPROXY:-}" ] && "$MPCC" compile "$EX/hospitals3.mpc" -o "$H" 2>/d
 else
     echo "SKIP: multi-party fault cases (no faultproxy)"
 fi
+
+# ---- the default mode (TLS with ephemeral keys): a byte flipped in each
+# phase, in both directions, or the connection cut, and a stranger on the
+# port: the run fails with a clear message, nothing is printed, and the
+# real peer after a stranger is unharmed.
+MPCRUN=$TLS_MPCRUN
+if [ -n "${FAULTPROXY:-}" ]; then
+    A=("$TMP/mill.circ" --party alice --input wealth_a=7 --timeout 8)
+    E=("$TMP/mill.circ" --party bob --input wealth_b=3 --timeout 8)
+    run_proxy tls_clean '' "${A[@]}" -- "${E[@]}"
+    down=$(sed -n 's/.*down \([0-9]*\) in,.*/\1/p' "$TMP/tls_clean.p.err")
+    up=$(sed -n 's/.*up \([0-9]*\) bytes in.*/\1/p' "$TMP/tls_clean.p.err")
+    if [ "$(rc_of tls_clean.a)" = 0 ] && [ "$(cat "$TMP/tls_clean.b.out")" = "alice_is_richer = true" ] &&
+       [ -n "$down" ] && [ -n "$up" ]; then
+        ok
+        for frac in 10 30 50 70 90; do
+            for dir in down up; do
+                total=$([ $dir = down ] && echo "$down" || echo "$up")
+                off=$((total * frac / 100))
+                n=tls_flip_${dir}_$frac
+                run_proxy $n "--flip-at $off --direction $dir" "${A[@]}" -- "${E[@]}"
+                INJECTED=$((INJECTED + 1))
+                # Whoever ends must not print a wrong answer; at least one side fails.
+                oa=$(cat "$TMP/$n.a.out") ob=$(cat "$TMP/$n.b.out")
+                if { [ -z "$oa" ] || [ "$oa" = "alice_is_richer = true" ]; } &&
+                   { [ -z "$ob" ] || [ "$ob" = "alice_is_richer = true" ]; } &&
+                   { [ "$(rc_of $n.a)" != 0 ] || [ "$(rc_of $n.b)" != 0 ]; } &&
+                   grep -qE "TLS|closed|reset|transcript|timed out" "$TMP/$n.a.err" "$TMP/$n.b.err" &&
+                   san_clean "$TMP/$n.a.err" "$TMP/$n.b.err"; then ok
+                else bad "$n (offset $off of $total): rc $(rc_of $n.a)/$(rc_of $n.b) [$oa] [$ob]:" \
+                         "$(cat "$TMP/$n.a.err" "$TMP/$n.b.err")"; fi
+            done
+        done
+        run_proxy tls_cut '--close-after 2000 --direction down' "${A[@]}" -- "${E[@]}"
+        INJECTED=$((INJECTED + 1))
+        both_fail tls_cut 15 "." "."
+    else
+        bad "TLS clean run through the proxy: $(cat "$TMP/tls_clean.a.err" "$TMP/tls_clean.b.err" "$TMP/tls_clean.p.err")"
+    fi
+fi
+"$MPCRUN" "$TMP/mill.circ" --party alice --input wealth_a=10 --listen 127.0.0.1:0 \
+      --timeout 15 >"$TMP/tstr.a.out" 2>"$TMP/tstr.a.err" &
+apid=$!
+if port=$(wait_port "$TMP/tstr.a.err"); then
+    { printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1; } | timeout 5 bash -c "cat >/dev/tcp/127.0.0.1/$port" 2>/dev/null
+    out=$("$MPCRUN" "$TMP/mill.circ" --party bob --input wealth_b=9 --connect "127.0.0.1:$port" \
+          --timeout 15 2>"$TMP/tstr.b.err"); rc=$?
+    wait $apid; arc=$?
+    if [ $rc = 0 ] && [ $arc = 0 ] && [ "$out" = "alice_is_richer = true" ] &&
+       grep -q "refused a connection: TLS handshake" "$TMP/tstr.a.err" &&
+       san_clean "$TMP/tstr.a.err" "$TMP/tstr.b.err"; then ok
+    else bad "TLS stranger: rc $arc/$rc [$out]: $(cat "$TMP/tstr.a.err" "$TMP/tstr.b.err")"; fi
+else
+    bad "TLS stranger: listener did not start"; kill $apid; wait $apid
+fi
+INJECTED=$((INJECTED + 1))
 
 echo "faults: $INJECTED cases injected"
 finish

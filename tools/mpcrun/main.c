@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "circuits/bristol.h"
 #include "circuits/compact.h"
 #include "circuits/hexval.h"
@@ -48,7 +50,14 @@ static const char usage[] =
     "  --input-file FILE     inputs as NAME = VALUE lines (# starts a comment;\n"
     "                        also spelt --inputs, as in mpcc)\n"
     "  --garbler, --evaluator  choose this party's role explicitly\n"
-    "  --tls-cert FILE       this party's certificate (PEM): turns on mutual TLS 1.3\n"
+    "Every link is TLS 1.3. Without certificates each party uses a fresh key:\n"
+    "encrypted against eavesdroppers, not authenticated against a man in the\n"
+    "middle; certificates or a session secret authenticate it.\n"
+    "  --session-secret-file FILE  a secret every party holds (16 to 4096 bytes):\n"
+    "                        each link proves both ends know it (authenticated)\n"
+    "  --insecure-plaintext[=force]  plain TCP, for loopback tests only (warns;\n"
+    "                        refused for a peer on another host unless =force)\n"
+    "  --tls-cert FILE       this party's certificate (PEM): mutual certificate checks\n"
     "  --tls-key FILE        its private key (PEM)\n"
     "  --tls-ca FILE         CA certificate the peer's certificate must chain to\n"
     "  --tls-peer-cert FILE  pin the peer's exact certificate (instead of or with a CA)\n"
@@ -91,6 +100,10 @@ struct options {
     int role; /* -1 default */
     int timeout_s;
     bool json, stats, local, bristol;
+    int plaintext; /* 0: TLS (the default), 1: --insecure-plaintext, 2: =force */
+    const char *secret_file;
+    uint8_t secret[NET_TLS_SECRET_MAX + 1];
+    size_t secret_len;
 };
 
 static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -109,7 +122,8 @@ static int fail_usage(const char *fmt, ...)
 enum {
     OPT_JSON = 256, OPT_STATS, OPT_LOCAL, OPT_BRISTOL, OPT_GARBLER, OPT_EVALUATOR, OPT_PARTIES, OPT_PEER,
     OPT_GARBLER_PARTY, OPT_EVALUATOR_PARTY, OPT_PARTY, OPT_LISTEN, OPT_CONNECT, OPT_TLS_CERT, OPT_TLS_KEY,
-    OPT_TLS_CA, OPT_TLS_PEER_CERT, OPT_INPUT, OPT_INPUT_FILE, OPT_TIMEOUT, OPT_VERSION
+    OPT_TLS_CA, OPT_TLS_PEER_CERT, OPT_INPUT, OPT_INPUT_FILE, OPT_TIMEOUT, OPT_VERSION, OPT_PLAINTEXT,
+    OPT_SECRET_FILE
 };
 
 static const struct option long_options[] = {
@@ -136,6 +150,8 @@ static const struct option long_options[] = {
     {"input-file", required_argument, NULL, OPT_INPUT_FILE},
     {"inputs", required_argument, NULL, OPT_INPUT_FILE}, /* mpcc's spelling */
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"insecure-plaintext", optional_argument, NULL, OPT_PLAINTEXT},
+    {"session-secret-file", required_argument, NULL, OPT_SECRET_FILE},
     {NULL, 0, NULL, 0}
 };
 
@@ -204,6 +220,12 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->timeout_s = (int)t;
             break;
         }
+        case OPT_PLAINTEXT:
+            if (optarg != NULL && strcmp(optarg, "force") != 0)
+                return fail_usage("--insecure-plaintext takes no value or '=force', not '%s'", optarg);
+            o->plaintext = optarg != NULL ? 2 : 1;
+            break;
+        case OPT_SECRET_FILE: o->secret_file = optarg; break;
         case ':': return fail_usage("option %s needs a value", name);
         default:
             if (optopt >= 256 && strchr(argv[optind - 1], '=') != NULL)
@@ -236,6 +258,9 @@ static int parse_args(int argc, char **argv, struct options *o)
     if (o->party == NULL)
         return fail_usage("say which party this is with --party NAME");
     bool any_tls = o->tls.cert_file || o->tls.key_file || o->tls.ca_file || o->tls.peer_cert_file;
+    if (o->plaintext && (any_tls || o->secret_file))
+        return fail_usage("--insecure-plaintext turns encryption off: drop the --tls-* and "
+                          "--session-secret-file options, or drop it");
     if (any_tls && (!o->tls.cert_file || !o->tls.key_file))
         return fail_usage("TLS needs both --tls-cert and --tls-key");
     if (mp) {
@@ -294,21 +319,59 @@ static enum mpcc_status print_party_outputs(const struct options *o, const struc
     return st;
 }
 
-/* TLS over tcp when configured. With a CA (and no pinned certificate), the
- * peer's certificate must also carry the peer's party name: any certificate
- * of the consortium CA is not enough. */
+/* The link over tcp: TLS 1.3 (certificates when configured, else an
+ * ephemeral key; with the session secret when given) unless plaintext was
+ * asked for, which is refused for a peer not on this machine unless forced.
+ * With a CA (and no pinned certificate), the peer's certificate must also
+ * carry the peer's party name: any certificate of the consortium CA is not
+ * enough. */
 static enum mpcc_status maybe_tls(const struct options *o, const char *peer,
                                   struct net_channel *tcp, struct net_channel **ch,
                                   struct mpcc_error *err)
 {
-    if (o->tls.cert_file == NULL) {
+    if (o->plaintext) {
+        if (o->plaintext == 1 && !net_peer_is_loopback(tcp)) {
+            enum mpcc_status st = mpcc_error_set(err, MPCC_ERR_INVALID,
+                                                 "%s is not on this machine: --insecure-plaintext is for loopback "
+                                                 "tests; use --insecure-plaintext=force to send in clear anyway",
+                                                 net_peer(tcp));
+            net_free(tcp);
+            return st;
+        }
         *ch = tcp;
         return MPCC_OK;
     }
     struct net_tls_config tls = o->tls;
-    if (tls.peer_cert_file == NULL && tls.peer_cert_name == NULL)
+    if (tls.cert_file != NULL && tls.peer_cert_file == NULL && tls.peer_cert_name == NULL)
         tls.peer_cert_name = peer;
     return net_tls_wrap(tcp, &tls, o->listen != NULL, ch, err);
+}
+
+/* Reads the session secret (trailing line ends dropped) into o. */
+static int read_secret(struct options *o)
+{
+    if (o->secret_file == NULL)
+        return 0;
+    FILE *f = fopen(o->secret_file, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "mpcrun: --session-secret-file %s: %s\n", o->secret_file, strerror(errno));
+        return 1;
+    }
+    size_t n = fread(o->secret, 1, sizeof o->secret, f);
+    int bad = ferror(f);
+    fclose(f);
+    while (n > 0 && (o->secret[n - 1] == '\n' || o->secret[n - 1] == '\r'))
+        n--;
+    if (bad || n < NET_TLS_SECRET_MIN || n > NET_TLS_SECRET_MAX) {
+        fprintf(stderr, "mpcrun: --session-secret-file %s: %s (a secret has %d to %d bytes)\n", o->secret_file,
+                bad ? strerror(errno) : n < NET_TLS_SECRET_MIN ? "too short" : "too long", NET_TLS_SECRET_MIN,
+                NET_TLS_SECRET_MAX);
+        return 1;
+    }
+    o->secret_len = n;
+    o->tls.secret = o->secret;
+    o->tls.secret_len = n;
+    return 0;
 }
 
 /* The listening side: accepts connections until one is an mpcc peer (TLS
@@ -373,6 +436,12 @@ static enum mpcc_status open_channel(const struct options *o, const char *peer,
             st = maybe_tls(o, peer, tcp, &c, err);
         if (st == MPCC_OK)
             st = mpcc_2pc_greet(c, err);
+        if (st == MPCC_ERR_CLOSED && o->plaintext) {
+            char msg[MPCC_ERROR_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            mpcc_error_set(err, st, "%.400s (does the peer also run with --insecure-plaintext? links are TLS "
+                           "by default)", msg);
+        }
         if (st != MPCC_OK) {
             net_free(c);
             return st;
@@ -729,11 +798,18 @@ static int run_mp_party(const struct options *o, const struct mpcc_program *p, u
     const struct mpcc_roster_entry *mine = mpcc_roster_find(roster, o->party);
     const char *addr = o->listen ? o->listen : mine ? mine->addr : NULL;
     struct mpcc_mp_net net = {.roster = roster, .listen = o->listen,
-                              .tls = o->tls.cert_file ? &o->tls : NULL,
+                              .tls = o->plaintext ? NULL : &o->tls,
                               .timeout_ms = o->timeout_s * 1000,
                               .on_listen = ends_with_port0(addr) ? say_port : NULL};
     if (mpcc_mp_connect(&s, &net, chans, &err) != MPCC_OK)
         goto fail;
+    for (uint32_t q = 0; o->plaintext == 1 && q < n; q++)
+        if (chans[q] != NULL && !net_peer_is_loopback(chans[q])) {
+            mpcc_error_set(&err, MPCC_ERR_INVALID, "%s is not on this machine: --insecure-plaintext is for "
+                           "loopback tests; use --insecure-plaintext=force to send in clear anyway",
+                           net_peer(chans[q]));
+            goto fail;
+        }
     struct mpcc_stats stats;
     if (mpcc_mp_run_program(&s, chans, inputs, &outputs, &stats, &err) != MPCC_OK)
         goto fail;
@@ -876,12 +952,17 @@ int main(int argc, char **argv)
         free(o);
         return rc < 0 ? 0 : rc;
     }
-    if (check_tls_files(o) != 0) {
+    if (check_tls_files(o) != 0 || read_secret(o) != 0) {
+        OPENSSL_cleanse(o->secret, sizeof o->secret);
         free(o);
         return 1;
     }
+    if (o->plaintext && !o->local)
+        fprintf(stderr, "mpcrun: warning: --insecure-plaintext: this run is not encrypted; anyone who can see "
+                        "the traffic can read the inputs and outputs it carries\n");
     if (o->bristol) {
         rc = run_bristol(o);
+        OPENSSL_cleanse(o->secret, sizeof o->secret);
         free(o);
         return rc;
     }
@@ -895,6 +976,7 @@ int main(int argc, char **argv)
     }
     rc = o->local ? run_local(o, p) : run_program_party(o, p);
     prog_free(p);
+    OPENSSL_cleanse(o->secret, sizeof o->secret);
     free(o);
     return rc;
 }
