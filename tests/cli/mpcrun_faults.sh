@@ -334,24 +334,27 @@ fi
 # ---- a stranger connects to the listening port first (an HTTP request, then
 # one that says nothing): refused, and the real peer's session is unharmed.
 # A stranger after the session started finds the port closed.
-"$MPCRUN" "$TMP/mill.circ" --party alice --input wealth_a=10 --listen 127.0.0.1:0 \
-      --timeout 15 >"$TMP/str.a.out" 2>"$TMP/str.a.err" &
-apid=$!
-if port=$(wait_port "$TMP/str.a.err"); then
+# stranger_case TAG PATTERN: the listener's note on the stranger matches PATTERN.
+stranger_case() {
+    local t=$1 pattern=$2 port apid
+    "$MPCRUN" "$TMP/mill.circ" --party alice --input wealth_a=10 --listen 127.0.0.1:0 \
+          --timeout 15 >"$TMP/$t.a.out" 2>"$TMP/$t.a.err" &
+    apid=$!
+    if ! port=$(wait_port "$TMP/$t.a.err"); then
+        bad "$t: listener did not start"; kill $apid; wait $apid; return
+    fi
     { printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1; } | timeout 5 bash -c "cat >/dev/tcp/127.0.0.1/$port" 2>/dev/null
     out=$("$MPCRUN" "$TMP/mill.circ" --party bob --input wealth_b=9 --connect "127.0.0.1:$port" \
-          --timeout 15 2>"$TMP/str.b.err"); rc=$?
+          --timeout 15 2>"$TMP/$t.b.err"); rc=$?
     wait $apid; arc=$?
     late=0
     timeout 3 bash -c "echo hi >/dev/tcp/127.0.0.1/$port" 2>/dev/null && late=1
     if [ $rc = 0 ] && [ $arc = 0 ] && [ "$out" = "alice_is_richer = true" ] &&
-       [ "$(cat "$TMP/str.a.out")" = "alice_is_richer = true" ] && [ $late = 0 ] &&
-       grep -q "refused a connection: .*not an mpcc two-party peer\|refused a connection: .*greeting" "$TMP/str.a.err" &&
-       san_clean "$TMP/str.a.err" "$TMP/str.b.err"; then ok
-    else bad "stranger: rc $arc/$rc late=$late [$out]: $(cat "$TMP/str.a.err" "$TMP/str.b.err")"; fi
-else
-    bad "stranger: listener did not start"; kill $apid; wait $apid
-fi
+       [ "$(cat "$TMP/$t.a.out")" = "alice_is_richer = true" ] && [ $late = 0 ] &&
+       grep -q "$pattern" "$TMP/$t.a.err" && san_clean "$TMP/$t.a.err" "$TMP/$t.b.err"; then ok
+    else bad "$t: rc $arc/$rc late=$late [$out]: $(cat "$TMP/$t.a.err" "$TMP/$t.b.err")"; fi
+}
+stranger_case stranger "refused a connection: .*not an mpcc two-party peer\|refused a connection: .*greeting"
 INJECTED=$((INJECTED + 2))
 
 # ---- reconnect: the connector starts before anyone listens and retries until
@@ -465,21 +468,7 @@ if [ -n "${FAULTPROXY:-}" ]; then
         bad "TLS clean run through the proxy: $(cat "$TMP/tls_clean.a.err" "$TMP/tls_clean.b.err" "$TMP/tls_clean.p.err")"
     fi
 fi
-"$MPCRUN" "$TMP/mill.circ" --party alice --input wealth_a=10 --listen 127.0.0.1:0 \
-      --timeout 15 >"$TMP/tstr.a.out" 2>"$TMP/tstr.a.err" &
-apid=$!
-if port=$(wait_port "$TMP/tstr.a.err"); then
-    { printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1; } | timeout 5 bash -c "cat >/dev/tcp/127.0.0.1/$port" 2>/dev/null
-    out=$("$MPCRUN" "$TMP/mill.circ" --party bob --input wealth_b=9 --connect "127.0.0.1:$port" \
-          --timeout 15 2>"$TMP/tstr.b.err"); rc=$?
-    wait $apid; arc=$?
-    if [ $rc = 0 ] && [ $arc = 0 ] && [ "$out" = "alice_is_richer = true" ] &&
-       grep -q "refused a connection: TLS handshake" "$TMP/tstr.a.err" &&
-       san_clean "$TMP/tstr.a.err" "$TMP/tstr.b.err"; then ok
-    else bad "TLS stranger: rc $arc/$rc [$out]: $(cat "$TMP/tstr.a.err" "$TMP/tstr.b.err")"; fi
-else
-    bad "TLS stranger: listener did not start"; kill $apid; wait $apid
-fi
+stranger_case tls_stranger "refused a connection: TLS handshake"
 INJECTED=$((INJECTED + 1))
 
 echo "faults: $INJECTED cases injected"
