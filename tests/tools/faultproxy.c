@@ -14,6 +14,8 @@
  *   --dup-at N        send byte N twice
  *   --delay-ms MS     sleep MS before forwarding each chunk read
  *   --max-seconds S   give up (exit 3) after S seconds in all (default 30)
+ *   --record-down FILE, --record-up FILE  write every original byte of
+ *                     that direction to FILE
  * Prints "faultproxy: listening on port P" to stderr (flushed) once bound and a
  * summary line at exit. Exit status: 0 after a normal end (both directions
  * closed, or --close-after fired), 1 on socket errors, 2 on bad usage,
@@ -46,6 +48,7 @@ struct fp_options {
     long delay_ms;
     bool dir_on[2];
     long max_seconds;
+    const char *record[2]; /* files for the original bytes of each direction, or NULL */
 };
 
 /* One direction of the relay: bytes read from src, rewritten into buf and
@@ -57,6 +60,7 @@ struct fp_pipe {
     size_t len, sent;          /* pending bytes buf[sent..len) */
     uint64_t n_in, n_out;      /* original bytes read, bytes written */
     bool eof;                  /* src reached end of stream */
+    FILE *record;              /* the original bytes read, or NULL */
     bool done;                 /* eof seen and everything flushed, dst shut down */
 };
 
@@ -67,7 +71,8 @@ static int fp_usage(const char *msg, const char *arg)
             "usage: faultproxy --target HOST:PORT [--close-after N] [--flip-at N "
             "[--flip-mask M]]\n"
             "                  [--drop-at N [--drop-len L]] [--dup-at N] [--delay-ms MS]\n"
-            "                  [--direction up|down|both] [--max-seconds S]\n");
+            "                  [--direction up|down|both] [--max-seconds S]\n"
+            "                  [--record-down FILE] [--record-up FILE]\n");
     return 2;
 }
 
@@ -114,6 +119,10 @@ static int fp_parse_args(int argc, char **argv, struct fp_options *o)
             o->dir_on[FP_DOWN] = strcmp(v, "down") == 0 || strcmp(v, "both") == 0;
             if (!o->dir_on[FP_UP] && !o->dir_on[FP_DOWN])
                 return fp_usage("--direction takes up, down or both, not", v);
+        } else if (strcmp(a, "--record-down") == 0) {
+            o->record[FP_DOWN] = v;
+        } else if (strcmp(a, "--record-up") == 0) {
+            o->record[FP_UP] = v;
         } else if (!fp_parse_u64(v, &n)) {
             return fp_usage("expected a non-negative number, found", v);
         } else if (strcmp(a, "--close-after") == 0) {
@@ -252,6 +261,8 @@ static int fp_pump_read(const struct fp_options *o, bool on, struct fp_pipe *p)
         p->eof = true;
         return 0;
     }
+    if (p->record != NULL && fwrite(p->in, 1, (size_t)r, p->record) != (size_t)r)
+        return -1;
     if (on && o->delay_ms > 0) {
         struct timespec ts = {o->delay_ms / 1000, (o->delay_ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
@@ -366,6 +377,11 @@ int main(int argc, char **argv)
     p[FP_UP].dst = tfd;
     p[FP_DOWN].src = tfd;
     p[FP_DOWN].dst = cfd;
+    for (int d = 0; d < 2; d++)
+        if (o.record[d] != NULL && (p[d].record = fopen(o.record[d], "wb")) == NULL) {
+            fprintf(stderr, "faultproxy: cannot write %s: %s\n", o.record[d], strerror(errno));
+            goto out;
+        }
     int r = fp_relay(&o, p, deadline, &cut);
     if (r == -3) {
         fprintf(stderr, "faultproxy: gave up after %ld s\n", o.max_seconds);
@@ -383,6 +399,9 @@ int main(int argc, char **argv)
             (unsigned long long)p[FP_UP].n_in, (unsigned long long)p[FP_UP].n_out,
             (unsigned long long)p[FP_DOWN].n_in, (unsigned long long)p[FP_DOWN].n_out);
 out:
+    for (int d = 0; p != NULL && d < 2; d++)
+        if (p[d].record != NULL && fclose(p[d].record) != 0 && rc == 0)
+            rc = 1;
     if (tfd >= 0)
         close(tfd);
     if (cfd >= 0)
