@@ -4,7 +4,8 @@
 # garbler's input; tests/tools/eavesdrop, built from the project's own
 # evaluator, recovers that output from the recording of an
 # --insecure-plaintext run (so the test can fail) and finds nothing to
-# decode in the default (TLS) run. Also: the session secret (the same on
+# decode in the default (TLS) run; that recording replayed into a new
+# session is refused. Also: the session secret (the same on
 # both sides works, a different one is refused on both sides, no output);
 # plaintext on one side only is refused; --insecure-plaintext warns; an
 # input party's share frame in a 3-party run is readable on the wire in
@@ -48,6 +49,9 @@ grep -q "warning: --insecure-plaintext" "$TMP/plain.e.err" && ok || bad "no plai
 
 # ---- the default: the same eavesdropper finds nothing, the run still works.
 record tls
+run_pair st "$TMP/leak.circ" --party g --input x=5 --timeout 10 --stats -- "$TMP/leak.circ" --party e --timeout 10
+grep -q "link to peer 'e' .*: TLS 1.3, peer authenticated by: none (anonymous)" "$TMP/st.a.err" && ok ||
+    bad "--stats link line: $(cat "$TMP/st.a.err")"
 if [ "$(cat "$TMP/tls.e.out")" = "$want" ] && [ "$(cat "$TMP/tls.g.rc")" = 0 ] &&
    [ ! -s "$TMP/tls.e.err" ]; then ok
 else bad "default run: [$(cat "$TMP/tls.e.out")] $(cat "$TMP/tls.g.err" "$TMP/tls.e.err")"; fi
@@ -59,13 +63,33 @@ got=$("$EAVESDROP" "$TMP/leak.circ" "$TMP/tls.rec" 2>&1); rc=$?
 # so compare the fixed parts instead: the party names are not in clear.
 if grep -qa "1234567\|leak" "$TMP/tls.rec"; then bad "a recognisable string in the TLS recording"; else ok; fi
 
+# ---- replay: the garbler's recorded stream played back to a new evaluator
+# (a new session) is refused, in the default mode (the TLS handshake cannot
+# be replayed) and in plain TCP (fresh nonces: the transcript check fails).
+for mode in tls plain; do
+    extra=()
+    [ $mode = plain ] && extra=(--insecure-plaintext)
+    "$FAULTPROXY" --replay "$TMP/$mode.rec" --max-seconds 20 2>"$TMP/rp$mode.p.err" &
+    ppid=$!
+    if pport=$(wait_port "$TMP/rp$mode.p.err"); then
+        "$MPCRUN" "$TMP/leak.circ" --party e --connect "127.0.0.1:$pport" --timeout 5 "${extra[@]}" \
+            >"$TMP/rp$mode.out" 2>"$TMP/rp$mode.err"; rc=$?
+        wait $ppid
+        if [ $rc != 0 ] && [ ! -s "$TMP/rp$mode.out" ] && grep -q "peer 'g'" "$TMP/rp$mode.err"; then ok
+        else bad "replay ($mode): rc $rc [$(cat "$TMP/rp$mode.out")] $(cat "$TMP/rp$mode.err")"; fi
+    else
+        bad "replay ($mode): relay did not start"; kill $ppid
+    fi
+done
+
 # ---- a pre-shared session secret: the same on both sides works; a
 # different one is refused by both, and nobody prints an output.
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$TMP/s1"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$TMP/s2"
 run_pair sec "$TMP/leak.circ" --party g --input x=5 --timeout 10 --session-secret-file "$TMP/s1" -- \
-             "$TMP/leak.circ" --party e --timeout 10 --session-secret-file "$TMP/s1"
-[ "$(cat "$TMP/sec.b.out")" = "z = 22" ] && [ "$(cat "$TMP/sec.a.rc")" = 0 ] && ok ||
+             "$TMP/leak.circ" --party e --timeout 10 --session-secret-file "$TMP/s1" --stats
+[ "$(cat "$TMP/sec.b.out")" = "z = 22" ] && [ "$(cat "$TMP/sec.a.rc")" = 0 ] &&
+    grep -q "link to peer 'g' .*: TLS 1.3, peer authenticated by: session secret" "$TMP/sec.b.err" && ok ||
     bad "same secret: [$(cat "$TMP/sec.b.out")] $(cat "$TMP/sec.a.err" "$TMP/sec.b.err")"
 run_pair sec2 "$TMP/leak.circ" --party g --input x=5 --timeout 3 --session-secret-file "$TMP/s1" -- \
               "$TMP/leak.circ" --party e --timeout 3 --session-secret-file "$TMP/s2"

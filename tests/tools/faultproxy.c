@@ -16,6 +16,8 @@
  *   --max-seconds S   give up (exit 3) after S seconds in all (default 30)
  *   --record-down FILE, --record-up FILE  write every original byte of
  *                     that direction to FILE
+ *   --replay FILE     no target: send FILE's bytes to the client (a
+ *                     recorded stream replayed into a new session)
  * Prints "faultproxy: listening on port P" to stderr (flushed) once bound and a
  * summary line at exit. Exit status: 0 after a normal end (both directions
  * closed, or --close-after fired), 1 on socket errors, 2 on bad usage,
@@ -49,6 +51,7 @@ struct fp_options {
     bool dir_on[2];
     long max_seconds;
     const char *record[2]; /* files for the original bytes of each direction, or NULL */
+    const char *replay;    /* serve this recording to the client instead of relaying */
 };
 
 /* One direction of the relay: bytes read from src, rewritten into buf and
@@ -72,7 +75,8 @@ static int fp_usage(const char *msg, const char *arg)
             "[--flip-mask M]]\n"
             "                  [--drop-at N [--drop-len L]] [--dup-at N] [--delay-ms MS]\n"
             "                  [--direction up|down|both] [--max-seconds S]\n"
-            "                  [--record-down FILE] [--record-up FILE]\n");
+            "                  [--record-down FILE] [--record-up FILE]\n"
+            "       faultproxy --replay FILE [--max-seconds S]\n");
     return 2;
 }
 
@@ -123,6 +127,8 @@ static int fp_parse_args(int argc, char **argv, struct fp_options *o)
             o->record[FP_DOWN] = v;
         } else if (strcmp(a, "--record-up") == 0) {
             o->record[FP_UP] = v;
+        } else if (strcmp(a, "--replay") == 0) {
+            o->replay = v;
         } else if (!fp_parse_u64(v, &n)) {
             return fp_usage("expected a non-negative number, found", v);
         } else if (strcmp(a, "--close-after") == 0) {
@@ -151,8 +157,8 @@ static int fp_parse_args(int argc, char **argv, struct fp_options *o)
             return fp_usage("unknown option", a);
         }
     }
-    if (!have_target)
-        return fp_usage("--target HOST:PORT is required", NULL);
+    if (!have_target && o->replay == NULL)
+        return fp_usage("--target HOST:PORT (or --replay FILE) is required", NULL);
     return 0;
 }
 
@@ -334,6 +340,38 @@ static int fp_relay(const struct fp_options *o, struct fp_pipe p[2], double dead
     }
 }
 
+/* --replay: sends the recording to the client as if it came from the
+ * target, then drains what the client sends until it closes (or 10 s). */
+static int fp_replay(int cfd, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "faultproxy: cannot read %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    uint8_t buf[FP_CHUNK];
+    size_t n, total = 0;
+    int rc = 0;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        for (size_t off = 0; off < n;) {
+            ssize_t w = write(cfd, buf + off, n - off);
+            if (w <= 0) {
+                rc = errno == EPIPE || errno == ECONNRESET ? 0 : 1; /* the client gave up: fine */
+                break;
+            }
+            off += (size_t)w;
+            total += (size_t)w;
+        }
+    }
+    fclose(f);
+    struct pollfd cp = {.fd = cfd, .events = POLLIN};
+    double end = fp_now() + 10;
+    while (poll(&cp, 1, fp_ms_left(end)) > 0 && read(cfd, buf, sizeof buf) > 0)
+        ;
+    fprintf(stderr, "faultproxy: replayed %zu bytes\n", total);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct fp_options o;
@@ -361,6 +399,10 @@ int main(int argc, char **argv)
     cfd = accept(lfd, NULL, NULL);
     if (cfd < 0) {
         fprintf(stderr, "faultproxy: accept failed: %s\n", strerror(errno));
+        goto out;
+    }
+    if (o.replay != NULL) {
+        rc = fp_replay(cfd, o.replay);
         goto out;
     }
     tfd = fp_connect(&o);

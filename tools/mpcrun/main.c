@@ -308,6 +308,16 @@ static void print_stats(const char *who, const struct mpcc_stats *s)
 
 /* Prints the outputs this party received ("NAME = VALUE" lines or JSON) and,
  * with --stats, its figures. */
+/* For --stats: how the link was protected. */
+static void print_link(const char *who, const struct net_channel *ch)
+{
+    const char *auth = net_tls_authentication(ch);
+    if (auth != NULL)
+        fprintf(stderr, "%s: link to %s: TLS 1.3, peer authenticated by: %s\n", who, net_peer(ch), auth);
+    else
+        fprintf(stderr, "%s: link to %s: %s, NOT encrypted\n", who, net_peer(ch), net_kind(ch));
+}
+
 static enum mpcc_status print_party_outputs(const struct options *o, const struct mpcc_program *p,
                                             uint8_t **outputs, const struct mpcc_stats *stats,
                                             struct mpcc_error *err)
@@ -554,8 +564,10 @@ static int run_bristol(const struct options *o)
         free(hex);
         off += c->output_widths[k];
     }
-    if (o->stats)
+    if (o->stats) {
         print_stats(o->party, &stats);
+        print_link(o->party, ch);
+    }
     rc = 0;
     goto out;
 fail:
@@ -815,6 +827,9 @@ static int run_mp_party(const struct options *o, const struct mpcc_program *p, u
         goto fail;
     if (print_party_outputs(o, p, outputs, &stats, &err) != MPCC_OK)
         goto fail;
+    for (uint32_t q = 0; o->stats && q < n; q++)
+        if (chans[q] != NULL)
+            print_link(o->party, chans[q]);
     rc = 0;
     goto out;
 fail:
@@ -926,6 +941,8 @@ static int run_program_party(const struct options *o, const struct mpcc_program 
         goto fail;
     if (print_party_outputs(o, p, outputs, &stats, &err) != MPCC_OK)
         goto fail;
+    if (o->stats)
+        print_link(o->party, ch);
     rc = 0;
     goto out;
 fail:
