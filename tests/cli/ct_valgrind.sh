@@ -8,15 +8,15 @@
 . "$(dirname "$0")/common.bash"
 SUPP="$(dirname "$0")/ct_valgrind.supp"
 if [ -z "${CT_CHECK:-}" ] || [ ! -x "$CT_CHECK" ]; then
-    echo "SKIP: ct_check not built"; finish; exit
+    skip "ct_check not built"
 fi
 if ! command -v valgrind >/dev/null 2>&1; then
-    echo "SKIP: valgrind is not installed (apt-get install valgrind)"; finish; exit
+    skip "valgrind is not installed (apt-get install valgrind)"
 fi
 case "$("$CT_CHECK" probe)" in
-    sanitized) echo "SKIP: sanitizer build (valgrind cannot run ASan binaries)"; finish; exit ;;
+    sanitized) skip "sanitizer build (valgrind cannot run ASan binaries)" ;;
     valgrind) ;;
-    *) echo "SKIP: ct_check was built without valgrind/memcheck.h"; finish; exit ;;
+    *) skip "ct_check was built without valgrind/memcheck.h" ;;
 esac
 VG=(valgrind -q --error-exitcode=42 --track-origins=yes --num-callers=20 --suppressions="$SUPP")
 

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/common.bash"
 EX="$MPCC_SOURCE_DIR/examples"
 if [ -z "${MPCC_BINARY_DIR:-}" ] || [ ! -x "$MPCC_BINARY_DIR/mpcrun" ]; then
-    echo "SKIP: no mpcrun in MPCC_BINARY_DIR"; finish; exit
+    skip "no mpcrun in MPCC_BINARY_DIR"
 fi
 n=0
 for want_file in "$EX"/inputs/*_expected.txt; do

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # mpcc_eval_stats.sh - drives the real `mpcc` binary: `mpcc eval` reproduces
-# every line of the shared vectors.txt, `mpcc stats` reports sha256's counts,
-# and each usage or value error exits non-zero with its exact message on
-# stderr and nothing on stdout. Needs $MPCC and $MPCC_SHARED_DIR.
+# every vector of the project's own Bristol circuits (tests/cli/own_circuits.bash:
+# adders, multiplier, AES-128 against FIPS-197 and openssl, SHA-256 against
+# sha256sum) and, when ../shared is present, every line of its vectors.txt;
+# `mpcc stats` reports sha256's counts; each usage or value error exits
+# non-zero with its exact message on stderr and nothing on stdout. Needs
+# $MPCC; $MPCC_SHARED_DIR adds the shared circuits.
 set -u
 
 : "${MPCC:?set MPCC to the mpcc binary}"
-shared=${MPCC_SHARED_DIR:-}
-if [ -z "$shared" ] || [ ! -r "$shared/circuits/vectors.txt" ]; then
-    echo "SKIP: shared circuits not found (MPCC_SHARED_DIR='$shared')"
-    exit 0
-fi
-bristol=$shared/circuits/bristol
+. "$(dirname "$0")/own_circuits.bash"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mpcc-cli.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
+make_own_circuits "$tmp/own" || { echo "FAIL: the project's own circuits do not compile"; exit 1; }
+shared=${MPCC_SHARED_DIR:-}
+if [ -n "$shared" ] && [ -r "$shared/circuits/vectors.txt" ]; then
+    bristol=$shared/circuits/bristol
+else
+    echo "note: ../shared absent: the project's own circuits only"
+    shared=""
+    bristol=$tmp/own
+fi
 
 passed=0
 failed=0
@@ -45,39 +52,51 @@ expect_error() {
     fi
 }
 
-# ---- every reference vector ----
-n_vectors=0
-while read -r line; do
-    [ -z "$line" ] && continue
-    n_vectors=$((n_vectors + 1))
-    name=${line%% *}
-    ins=${line#* }
-    ins=${ins%% -> *}
-    want=${line##* -> }
-    # shellcheck disable=SC2086 # the values are meant to split on spaces
-    run eval "$bristol/$name.txt" $ins
-    got=$(tr '\n' ' ' <"$tmp/out" | sed 's/ $//')
-    if [ "$rc" -ne 0 ] || [ "$got" != "$want" ] || [ -s "$tmp/err" ]; then
-        fail "vector $n_vectors ($name): status $rc, got '$got', expected '$want' $(cat "$tmp/err")"
-    else
-        pass
-    fi
-done <"$shared/circuits/vectors.txt"
-if [ "$n_vectors" -ne 80 ]; then
-    fail "vectors.txt has $n_vectors vectors, expected 80"
+# ---- every reference vector: ours, then ../shared's ----
+# check_vectors DIR VECTORS: each line's circuit DIR/NAME.txt gives its outputs.
+check_vectors() {
+    local dir=$1 vec=$2 line name ins want
+    n_vectors=0
+    while read -r line; do
+        [ -z "$line" ] && continue
+        n_vectors=$((n_vectors + 1))
+        name=${line%% *}
+        ins=${line#* }
+        ins=${ins%% -> *}
+        want=${line##* -> }
+        # shellcheck disable=SC2086 # the values are meant to split on spaces
+        run eval "$dir/$name.txt" $ins
+        got=$(tr '\n' ' ' <"$tmp/out" | sed 's/ $//')
+        if [ "$rc" -ne 0 ] || [ "$got" != "$want" ] || [ -s "$tmp/err" ]; then
+            fail "vector $n_vectors of $vec ($name): status $rc, got '$got', expected '$want' $(cat "$tmp/err")"
+        else
+            pass
+        fi
+    done <"$vec"
+}
+check_vectors "$tmp/own" "$tmp/own/vectors.txt"
+[ "$n_vectors" -ge 29 ] && pass || fail "own vectors: only $n_vectors"
+if [ -n "$shared" ]; then
+    check_vectors "$shared/circuits/bristol" "$shared/circuits/vectors.txt"
+    [ "$n_vectors" -eq 80 ] && pass || fail "vectors.txt has $n_vectors vectors, expected 80"
 fi
 
 # ---- stats ----
-run stats "$bristol/sha256.txt"
-for want in "gates: 135073" "and: 22573" "xor: 110644" "inv: 1856" \
-            "inputs: 2 (512, 256 bits)" "outputs: 1 (256 bits)"; do
+if [ -n "$shared" ]; then
+    run stats "$bristol/sha256.txt"
+    wants=("gates: 135073" "and: 22573" "xor: 110644" "inv: 1856" "inputs: 2 (512, 256 bits)" "outputs: 1 (256 bits)")
+else
+    run stats "$tmp/own/sha256_55.txt"
+    wants=("inputs: 1 (440 bits)" "outputs: 1 (256 bits)")
+fi
+for want in "${wants[@]}"; do
     if [ "$rc" -eq 0 ] && grep -qx "$want" "$tmp/out"; then
         pass
     else
-        fail "stats sha256.txt: no line '$want' (status $rc): $(cat "$tmp/out" "$tmp/err")"
+        fail "stats: no line '$want' (status $rc): $(cat "$tmp/out" "$tmp/err")"
     fi
 done
-for key in wires and_depth depth peak_live_wires; do
+for key in gates and xor inv wires and_depth depth peak_live_wires; do
     if grep -qE "^$key: [0-9]+$" "$tmp/out"; then pass; else fail "stats: no '$key: N' line"; fi
 done
 

@@ -1,13 +1,15 @@
-# mpcrun_bristol.sh - end to end: every line of ../shared/circuits/vectors.txt
-# through two real mpcrun processes over loopback TCP in --bristol mode (party
-# 1 gives input 1, party 2 the rest), and the raw-mode error cases.
+# mpcrun_bristol.sh - end to end: every vector of the project's own Bristol
+# circuits (tests/cli/own_circuits.bash) and, when ../shared is present, every
+# line of its vectors.txt, through two real mpcrun processes over loopback in
+# --bristol mode (party 1 gives input 1, party 2 the rest), and the raw-mode
+# error cases.
 . "$(dirname "$0")/common.bash"
-VEC="$MPCC_SHARED_DIR/circuits/vectors.txt"
-if [ ! -f "$VEC" ]; then
-    echo "SKIP: $VEC not found (../shared absent); nothing to run"
-    finish; exit
-fi
+. "$(dirname "$0")/own_circuits.bash"
+make_own_circuits "$TMP/own" || { bad "the project's own circuits do not compile"; finish; exit; }
 n=0
+# run_vectors DIR VECTORS
+run_vectors() {
+local dir=$1 vec=$2 name rest
 while read -r name rest; do
     [ -z "$name" ] && continue
     ins=${rest%%->*}; outs=${rest#*->}
@@ -15,7 +17,7 @@ while read -r name rest; do
     a=(--input "1=${inv[0]}"); b=()
     for ((k = 1; k < ${#inv[@]}; k++)); do b+=(--input "$((k + 1))=${inv[$k]}"); done
     n=$((n + 1))
-    circ="$MPCC_SHARED_DIR/circuits/bristol/$name.txt"
+    circ="$dir/$name.txt"
     run_pair v$n "$circ" --bristol --party 1 "${a[@]}" --timeout 20 -- \
              "$circ" --bristol --party 2 "${b[@]}" --timeout 20
     want=$(echo $outs | tr ' ' '\n')
@@ -25,9 +27,16 @@ while read -r name rest; do
     else
         bad "$name ${ins}: want [$want] got [$(cat $TMP/v$n.a.out)] / [$(cat $TMP/v$n.b.out)]: $(cat $TMP/v$n.a.err $TMP/v$n.b.err)"
     fi
-done <"$VEC"
-
-B=$MPCC_SHARED_DIR/circuits/bristol
+done <"$vec"
+}
+run_vectors "$TMP/own" "$TMP/own/vectors.txt"
+B=$TMP/own
+if [ -f "$MPCC_SHARED_DIR/circuits/vectors.txt" ]; then
+    run_vectors "$MPCC_SHARED_DIR/circuits/bristol" "$MPCC_SHARED_DIR/circuits/vectors.txt"
+    B=$MPCC_SHARED_DIR/circuits/bristol
+else
+    echo "note: ../shared absent: the project's own circuits only"
+fi
 # Different circuits on the two sides: both refuse in the handshake.
 run_pair mismatch "$B/adder64.txt" --bristol --party 1 --input 1=1 --timeout 10 -- \
                   "$B/sub64.txt" --bristol --party 2 --input 2=1 --timeout 10

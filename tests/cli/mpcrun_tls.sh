@@ -10,7 +10,7 @@ SAN_RE='LeakSanitizer|AddressSanitizer|runtime error'
 san_clean() { ! grep -qE "$SAN_RE" "$@" 2>/dev/null; }
 
 if ! command -v openssl >/dev/null; then
-    echo "SKIP: no openssl command"; finish; exit
+    skip "no openssl command"
 fi
 if ! "$MPCC" compile "$EX/millionaires.mpc" -o "$TMP/mill.circ" 2>"$TMP/c.err"; then
     bad "mpcc compile: $(cat "$TMP/c.err")"; finish; exit
