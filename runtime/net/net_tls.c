@@ -23,6 +23,10 @@
 
 #include "runtime/net/net_internal.h"
 
+/* Bytes gathered before a send(), and read-ahead: TLS records are at most
+ * 16 KiB, and a syscall per record costs more than the cipher. */
+#define NET_TLS_IO_BUFFER ((size_t)256 << 10)
+
 struct net_tls {
     int fd;
     SSL_CTX *ctx;
@@ -30,23 +34,57 @@ struct net_tls {
     BIO_METHOD *meth;
     X509 *pin;
     const char *auth; /* net_tls_authentication */
+    uint8_t *out;     /* records gathered for one send(): out[out_pos .. out_len) */
+    size_t out_pos, out_len;
 };
 
+/* Sends what is gathered: 1 all sent, 0 the socket is full (try later),
+ * -1 error (errno says which). */
+static int net_tls_push(struct net_tls *t)
+{
+    while (t->out_pos < t->out_len) {
+        ssize_t r = send(t->fd, t->out + t->out_pos, t->out_len - t->out_pos, MSG_NOSIGNAL);
+        if (r < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+        t->out_pos += (size_t)r;
+    }
+    t->out_pos = t->out_len = 0;
+    return 1;
+}
+
+/* OpenSSL writes one record (at most 16 KiB) at a time: they are gathered
+ * here and sent together on a flush or when the buffer is full. */
 static int net_tls_bio_write(BIO *b, const char *buf, int len)
 {
-    const int *fd = BIO_get_data(b);
+    struct net_tls *t = BIO_get_data(b);
     BIO_clear_retry_flags(b);
-    ssize_t r = send(*fd, buf, (size_t)len, MSG_NOSIGNAL);
-    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-        BIO_set_retry_write(b);
-    return (int)r;
+    if (len <= 0)
+        return 0;
+    if (t->out_len + (size_t)len > NET_TLS_IO_BUFFER) {
+        int f = net_tls_push(t);
+        if (f < 0)
+            return -1;
+        if (f == 0) {
+            BIO_set_retry_write(b);
+            return -1;
+        }
+    }
+    if ((size_t)len > NET_TLS_IO_BUFFER) { /* larger than the buffer: straight out */
+        ssize_t r = send(t->fd, buf, (size_t)len, MSG_NOSIGNAL);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            BIO_set_retry_write(b);
+        return (int)r;
+    }
+    memcpy(t->out + t->out_len, buf, (size_t)len);
+    t->out_len += (size_t)len;
+    return len;
 }
 
 static int net_tls_bio_read(BIO *b, char *buf, int len)
 {
-    const int *fd = BIO_get_data(b);
+    const struct net_tls *t = BIO_get_data(b);
     BIO_clear_retry_flags(b);
-    ssize_t r = recv(*fd, buf, (size_t)len, 0);
+    ssize_t r = recv(t->fd, buf, (size_t)len, 0);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         BIO_set_retry_read(b);
     return (int)r;
@@ -54,8 +92,17 @@ static int net_tls_bio_read(BIO *b, char *buf, int len)
 
 static long net_tls_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 {
-    (void)b, (void)num, (void)ptr;
-    return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+    (void)num, (void)ptr;
+    struct net_tls *t = BIO_get_data(b);
+    if (cmd == BIO_CTRL_WPENDING)
+        return (long)(t->out_len - t->out_pos);
+    if (cmd != BIO_CTRL_FLUSH)
+        return 0;
+    BIO_clear_retry_flags(b);
+    int f = net_tls_push(t);
+    if (f == 0)
+        BIO_set_retry_write(b);
+    return f > 0 ? 1 : f == 0 ? 0 : -1;
 }
 
 static void net_tls_impl_free(struct net_tls *t)
@@ -68,6 +115,7 @@ static void net_tls_impl_free(struct net_tls *t)
     X509_free(t->pin);
     if (t->fd >= 0)
         close(t->fd);
+    free(t->out);
     free(t);
 }
 
@@ -125,6 +173,29 @@ static enum mpcc_status net_tls_wait(struct net_tls *t, int ret, int64_t deadlin
     return MPCC_OK;
 }
 
+/* Sends every gathered record, waiting for the socket within the deadline. */
+static enum mpcc_status net_tls_flush_out(struct net_tls *t, int64_t deadline, char *why)
+{
+    for (;;) {
+        int f = net_tls_push(t);
+        if (f > 0)
+            return MPCC_OK;
+        if (f < 0) {
+            int en = errno;
+            snprintf(why, NET_WHY_MAX, "%s", en == ECONNRESET ? "connection reset by peer"
+                                             : en == EPIPE ? "connection closed" : strerror(en));
+            return en == EPIPE || en == ECONNRESET ? MPCC_ERR_CLOSED : MPCC_ERR_IO;
+        }
+        int p = net_poll_fd(t->fd, POLLOUT, deadline);
+        if (p == 0)
+            return MPCC_ERR_TIMEOUT;
+        if (p < 0) {
+            snprintf(why, NET_WHY_MAX, "poll: %s", strerror(errno));
+            return MPCC_ERR_IO;
+        }
+    }
+}
+
 static enum mpcc_status net_tls_write_some(struct net_channel *ch, const uint8_t *buf,
                                            size_t len, size_t *done, int64_t deadline_ms,
                                            char *why)
@@ -136,7 +207,7 @@ static enum mpcc_status net_tls_write_some(struct net_channel *ch, const uint8_t
         int r = SSL_write(t->ssl, buf, n);
         if (r > 0) {
             *done = (size_t)r;
-            return MPCC_OK;
+            return net_tls_flush_out(t, deadline_ms, why);
         }
         enum mpcc_status st = net_tls_wait(t, r, deadline_ms, why);
         if (st != MPCC_OK)
@@ -165,8 +236,10 @@ static enum mpcc_status net_tls_read_some(struct net_channel *ch, uint8_t *buf, 
 static void net_tls_destroy(struct net_channel *ch)
 {
     struct net_tls *t = ch->impl;
-    if (t != NULL && ch->broken == MPCC_OK)
+    if (t != NULL && ch->broken == MPCC_OK) {
         (void)SSL_shutdown(t->ssl); /* best effort close_notify, never waits */
+        (void)net_tls_push(t);
+    }
     net_tls_impl_free(t);
     ch->impl = NULL;
     ch->fd = -1;
@@ -233,6 +306,7 @@ static enum mpcc_status net_tls_setup_ctx(struct net_tls *t, const struct net_tl
     }
     SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_read_ahead(t->ctx, 1); /* fewer, larger reads from the socket */
+    SSL_CTX_set_default_read_buffer_len(t->ctx, NET_TLS_IO_BUFFER);
     (void)SSL_CTX_set_ciphersuites(t->ctx, "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:"
                                            "TLS_AES_256_GCM_SHA384");
     SSL_CTX_set_options(t->ctx, SSL_OP_NO_TICKET);
@@ -307,6 +381,9 @@ static enum mpcc_status net_tls_xfer(struct net_tls *t, uint8_t *buf, int n, int
         int r = write ? SSL_write(t->ssl, buf + done, n - done) : SSL_read(t->ssl, buf + done, n - done);
         if (r > 0) {
             done += r;
+            enum mpcc_status st = write ? net_tls_flush_out(t, deadline, why) : MPCC_OK;
+            if (st != MPCC_OK)
+                return st;
             continue;
         }
         enum mpcc_status st = net_tls_wait(t, r, deadline, why);
@@ -402,6 +479,8 @@ static enum mpcc_status net_tls_handshake(struct net_channel *tcp, struct net_tl
         if ((st = net_tls_wait(t, r, deadline, why)) != MPCC_OK)
             return net_tls_fail(tcp, t, st, why, err);
     }
+    if ((st = net_tls_flush_out(t, deadline, why)) != MPCC_OK)
+        return net_tls_fail(tcp, t, st, why, err);
     for (;;) {
         ERR_clear_error();
         int r = SSL_read(t->ssl, &got, 1);
@@ -473,6 +552,10 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
     }
     t->fd = tcp->fd;
     tcp->fd = -1;
+    if ((t->out = malloc(NET_TLS_IO_BUFFER)) == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for TLS");
+        goto fail;
+    }
     if ((st = net_tls_setup_ctx(t, cfg, is_server, err)) != MPCC_OK)
         goto fail;
     t->meth = BIO_meth_new(BIO_TYPE_SOURCE_SINK | BIO_get_new_index(), "mpcc socket");
@@ -484,7 +567,7 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for TLS");
         goto fail;
     }
-    BIO_set_data(bio, &t->fd);
+    BIO_set_data(bio, t);
     BIO_set_init(bio, 1);
     SSL_set_bio(t->ssl, bio, bio);
     if (cfg->peer_cert_name != NULL && SSL_set1_host(t->ssl, cfg->peer_cert_name) != 1) {
@@ -541,7 +624,10 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
 fail:
     ERR_clear_error();
     if (t != NULL && t->ssl != NULL && t->fd >= 0)
+        {
+        (void)net_tls_push(t); /* our alert, if any */
         net_tls_linger(t->fd);
+    }
     net_tls_impl_free(t);
     net_free(tcp);
     return st;
