@@ -506,7 +506,8 @@ START_TEST(roster_reads_lines_and_names_errors)
 {
     struct mpcc_error err = {0};
     const char good[] = "# parties\nh1 127.0.0.1:7001   # garbler\n\nh2 [::1]:7002 h2.pem\n"
-                        "h3 host.example:7003\n";
+                        "h3 host.example:7003 SHA256:00112233445566778899AABBCCDDEEFF"
+                        "0123456789abcdef0123456789abcdef\n";
     char *path = ts_write_temp(good, sizeof good - 1);
     struct mpcc_roster *r = mpcc_roster_new(&err);
     ck_assert_ptr_nonnull(r);
@@ -515,6 +516,16 @@ START_TEST(roster_reads_lines_and_names_errors)
     ck_assert_str_eq(mpcc_roster_find(r, "h2")->addr, "[::1]:7002");
     ck_assert_str_eq(mpcc_roster_find(r, "h2")->cert, "h2.pem");
     ck_assert_ptr_null(mpcc_roster_find(r, "h1")->cert);
+    ck_assert_int_eq(mpcc_roster_find(r, "h1")->has_fingerprint, 0);
+    /* A third column "SHA256:..." is the identity key's fingerprint, not a file. */
+    ck_assert_ptr_null(mpcc_roster_find(r, "h3")->cert);
+    ck_assert_int_eq(mpcc_roster_find(r, "h3")->has_fingerprint, 1);
+    ck_assert_uint_eq(mpcc_roster_find(r, "h3")->fingerprint[0], 0x00);
+    ck_assert_uint_eq(mpcc_roster_find(r, "h3")->fingerprint[5], 0x55);
+    ck_assert_uint_eq(mpcc_roster_find(r, "h3")->fingerprint[15], 0xff);
+    ck_assert_uint_eq(mpcc_roster_find(r, "h3")->fingerprint[31], 0xef);
+    ck_assert_int_ne(mpcc_roster_add(r, "h5", "x:5", "sha256:12", &err), MPCC_OK);
+    ck_assert_str_eq(err.msg, "party 'h5': 'sha256:12' is not SHA256: and 64 hex digits");
     ck_assert_ptr_null(mpcc_roster_find(r, "h4"));
     ck_assert_int_ne(mpcc_roster_add(r, "h1", "x:1", NULL, &err), MPCC_OK);
     ck_assert_str_eq(err.msg, "party 'h1' is listed twice");
@@ -527,7 +538,7 @@ START_TEST(roster_reads_lines_and_names_errors)
     r = mpcc_roster_new(&err);
     ck_assert_int_ne(mpcc_roster_read_file(r, path, &err), MPCC_OK);
     char want[512];
-    snprintf(want, sizeof want, "%s:2: expected 'NAME HOST:PORT [CERT.pem]'", path);
+    snprintf(want, sizeof want, "%s:2: expected 'NAME HOST:PORT [CERT.pem | SHA256:FINGERPRINT]'", path);
     ck_assert_str_eq(err.msg, want);
     mpcc_roster_free(r);
     unlink(path);

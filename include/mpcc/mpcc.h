@@ -122,6 +122,8 @@ void mpcc_mp_abort(const struct mpcc_mp_session *s, struct net_channel *const *c
  * certificate (PEM) it presents. */
 struct mpcc_roster_entry {
     char *name, *addr, *cert; /* cert may be NULL */
+    uint8_t fingerprint[32];  /* the identity key it must present, when has_fingerprint */
+    int has_fingerprint;
 };
 struct mpcc_roster {
     uint32_t n;
@@ -129,7 +131,9 @@ struct mpcc_roster {
 };
 struct mpcc_roster *mpcc_roster_new(struct mpcc_error *err);
 void mpcc_roster_free(struct mpcc_roster *r);
-/* Adds one party (strings copied; cert may be NULL). A name given twice is an error. */
+/* Adds one party (strings copied; cert may be NULL, or "SHA256:HEX": the
+ * fingerprint of the identity key the party must present, for links
+ * without certificates). A name given twice is an error. */
 enum mpcc_status mpcc_roster_add(struct mpcc_roster *r, const char *name, const char *addr,
                                  const char *cert, struct mpcc_error *err);
 /* Reads `NAME HOST:PORT [CERT.pem]` lines; '#' starts a comment. Errors

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "runtime/net/net_identity.h"
 #include "runtime/net/net_internal.h"
 
 /* Bytes gathered before a send(), and read-ahead: TLS records are at most
@@ -255,6 +256,16 @@ const char *net_tls_authentication(const struct net_channel *ch)
     return ((const struct net_tls *)ch->impl)->auth;
 }
 
+int net_tls_peer_fingerprint(const struct net_channel *ch, uint8_t fp[32])
+{
+    if (ch == NULL || ch->ops != &net_tls_ops || ch->impl == NULL)
+        return 0;
+    X509 *peer = SSL_get1_peer_certificate(((const struct net_tls *)ch->impl)->ssl);
+    int ok = peer != NULL && net_identity_fingerprint(X509_get0_pubkey(peer), fp);
+    X509_free(peer);
+    return ok;
+}
+
 /* n bytes of keying material exported under label (RFC 8446 7.5). */
 static int net_tls_export(SSL *ssl, const char *label, uint8_t *out, size_t n)
 {
@@ -272,26 +283,31 @@ int net_tls_exporter(const struct net_channel *ch, uint8_t out[32])
     return SSL_export_keying_material(t->ssl, out, 32, label, sizeof label - 1, NULL, 0, 0) == 1;
 }
 
-/* A self-signed certificate on a fresh P-256 key, for an anonymous server
- * (TLS 1.3 has no anonymous key exchange: the server must sign something).
- * Nobody checks it; it lives as long as the context. */
-static int net_tls_ephemeral_cert(SSL_CTX *ctx)
+/* A self-signed certificate on key (an identity key, or a fresh one for an
+ * anonymous server: TLS 1.3 has no anonymous key exchange, the server must
+ * sign something). Nobody checks it but a pinned fingerprint. */
+static int net_tls_self_signed(SSL_CTX *ctx, EVP_PKEY *key)
 {
-    EVP_PKEY *key = EVP_EC_gen("P-256");
     X509 *x = key != NULL ? X509_new() : NULL;
     X509_NAME *name = x != NULL ? X509_get_subject_name(x) : NULL;
     int ok = name != NULL && X509_set_version(x, 2) == 1 &&
              ASN1_INTEGER_set(X509_get_serialNumber(x), 1) == 1 &&
              X509_gmtime_adj(X509_getm_notBefore(x), -3600) != NULL &&
              X509_gmtime_adj(X509_getm_notAfter(x), 86400) != NULL &&
-             X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"mpcc ephemeral", -1,
-                                        -1, 0) == 1 &&
+             X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"mpcc", -1, -1, 0) == 1 &&
              X509_set_issuer_name(x, name) == 1 && X509_set_pubkey(x, key) == 1 &&
              X509_sign(x, key, EVP_sha256()) > 0 && SSL_CTX_use_certificate(ctx, x) == 1 &&
              SSL_CTX_use_PrivateKey(ctx, key) == 1;
     X509_free(x);
-    EVP_PKEY_free(key);
     return ok;
+}
+
+/* Without certificates every presented key is accepted by TLS; the pinned
+ * fingerprint, if any, is compared after the handshake. */
+static int net_tls_accept_any(int preverify, X509_STORE_CTX *x)
+{
+    (void)preverify, (void)x;
+    return 1;
 }
 
 static enum mpcc_status net_tls_setup_ctx(struct net_tls *t, const struct net_tls_config *cfg,
@@ -310,13 +326,29 @@ static enum mpcc_status net_tls_setup_ctx(struct net_tls *t, const struct net_tl
     (void)SSL_CTX_set_ciphersuites(t->ctx, "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:"
                                            "TLS_AES_256_GCM_SHA384");
     SSL_CTX_set_options(t->ctx, SSL_OP_NO_TICKET);
-    if (cfg->cert_file == NULL) { /* anonymous: encrypted, checked by nobody */
-        t->auth = cfg->secret != NULL ? "session secret" : "none (anonymous)";
-        if (is_server && !net_tls_ephemeral_cert(t->ctx)) {
-            net_tls_reason(r, sizeof r);
-            return mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS: cannot make an ephemeral key: %s", r);
+    if (cfg->cert_file == NULL) { /* keys, not certificates: checked by fingerprint, if pinned */
+        t->auth = cfg->peer_fingerprint != NULL ? (cfg->secret != NULL ? "pinned key and session secret" : "pinned key")
+                  : cfg->secret != NULL ? "session secret"
+                                        : "none (anonymous)";
+        EVP_PKEY *key = NULL;
+        if (cfg->identity_file != NULL) {
+            if ((key = net_identity_load(cfg->identity_file, err)) == NULL)
+                return MPCC_ERR_INVALID;
+        } else if (is_server) {
+            key = EVP_EC_gen("P-256");
         }
-        SSL_CTX_set_verify(t->ctx, SSL_VERIFY_NONE, NULL);
+        int ok = key == NULL || net_tls_self_signed(t->ctx, key);
+        EVP_PKEY_free(key);
+        if (!ok || (is_server && cfg->identity_file == NULL && SSL_CTX_get0_certificate(t->ctx) == NULL)) {
+            net_tls_reason(r, sizeof r);
+            return mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS: cannot set up our key: %s", r);
+        }
+        /* Ask for the peer's key (a server asks the client) so it can be
+         * pinned and shown; demand it when pinned. */
+        int mode = SSL_VERIFY_PEER;
+        if (is_server && cfg->peer_fingerprint != NULL)
+            mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+        SSL_CTX_set_verify(t->ctx, mode, net_tls_accept_any);
         return MPCC_OK;
     }
     t->auth = cfg->secret != NULL ? "certificate and session secret" : "certificate";
@@ -459,6 +491,22 @@ static enum mpcc_status net_tls_handshake(struct net_channel *tcp, struct net_tl
             return net_tls_fail(tcp, t, st, why, err);
         }
     }
+    if (cfg->cert_file == NULL && cfg->peer_fingerprint != NULL) {
+        uint8_t fp[NET_FINGERPRINT_LEN];
+        char want[NET_FINGERPRINT_TEXT], got[NET_FINGERPRINT_TEXT];
+        X509 *peer = SSL_get1_peer_certificate(t->ssl);
+        int have = peer != NULL && net_identity_fingerprint(X509_get0_pubkey(peer), fp);
+        X509_free(peer);
+        net_fingerprint_format(cfg->peer_fingerprint, want);
+        if (!have)
+            return mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS with %s: it presented no identity key (pinned: %s; "
+                                  "does it run with --identity?)", tcp->peer, want);
+        if (CRYPTO_memcmp(fp, cfg->peer_fingerprint, NET_FINGERPRINT_LEN) != 0) {
+            net_fingerprint_format(fp, got);
+            return mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS with %s: its key %s is not the pinned %s "
+                                  "(another key, or someone in the middle)", tcp->peer, got, want);
+        }
+    }
     if (t->pin != NULL) {
         X509 *peer = SSL_get1_peer_certificate(t->ssl);
         int same = peer != NULL && X509_cmp(peer, t->pin) == 0;
@@ -528,6 +576,11 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
                                                    (cfg->ca_file == NULL && cfg->peer_cert_file == NULL)))) {
         st = mpcc_error_set(err, MPCC_ERR_INVALID, "TLS needs a certificate, its key, and a CA "
                             "or a pinned peer certificate");
+        goto fail;
+    }
+    if (cfg->cert_file != NULL && (cfg->identity_file != NULL || cfg->peer_fingerprint != NULL)) {
+        st = mpcc_error_set(err, MPCC_ERR_INVALID, "TLS: identity keys and fingerprints are for links without "
+                            "certificates");
         goto fail;
     }
     if (cfg->cert_file == NULL && (cfg->key_file != NULL || cfg->ca_file != NULL || cfg->peer_cert_file != NULL)) {

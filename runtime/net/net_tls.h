@@ -2,10 +2,12 @@
  * three kinds:
  *  - certificates: each side presents its certificate and key and checks
  *    the peer's against a CA, a pinned certificate, or both;
- *  - anonymous (no certificate configured): the server presents a fresh
- *    self-signed certificate on an ephemeral P-256 key and nobody checks it:
- *    the link is encrypted (a passive eavesdropper learns nothing) but not
- *    authenticated (an active man in the middle is not detected) unless
+ *  - no certificate configured: each side presents a self-signed
+ *    certificate on its identity key (net_identity.h) or, without one, the
+ *    server on a fresh P-256 key; nobody checks them unless a peer's key
+ *    fingerprint is pinned (then that peer is authenticated, as an SSH host
+ *    key): the link is encrypted (a passive eavesdropper learns nothing)
+ *    but not authenticated (a man in the middle is not detected) unless
  *  - a session secret is given (either kind): after the handshake each side
  *    proves it knows the secret with HMAC-SHA-256 over an exporter value of
  *    this TLS session, which a man in the middle (two sessions) cannot.
@@ -27,6 +29,9 @@ struct net_tls_config {
                                    CN when it has none), or NULL for any */
     const uint8_t *secret;      /* pre-shared session secret, or NULL */
     size_t secret_len;          /* NET_TLS_SECRET_MIN .. NET_TLS_SECRET_MAX */
+    /* Without a certificate: */
+    const char *identity_file;       /* our persistent key (net_identity.h), or NULL: ephemeral */
+    const uint8_t *peer_fingerprint; /* 32 bytes: the key the peer must present, or NULL */
 };
 
 /* Runs the TLS handshake on tcp (client side unless is_server) within the
@@ -47,8 +52,11 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
 int net_tls_exporter(const struct net_channel *ch, uint8_t out[32]);
 
 /* How a TLS channel's peer was authenticated: "certificate", "session
- * secret", "certificate and session secret" or "none (anonymous)"; NULL
- * when ch is not a TLS channel. */
+ * secret", "pinned key", combinations with " and ", or "none (anonymous)";
+ * NULL when ch is not a TLS channel. */
 const char *net_tls_authentication(const struct net_channel *ch);
+/* The fingerprint of the key the peer presented (identity mode); 1, or 0
+ * when it presented none or ch is not TLS. */
+int net_tls_peer_fingerprint(const struct net_channel *ch, uint8_t fp[32]);
 
 #endif

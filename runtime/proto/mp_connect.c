@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "circuits/program.h"
+#include "runtime/net/net_identity.h"
 #include "runtime/net/net_tls.h"
 #include "runtime/proto/proto.h"
 
@@ -70,6 +72,14 @@ enum mpcc_status mpcc_roster_add(struct mpcc_roster *r, const char *name, const 
         return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for the roster");
     r->e = e;
     struct mpcc_roster_entry *n = &e[r->n];
+    memset(n, 0, sizeof *n);
+    if (cert != NULL && strncasecmp(cert, "sha256:", 7) == 0) { /* a key fingerprint, not a file */
+        if (!net_fingerprint_parse(cert, n->fingerprint))
+            return mpcc_error_set(err, MPCC_ERR_INVALID, "party '%s': '%s' is not SHA256: and 64 hex digits", name,
+                                  cert);
+        n->has_fingerprint = 1;
+        cert = NULL;
+    }
     n->name = dup_str(name);
     n->addr = dup_str(addr);
     n->cert = cert ? dup_str(cert) : NULL;
@@ -113,7 +123,7 @@ enum mpcc_status mpcc_roster_read_file(struct mpcc_roster *r, const char *path,
             continue;
         if (n < 2 || n > 3) {
             st = mpcc_error_set(err, MPCC_ERR_INVALID,
-                                "%s:%u: expected 'NAME HOST:PORT [CERT.pem]'", path, no);
+                                "%s:%u: expected 'NAME HOST:PORT [CERT.pem | SHA256:FINGERPRINT]'", path, no);
             break;
         }
         st = mpcc_roster_add(r, tok[0], tok[1], n == 3 ? tok[2] : NULL, err);
@@ -139,7 +149,9 @@ static enum mpcc_status wrap_tls(const struct mpcc_mp_session *s, const struct m
         return MPCC_OK;
     const struct mpcc_roster_entry *e = mpcc_roster_find(cfg->roster, pname(s, peer));
     struct net_tls_config t = *cfg->tls;
-    if (t.cert_file == NULL) { /* an ephemeral key: encrypted, authenticated by the secret if any */
+    if (t.cert_file == NULL) { /* keys: the peer's pinned by the roster's fingerprint, if any */
+        if (e != NULL && e->has_fingerprint)
+            t.peer_fingerprint = e->fingerprint;
         struct net_channel *tcp = *ch;
         *ch = NULL;
         return net_tls_wrap(tcp, &t, server, ch, err);

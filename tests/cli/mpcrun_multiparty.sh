@@ -19,14 +19,22 @@ if command -v openssl >/dev/null 2>&1; then
     done
 fi
 
+# Identity keys (mpcrun keygen) of the hospitals, pinned by fingerprint in
+# the roster's third column (TLS mode 2 below).
+mkdir -p "$TMP/keys"
+for p in h1 h2 h3; do
+    "$MPCRUN" keygen "$TMP/keys/$p.key" | cut -d' ' -f1 >"$TMP/keys/$p.fp"
+done
+
 # roster FILE TLS PARTY=PORT... : writes a roster (with each party's pinned
-# certificate when TLS is 1).
+# certificate when TLS is 1, its key's fingerprint when TLS is 2).
 roster() {
     local f=$1 tls=$2; shift 2
     : >"$f"
     for pp in "$@"; do
         local p=${pp%%=*} port=${pp#*=} cert=""
         [ "$tls" = 1 ] && cert=" $TMP/certs/$p.pem"
+        [ "$tls" = 2 ] && cert=" $(cat "$TMP/keys/$p.fp")"
         echo "$p 127.0.0.1:$port$cert" >>"$f"
     done
 }
@@ -42,6 +50,7 @@ mp_run() {
     start() { # start PARTY ROSTER
         local targs=()
         [ "$tls" = 1 ] && targs=(--tls-cert "$TMP/certs/$1.pem" --tls-key "$TMP/certs/$1.key")
+        [ "$tls" = 2 ] && targs=(--identity "$TMP/keys/$1.key" --stats)
         ( "$MPCRUN" "$circ" --party "$1" --parties "$2" --input-file "${pre}_$1.txt" \
               "${extra[@]}" "${targs[@]}" >"$TMP/$tag.$1.out" 2>"$TMP/$tag.$1.err"
           echo $? >"$TMP/$tag.$1.rc" ) &
@@ -114,6 +123,11 @@ example() {
 }
 
 example hospitals3 h1 h2 h3
+# The same with identity keys pinned in the roster: every link authenticated.
+mp_run hosp-keys "$TMP/hospitals3.circ" "$EX/inputs/hospitals3" 2 h1 h2 h3
+check_run hosp-keys "$TMP/hospitals3.plain" h1 h2 h3
+grep -q "peer authenticated by: pinned key; its key $(cat "$TMP/keys/h3.fp")" "$TMP/hosp-keys.h1.err" && ok ||
+    bad "hospitals3 with keys: h1 does not report h3's pinned key: $(cat "$TMP/hosp-keys.h1.err")"
 example mult3 p1 p2 p3
 example auction5 b1 b2 b3 b4 b5
 
@@ -235,7 +249,7 @@ fi
 printf 'h1 127.0.0.1:1\nh2\n' >"$TMP/bad.roster"
 out=$("$MPCRUN" "$H" --party h3 --parties "$TMP/bad.roster" \
       --input-file "$EX/inputs/hospitals3_h3.txt" 2>&1)
-if [ $? != 0 ] && echo "$out" | grep -q "bad.roster:2: expected 'NAME HOST:PORT \[CERT.pem\]'"
+if [ $? != 0 ] && echo "$out" | grep -q "bad.roster:2: expected 'NAME HOST:PORT \[CERT.pem | SHA256:FINGERPRINT\]'"
 then ok; else bad "bad roster: $out"; fi
 
 finish

@@ -5,7 +5,8 @@
 # evaluator, recovers that output from the recording of an
 # --insecure-plaintext run (so the test can fail) and finds nothing to
 # decode in the default (TLS) run; that recording replayed into a new
-# session is refused. Also: the session secret (the same on
+# session is refused. Also: identity keys (keygen, pinned fingerprints:
+# right, wrong, missing); the session secret (the same on
 # both sides works, a different one is refused on both sides, no output);
 # plaintext on one side only is refused; --insecure-plaintext warns; an
 # input party's share frame in a 3-party run is readable on the wire in
@@ -106,6 +107,39 @@ run_pair sec3 "$TMP/leak.circ" --party g --input x=5 --timeout 3 --session-secre
 printf 'short' >"$TMP/short"
 out=$("$MPCRUN" "$TMP/leak.circ" --party e --connect 127.0.0.1:1 --session-secret-file "$TMP/short" 2>&1)
 [ $? = 1 ] && echo "$out" | grep -q "too short" && ok || bad "short secret: [$out]"
+
+# ---- identity keys (SSH-style): keygen, pinned fingerprints both ways.
+out=$("$MPCRUN" keygen "$TMP/g.key"); fg=${out%% *}
+out=$("$MPCRUN" keygen "$TMP/e.key"); fe=${out%% *}
+if [[ $fg =~ ^SHA256:[0-9a-f]{64}$ ]] && [[ $fe =~ ^SHA256:[0-9a-f]{64}$ ]] && [ "$fg" != "$fe" ] &&
+   [ "$(stat -c %a "$TMP/g.key")" = 600 ]; then ok; else bad "keygen: [$fg] [$fe] $(stat -c %a "$TMP/g.key")"; fi
+out=$("$MPCRUN" keygen "$TMP/g.key" 2>&1)
+[ $? = 1 ] && echo "$out" | grep -q "never overwritten" && ok || bad "keygen over an existing key: [$out]"
+run_pair id "$TMP/leak.circ" --party g --input x=5 --timeout 10 --identity "$TMP/g.key" \
+                --peer-fingerprint "e=$fe" --stats -- \
+            "$TMP/leak.circ" --party e --timeout 10 --identity "$TMP/e.key" --peer-fingerprint "g=$fg" --stats
+[ "$(cat "$TMP/id.b.out")" = "z = 22" ] && [ "$(cat "$TMP/id.a.rc")" = 0 ] &&
+    grep -q "authenticated by: pinned key; its key $fe" "$TMP/id.a.err" &&
+    grep -q "authenticated by: pinned key; its key $fg" "$TMP/id.b.err" &&
+    grep -q "our identity key $fe" "$TMP/id.b.err" && ok ||
+    bad "pinned identities: [$(cat "$TMP/id.b.out")] $(cat "$TMP/id.a.err" "$TMP/id.b.err")"
+# The evaluator pins the wrong key for g: refused on both sides, no output.
+run_pair idbad "$TMP/leak.circ" --party g --input x=5 --timeout 3 --identity "$TMP/g.key" -- \
+               "$TMP/leak.circ" --party e --timeout 3 --peer-fingerprint "g=$fe"
+if [ "$(cat "$TMP/idbad.a.rc")" != 0 ] && [ "$(cat "$TMP/idbad.b.rc")" != 0 ] && [ ! -s "$TMP/idbad.b.out" ] &&
+   grep -q "its key $fg is not the pinned $fe" "$TMP/idbad.b.err"; then ok
+else bad "wrong pinned key: $(cat "$TMP/idbad.a.err" "$TMP/idbad.b.err")"; fi
+# g pins e's key, e runs without --identity: refused.
+run_pair idnone "$TMP/leak.circ" --party g --input x=5 --timeout 3 --peer-fingerprint "e=$fe" -- \
+                "$TMP/leak.circ" --party e --timeout 3
+[ "$(cat "$TMP/idnone.b.rc")" != 0 ] && [ ! -s "$TMP/idnone.b.out" ] && ok ||
+    bad "pinned peer without a key: $(cat "$TMP/idnone.a.err" "$TMP/idnone.b.err")"
+out=$("$MPCRUN" "$TMP/leak.circ" --party e --connect 127.0.0.1:1 --peer-fingerprint g=SHA256:00 2>&1)
+[ $? = 2 ] && echo "$out" | grep -q "takes NAME=SHA256:HEX" && ok || bad "bad fingerprint option: [$out]"
+printf 'g 127.0.0.1:1 SHA256:xyz\ne 127.0.0.1:2\n' >"$TMP/badfp.roster"
+out=$("$MPCRUN" "$TMP/leak.circ" --party e --parties "$TMP/badfp.roster" --timeout 2 2>&1)
+[ $? = 1 ] && echo "$out" | grep -q "badfp.roster:1: .*is not SHA256: and 64 hex digits" && ok ||
+    bad "bad roster fingerprint: [$out]"
 
 # ---- plaintext on one side only: refused (no output), with a hint.
 run_pair mix "$TMP/leak.circ" --party g --input x=5 --timeout 3 -- \

@@ -21,6 +21,7 @@
 #include "circuits/values.h"
 #include "mpcc/mpcc.h"
 #include "runtime/net/net.h"
+#include "runtime/net/net_identity.h"
 #include "runtime/net/net_tls.h"
 
 #define MAX_INPUT_ARGS 4096
@@ -34,6 +35,7 @@ static const char usage[] =
     "              [--input K=HEX]...\n"
     "       mpcrun PROGRAM.circ --party NAME (--parties FILE | --peer NAME=HOST:PORT...)\n"
     "              [--garbler-party NAME --evaluator-party NAME] [--input ...] [options]\n"
+    "       mpcrun keygen FILE\n"
     "\n"
     "Runs a two-party computation: the garbler (the program's first party unless\n"
     "--garbler/--evaluator say otherwise) and the evaluator, each on its own host.\n"
@@ -55,6 +57,9 @@ static const char usage[] =
     "middle; certificates or a session secret authenticate it.\n"
     "  --session-secret-file FILE  a secret every party holds (16 to 4096 bytes):\n"
     "                        each link proves both ends know it (authenticated)\n"
+    "  --identity FILE       a persistent key of ours (made by 'mpcrun keygen FILE')\n"
+    "  --peer-fingerprint NAME=SHA256:HEX  the key party NAME must present\n"
+    "                        (authenticates that peer; also a roster column)\n"
     "  --insecure-plaintext[=force]  plain TCP, for loopback tests only (warns;\n"
     "                        refused for a peer on another host unless =force)\n"
     "  --tls-cert FILE       this party's certificate (PEM): mutual certificate checks\n"
@@ -104,6 +109,9 @@ struct options {
     const char *secret_file;
     uint8_t secret[NET_TLS_SECRET_MAX + 1];
     size_t secret_len;
+    const char *peer_fps[MAX_PEER_ARGS]; /* --peer-fingerprint NAME=FP */
+    size_t n_peer_fps;
+    uint8_t fp_buf[NET_FINGERPRINT_LEN]; /* the one in use for a two-party link */
 };
 
 static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -123,7 +131,7 @@ enum {
     OPT_JSON = 256, OPT_STATS, OPT_LOCAL, OPT_BRISTOL, OPT_GARBLER, OPT_EVALUATOR, OPT_PARTIES, OPT_PEER,
     OPT_GARBLER_PARTY, OPT_EVALUATOR_PARTY, OPT_PARTY, OPT_LISTEN, OPT_CONNECT, OPT_TLS_CERT, OPT_TLS_KEY,
     OPT_TLS_CA, OPT_TLS_PEER_CERT, OPT_INPUT, OPT_INPUT_FILE, OPT_TIMEOUT, OPT_VERSION, OPT_PLAINTEXT,
-    OPT_SECRET_FILE
+    OPT_SECRET_FILE, OPT_IDENTITY, OPT_PEER_FP
 };
 
 static const struct option long_options[] = {
@@ -152,6 +160,8 @@ static const struct option long_options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"insecure-plaintext", optional_argument, NULL, OPT_PLAINTEXT},
     {"session-secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"identity", required_argument, NULL, OPT_IDENTITY},
+    {"peer-fingerprint", required_argument, NULL, OPT_PEER_FP},
     {NULL, 0, NULL, 0}
 };
 
@@ -226,6 +236,18 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->plaintext = optarg != NULL ? 2 : 1;
             break;
         case OPT_SECRET_FILE: o->secret_file = optarg; break;
+        case OPT_IDENTITY: o->tls.identity_file = optarg; break;
+        case OPT_PEER_FP: {
+            const char *eq = strchr(optarg, '=');
+            uint8_t fp[NET_FINGERPRINT_LEN];
+            if (eq == NULL || eq == optarg || !net_fingerprint_parse(eq + 1, fp))
+                return fail_usage("--peer-fingerprint takes NAME=SHA256:HEX (64 hex digits, as keygen prints), "
+                                  "not '%s'", optarg);
+            if (o->n_peer_fps == MAX_PEER_ARGS)
+                return fail_usage("too many --peer-fingerprint options");
+            o->peer_fps[o->n_peer_fps++] = optarg;
+            break;
+        }
         case ':': return fail_usage("option %s needs a value", name);
         default:
             if (optopt >= 256 && strchr(argv[optind - 1], '=') != NULL)
@@ -258,9 +280,12 @@ static int parse_args(int argc, char **argv, struct options *o)
     if (o->party == NULL)
         return fail_usage("say which party this is with --party NAME");
     bool any_tls = o->tls.cert_file || o->tls.key_file || o->tls.ca_file || o->tls.peer_cert_file;
-    if (o->plaintext && (any_tls || o->secret_file))
-        return fail_usage("--insecure-plaintext turns encryption off: drop the --tls-* and "
-                          "--session-secret-file options, or drop it");
+    if (o->plaintext && (any_tls || o->secret_file || o->tls.identity_file || o->n_peer_fps))
+        return fail_usage("--insecure-plaintext turns encryption off: drop the --tls-*, --identity, "
+                          "--peer-fingerprint and --session-secret-file options, or drop it");
+    if (any_tls && (o->tls.identity_file || o->n_peer_fps))
+        return fail_usage("--identity and --peer-fingerprint are for links without certificates: drop them "
+                          "or the --tls-* options");
     if (any_tls && (!o->tls.cert_file || !o->tls.key_file))
         return fail_usage("TLS needs both --tls-cert and --tls-key");
     if (mp) {
@@ -312,7 +337,13 @@ static void print_stats(const char *who, const struct mpcc_stats *s)
 static void print_link(const char *who, const struct net_channel *ch)
 {
     const char *auth = net_tls_authentication(ch);
-    if (auth != NULL)
+    uint8_t fp[NET_FINGERPRINT_LEN];
+    char text[NET_FINGERPRINT_TEXT];
+    if (auth != NULL && net_tls_peer_fingerprint(ch, fp)) {
+        net_fingerprint_format(fp, text);
+        fprintf(stderr, "%s: link to %s: TLS 1.3, peer authenticated by: %s; its key %s\n", who, net_peer(ch),
+                auth, text);
+    } else if (auth != NULL)
         fprintf(stderr, "%s: link to %s: TLS 1.3, peer authenticated by: %s\n", who, net_peer(ch), auth);
     else
         fprintf(stderr, "%s: link to %s: %s, NOT encrypted\n", who, net_peer(ch), net_kind(ch));
@@ -327,6 +358,16 @@ static enum mpcc_status print_party_outputs(const struct options *o, const struc
     if (st == MPCC_OK && o->stats)
         print_stats(o->party, stats);
     return st;
+}
+
+/* The --peer-fingerprint given for party name, if any (1). */
+static int peer_fingerprint(const struct options *o, const char *name, uint8_t fp[NET_FINGERPRINT_LEN])
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < o->n_peer_fps; i++)
+        if (strncmp(o->peer_fps[i], name, len) == 0 && o->peer_fps[i][len] == '=')
+            return net_fingerprint_parse(o->peer_fps[i] + len + 1, fp);
+    return 0;
 }
 
 /* The link over tcp: TLS 1.3 (certificates when configured, else an
@@ -354,6 +395,9 @@ static enum mpcc_status maybe_tls(const struct options *o, const char *peer,
     struct net_tls_config tls = o->tls;
     if (tls.cert_file != NULL && tls.peer_cert_file == NULL && tls.peer_cert_name == NULL)
         tls.peer_cert_name = peer;
+    uint8_t fp[NET_FINGERPRINT_LEN];
+    if (peer_fingerprint(o, peer, fp))
+        tls.peer_fingerprint = fp;
     return net_tls_wrap(tcp, &tls, o->listen != NULL, ch, err);
 }
 
@@ -771,6 +815,17 @@ static enum mpcc_status load_roster(const struct options *o, struct mpcc_roster 
         if (st != MPCC_OK)
             mpcc_error_prefix(err, "--peer");
     }
+    for (uint32_t i = 0; st == MPCC_OK && i < r->n; i++)
+        if (peer_fingerprint(o, r->e[i].name, r->e[i].fingerprint))
+            r->e[i].has_fingerprint = 1;
+    for (size_t i = 0; st == MPCC_OK && i < o->n_peer_fps; i++) {
+        char name[80];
+        size_t len = (size_t)(strchr(o->peer_fps[i], '=') - o->peer_fps[i]);
+        snprintf(name, sizeof name, "%.*s", (int)(len < 79 ? len : 79), o->peer_fps[i]);
+        if (mpcc_roster_find(r, name) == NULL)
+            st = mpcc_error_set(err, MPCC_ERR_INVALID, "--peer-fingerprint for '%s', who is not in the roster",
+                                name);
+    }
     if (st != MPCC_OK) {
         mpcc_roster_free(r);
         return st;
@@ -957,8 +1012,29 @@ out:
     return rc;
 }
 
+/* mpcrun keygen FILE: a new identity key, and its fingerprint. */
+static int run_keygen(int argc, char **argv)
+{
+    if (argc != 3 || argv[2][0] == '-') {
+        fprintf(stderr, "usage: mpcrun keygen FILE   (a new identity key for --identity; prints its fingerprint)\n");
+        return 2;
+    }
+    struct mpcc_error err = {0};
+    uint8_t fp[NET_FINGERPRINT_LEN];
+    char text[NET_FINGERPRINT_TEXT];
+    if (net_identity_keygen(argv[2], fp, &err) != MPCC_OK) {
+        fprintf(stderr, "mpcrun: keygen: %s\n", err.msg);
+        return 1;
+    }
+    net_fingerprint_format(fp, text);
+    printf("%s %s\n", text, argv[2]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "keygen") == 0)
+        return run_keygen(argc, argv);
     struct options *o = malloc(sizeof *o);
     if (o == NULL) {
         fprintf(stderr, "mpcrun: out of memory\n");
@@ -977,6 +1053,23 @@ int main(int argc, char **argv)
     if (o->plaintext && !o->local)
         fprintf(stderr, "mpcrun: warning: --insecure-plaintext: this run is not encrypted; anyone who can see "
                         "the traffic can read the inputs and outputs it carries\n");
+    if (o->tls.identity_file != NULL) { /* a bad key file is an error before any network step */
+        struct mpcc_error kerr = {0};
+        EVP_PKEY *key = net_identity_load(o->tls.identity_file, &kerr);
+        uint8_t fp[NET_FINGERPRINT_LEN];
+        char text[NET_FINGERPRINT_TEXT];
+        int ok = key != NULL && net_identity_fingerprint(key, fp);
+        EVP_PKEY_free(key);
+        if (!ok) {
+            fprintf(stderr, "mpcrun: --identity: %s\n", kerr.msg[0] ? kerr.msg : "cannot read the key");
+            OPENSSL_cleanse(o->secret, sizeof o->secret);
+            free(o);
+            return 1;
+        }
+        net_fingerprint_format(fp, text);
+        if (o->stats)
+            fprintf(stderr, "mpcrun: our identity key %s\n", text);
+    }
     if (o->bristol) {
         rc = run_bristol(o);
         OPENSSL_cleanse(o->secret, sizeof o->secret);
