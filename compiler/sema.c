@@ -447,6 +447,7 @@ struct gen_binding {
     int how;
     int64_t n;
     const struct mpcc_type *t;
+    const struct mpcc_type *other_sign; /* a width argument of the other signedness, for the message */
 };
 
 /* Binds what parameter p's type says about the argument's type t. */
@@ -491,6 +492,8 @@ static int gen_infer(struct sema *s, const struct ast_item *it, const struct ast
                    && (x->how == GB_NONE || x->how == GB_SYMBOLIC || x->n < (int64_t)t->width)) {
             x->how = GB_WIDTH;
             x->n = t->width;
+        } else if ((t->kind == TY_UINT || t->kind == TY_INT) && (int)t->kind != want) {
+            x->other_sign = t;
         }
     }
     g = gen_find_type(it, p->tref);
@@ -661,11 +664,21 @@ static const struct mpcc_type *sm_call_generic(struct sema *s, struct sm_fn *fn,
     const struct ast_name *g;
     for (g = it->generics, i = 0; g != NULL; g = g->next, i++) {
         if (b[i].how == GB_NONE) {
-            if (ok)
+            char tn[64];
+            if (ok && b[i].other_sign != NULL) {
+                ty_name(b[i].other_sign, tn, sizeof tn);
+                diag_error(s->diags, call->loc,
+                           "'%s' takes %s<%s> values, not %s: signed and unsigned widths do not bind each "
+                           "other (convert the argument, or use a function for %s values%s)",
+                           it->name, b[i].other_sign->kind == TY_INT ? "uint" : "int", g->name, tn,
+                           b[i].other_sign->kind == TY_INT ? "signed" : "unsigned",
+                           b[i].other_sign->kind == TY_INT ? ", e.g. sort_s, median_s" : "");
+            } else if (ok) {
                 diag_error(s->diags, call->loc,
                            "cannot infer '%s' for this call of '%s' from its arguments (constants bind "
                            "nothing: cast a constant, e.g. uint32(5), or pass a declared array)",
                            g->name, it->name);
+            }
             ok = 0;
         }
         symbolic |= b[i].how == GB_SYMBOLIC;

@@ -273,43 +273,68 @@ static int cmp_u8(const void *a, const void *b)
     return (int)*(const uint8_t *)a - (int)*(const uint8_t *)b;
 }
 
-START_TEST(stdlib_sort_matches_qsort_for_every_length)
+static int cmp_s8(const void *a, const void *b)
 {
-    uint64_t seed = 77;
-    for (unsigned n = 1; n <= 33; n++) {
+    return (int)*(const int8_t *)a - (int)*(const int8_t *)b;
+}
+
+/* The sort family of 8-bit values (unsigned: sort, sort_desc, top_k, median;
+ * signed: the same with _s) for every length 1..max_n against qsort, many
+ * duplicates and the extremes included. */
+static void check_sort_family(int is_signed, unsigned max_n, uint64_t seed)
+{
+    const char *sfx = is_signed ? "_s" : "";
+    for (unsigned n = 1; n <= max_n; n++) {
         char src[1024];
         unsigned k = n < 3 ? n : 3;
         snprintf(src, sizeof src,
-                 "import \"sort\";\nparty a, b;\ninput a uint8 v[%u];\n"
-                 "output all s = sort(v);\noutput all d = sort_desc(v);\n"
-                 "output all t = top_k(v, %u);\noutput all m = median(v);\n", n, k);
+                 "import \"sort\";\nparty a, b;\ninput a %s v[%u];\n"
+                 "output all s = sort%s(v);\noutput all d = sort_desc%s(v);\n"
+                 "output all t = top_k%s(v, %u);\noutput all m = median%s(v);\n",
+                 is_signed ? "int8" : "uint8", n, sfx, sfx, sfx, k, sfx);
         struct lanes l;
         lanes_open(&l, src);
         for (int batch = 0; batch < 3; batch++) {
             uint8_t v[64][33];
+            static const uint8_t edge[] = {0x80, 0x7f, 0xff, 0, 1};
             for (unsigned lane = 0; lane < 64; lane++)
                 for (unsigned i = 0; i < n; i++) {
-                    /* small values: many duplicates */
-                    v[lane][i] = (uint8_t)(batch == 0 ? rng(&seed) % 4 : rng(&seed));
+                    v[lane][i] = (uint8_t)(batch == 0 ? edge[rng(&seed) % 5] : batch == 1 ? rng(&seed) % 4 : rng(&seed));
                     put(&l, 8 * i, 8, v[lane][i], lane);
                 }
             run(&l);
             for (unsigned lane = 0; lane < 64; lane++) {
-                uint8_t s[33];
-                memcpy(s, v[lane], n);
-                qsort(s, n, 1, cmp_u8);
+                uint8_t s8[33];
+                memcpy(s8, v[lane], n);
+                qsort(s8, n, 1, is_signed ? cmp_s8 : cmp_u8);
                 uint64_t o = 0;
                 for (unsigned i = 0; i < n; i++, o += 8)
-                    ck_assert_uint_eq(get(&l, o, 8, lane), s[i]);
+                    ck_assert_uint_eq(get(&l, o, 8, lane), s8[i]);
                 for (unsigned i = 0; i < n; i++, o += 8)
-                    ck_assert_uint_eq(get(&l, o, 8, lane), s[n - 1 - i]);
+                    ck_assert_uint_eq(get(&l, o, 8, lane), s8[n - 1 - i]);
                 for (unsigned i = 0; i < k; i++, o += 8)
-                    ck_assert_uint_eq(get(&l, o, 8, lane), s[n - 1 - i]);
-                ck_assert_uint_eq(get(&l, o, 8, lane), s[(n - 1) / 2]);
+                    ck_assert_uint_eq(get(&l, o, 8, lane), s8[n - 1 - i]);
+                ck_assert_uint_eq(get(&l, o, 8, lane), s8[(n - 1) / 2]);
             }
         }
         lanes_close(&l);
     }
+}
+
+START_TEST(stdlib_sort_matches_qsort_for_every_length)
+{
+    check_sort_family(0, 33, 77);
+}
+END_TEST
+
+/* The signed family costs what the unsigned one does (the sign flip is free). */
+START_TEST(stdlib_signed_sort_matches_qsort)
+{
+    check_sort_family(1, 17, 78);
+    ck_assert_uint_eq(cost("sort", "input a int16 v[8];", "sort_s(v)"), 19 * 2 * 16);
+    expect_compile_error("import \"sort\";\nparty a, b;\ninput a int16 v[5];\noutput all m = median(v);\n",
+                         "'median' takes uint<W> values, not int16: signed and unsigned widths do not bind each "
+                         "other (convert the argument, or use a function for signed values, e.g. sort_s, median_s)");
 }
 END_TEST
 
@@ -892,6 +917,7 @@ static Suite *stdlib_suite(void)
     tcase_add_test(tc, stdlib_sort_matches_qsort_for_every_length);
     tcase_add_test(tc, stdlib_sort_by_key_moves_structs_with_their_keys);
     tcase_add_test(tc, stdlib_sort_comparator_and_gate_counts);
+    tcase_add_test(tc, stdlib_signed_sort_matches_qsort);
     tcase_add_test(tc, stdlib_stats_matches_c);
     tcase_add_test(tc, stdlib_set_intersection_matches_c);
     tcase_add_test(tc, stdlib_set_semantics_with_repeats_zeros_and_padding);
