@@ -122,6 +122,7 @@ static struct ast_tref *p_tref_builtin(struct mpcc_parse *ps, int code, YYLTYPE 
 %token PARTY "party" CONST "const" STRUCT "struct" INPUT "input" OUTPUT "output"
 %token FN "fn" RETURN "return" IF "if" ELSE "else" FOR "for" IN "in" IMPORT "import"
 %token STATIC_ASSERT "static_assert"
+%token WHILE "while" BREAK "break" CONTINUE "continue"
 %token ALL "all" TRUE_ "true" FALSE_ "false" GUINT "uint" GINT "int"
 %token <tval> TYPE "type name"
 %token <str> IDENT "identifier" INTLIT "integer literal" STRING "string"
@@ -277,6 +278,28 @@ stmt:
 | FOR '(' error ')' stmt             {
                                        (void)$5;
                                        p_error(ps, @1, "for loops are written 'for i in A..B { ... }' with constant bounds A and B");
+                                       $$ = NULL;
+                                     }
+| WHILE '(' expr ')' stmt            {
+                                       (void)$3; (void)$5;
+                                       p_error(ps, @1, "there are no while loops: a circuit has a fixed size, so every loop "
+                                               "needs constant bounds; write 'for i in 0..MAX { if (cond) { ... } }'");
+                                       $$ = NULL;
+                                     }
+| WHILE '(' error ')' stmt           {
+                                       (void)$5;
+                                       p_error(ps, @1, "there are no while loops: a circuit has a fixed size, so every loop "
+                                               "needs constant bounds; write 'for i in 0..MAX { if (cond) { ... } }'");
+                                       $$ = NULL;
+                                     }
+| BREAK ';'                          {
+                                       p_error(ps, @1, "there is no break yet: keep a flag instead, e.g. 'bool done = false; "
+                                               "for i in 0..N { if (!done && a[i] == b) { found = true; done = true; } }'");
+                                       $$ = NULL;
+                                     }
+| CONTINUE ';'                       {
+                                       p_error(ps, @1, "there is no continue yet: put the rest of the loop body under "
+                                               "'if (!skip) { ... }'");
                                        $$ = NULL;
                                      }
 | FOR IDENT IN expr DOTDOT expr block {

@@ -193,6 +193,28 @@ START_TEST(diagnostics_c_style_for_gets_a_hint)
 }
 END_TEST
 
+/* while, break and continue are reserved and get an explanation with the
+ * way to write the same, each at its own location, and nothing else. */
+START_TEST(diagnostics_while_break_continue_explain_themselves)
+{
+    struct mpcc_diags *d = compile_bad(HDR "input a uint8 x[4];\nbool f = false;\n"
+                                           "for i in 0..4 { if (x[i] == 3) { f = true; break; } }\n"
+                                           "uint8 k = 0;\nwhile (k < 3) { k += 1; }\n"
+                                           "for i in 0..4 { continue; }\n");
+    ck_assert_uint_eq(d->n, 3);
+    ck_assert_str_eq(d->v[0].msg, "there is no break yet: keep a flag instead, e.g. 'bool done = false; "
+                                  "for i in 0..N { if (!done && a[i] == b) { found = true; done = true; } }'");
+    ck_assert_int_eq(d->v[0].line, 4);
+    ck_assert_int_eq(d->v[0].col, 44);
+    ck_assert_str_eq(d->v[1].msg, "there are no while loops: a circuit has a fixed size, so every loop needs "
+                                  "constant bounds; write 'for i in 0..MAX { if (cond) { ... } }'");
+    ck_assert_int_eq(d->v[1].line, 6);
+    ck_assert_int_eq(d->v[1].col, 1);
+    ck_assert_str_eq(d->v[2].msg, "there is no continue yet: put the rest of the loop body under 'if (!skip) { ... }'");
+    mpcc_diags_free(d);
+}
+END_TEST
+
 START_TEST(diagnostics_render_shows_line_and_caret)
 {
     struct mpcc_diags *d = compile_bad(HDR "uint8 x = \ty;\n");
@@ -241,6 +263,7 @@ static Suite *diagnostics_suite(void)
     tcase_add_test(tc, diagnostics_several_semantic_errors_in_one_run);
     tcase_add_test(tc, diagnostics_render_shows_line_and_caret);
     tcase_add_test(tc, diagnostics_c_style_for_gets_a_hint);
+    tcase_add_test(tc, diagnostics_while_break_continue_explain_themselves);
     tcase_add_test(tc, diagnostics_compile_command_writes_no_output_on_error);
     tcase_add_test(tc, diagnostics_missing_file_is_an_io_error);
     suite_add_tcase(s, tc);
