@@ -35,11 +35,11 @@
 
 enum { LSUB_SEEN, LSUB_CALL, LSUB_INLINE, LSUB_TRIVIAL, LSUB_FAILED };
 
-/* Where a result bit comes from: a constant, an input class or a real
- * output of the subcircuit (both with polarity). */
+/* Where a result bit comes from: a constant, an input class (with
+ * polarity) or a real output of the subcircuit (its polarity inside). */
 struct lsub_bit {
     uint8_t kind; /* 0: constant, 1: class, 2: output */
-    uint8_t pol;  /* constant value, or class polarity */
+    uint8_t pol;  /* constant value, or class polarity; 0 for an output */
     uint32_t idx;
 };
 
@@ -502,7 +502,7 @@ static int lsub_emit(struct lower *lw, const struct lsub_entry *ent, const struc
     }
     for (uint32_t j = 0; j < ent->n_bits; j++) {
         const struct lsub_bit *bt = &ent->bits[j];
-        w[j] = bt->kind == 0 ? bt->pol : bt->kind == 1 ? k->cls_wire[bt->idx] ^ bt->pol : res[bt->idx] ^ bt->pol;
+        w[j] = bt->kind == 0 ? bt->pol : bt->kind == 1 ? k->cls_wire[bt->idx] ^ bt->pol : res[bt->idx];
     }
     if (ent->tag_ands != NULL && !tags_add(&lw->tag_extra, &lw->n_tag_extra, ent->tag_ands, ent->n_tag_ands)) {
         lw_nomem(lw);

@@ -47,8 +47,6 @@ struct net_channel {
 struct net_transcript;
 /* A fresh checksum state; NULL when out of memory. */
 struct net_transcript *net_transcript_new(void);
-/* The same under a secret key and nonce (a GMAC); NULL when out of memory. */
-struct net_transcript *net_transcript_new_keyed(const uint8_t key[16], const uint8_t iv[12]);
 /* A counting one (for TLS, whose records are authenticated already): its
  * value is HMAC-SHA-256 under key of the number of bytes. */
 struct net_transcript *net_transcript_new_counting(const uint8_t key[32]);

@@ -32,11 +32,6 @@ static const uint8_t transcript_iv[12] = "mpcc 2026 v1";
 
 struct net_transcript *net_transcript_new(void)
 {
-    return net_transcript_new_keyed(transcript_key, transcript_iv);
-}
-
-struct net_transcript *net_transcript_new_keyed(const uint8_t key[16], const uint8_t iv[12])
-{
     struct net_transcript *t = calloc(1, sizeof *t);
     if (t == NULL)
         return NULL;
@@ -45,7 +40,7 @@ struct net_transcript *net_transcript_new_keyed(const uint8_t key[16], const uin
         free(t);
         return NULL;
     }
-    if (EVP_EncryptInit_ex(t->ctx, EVP_aes_128_gcm(), NULL, key, iv) != 1)
+    if (EVP_EncryptInit_ex(t->ctx, EVP_aes_128_gcm(), NULL, transcript_key, transcript_iv) != 1)
         t->failed = 1;
     return t;
 }

@@ -108,10 +108,8 @@ struct options {
     int plaintext; /* 0: TLS (the default), 1: --insecure-plaintext, 2: =force */
     const char *secret_file;
     uint8_t secret[NET_TLS_SECRET_MAX + 1];
-    size_t secret_len;
     const char *peer_fps[MAX_PEER_ARGS]; /* --peer-fingerprint NAME=FP */
     size_t n_peer_fps;
-    uint8_t fp_buf[NET_FINGERPRINT_LEN]; /* the one in use for a two-party link */
 };
 
 static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -422,7 +420,6 @@ static int read_secret(struct options *o)
                 NET_TLS_SECRET_MAX);
         return 1;
     }
-    o->secret_len = n;
     o->tls.secret = o->secret;
     o->tls.secret_len = n;
     return 0;
