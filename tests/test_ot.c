@@ -80,8 +80,12 @@ START_TEST(transpose_paths_agree_and_known_answer)
 }
 END_TEST
 
+/* The session id both sides pass (any fixed one serves a test). */
+static const uint8_t test_session[CRYPTO_SESSION_BYTES] = {1, 2, 3, 4, 5, 6, 7, 8};
+
 /* --- Running both sides: the OT sender in a thread, the receiver here. */
 struct side {
+    const uint8_t *session; /* the sender's session id; NULL: test_session */
     struct net_channel *ch;
     size_t n_calls;
     const size_t *ns;
@@ -97,11 +101,13 @@ static void *cot_sender_thread(void *arg)
 {
     struct side *s = arg;
     if (s->base_only) {
-        s->st = ot_base_send(s->ch, 128, s->k0, s->k1, &s->err);
+        s->st = ot_base_send(s->ch, s->session ? s->session : test_session, 128, s->k0, s->k1,
+                             &s->err);
         return NULL;
     }
     struct ot_cot_sender *snd = NULL;
-    s->st = ot_cot_sender_new(s->ch, s->delta, &snd, &s->err);
+    s->st = ot_cot_sender_new(s->ch, s->session ? s->session : test_session, s->delta, &snd,
+                              &s->err);
     size_t off = 0;
     for (size_t c = 0; c < s->n_calls && s->st == MPCC_OK; c++) {
         s->st = ot_send_correlated(snd, s->ns[c], s->out + off, &s->err);
@@ -134,7 +140,7 @@ static void check_cot(struct net_channel *tx, struct net_channel *rx, const size
     ck_assert_int_eq(pthread_create(&t, NULL, cot_sender_thread, &s), 0);
     struct mpcc_error err = {0};
     struct ot_cot_receiver *r = NULL;
-    enum mpcc_status st = ot_cot_receiver_new(rx, &r, &err);
+    enum mpcc_status st = ot_cot_receiver_new(rx, test_session, &r, &err);
     /* Each call takes its choice bits from a fresh packed array starting at bit 0. */
     size_t off = 0;
     for (size_t c = 0; c < n_calls && st == MPCC_OK; c++) {
@@ -183,7 +189,7 @@ START_TEST(base_ot_receiver_gets_chosen_key_only)
     struct side s = {.ch = a, .base_only = 1, .k0 = k0, .k1 = k1};
     pthread_t t;
     ck_assert_int_eq(pthread_create(&t, NULL, cot_sender_thread, &s), 0);
-    enum mpcc_status st = ot_base_recv(b, 128, ch, kc, &err);
+    enum mpcc_status st = ot_base_recv(b, test_session, 128, ch, kc, &err);
     pthread_join(t, NULL);
     ck_assert_msg(st == MPCC_OK, "%s", err.msg);
     ck_assert_msg(s.st == MPCC_OK, "%s", s.err.msg);
@@ -192,6 +198,34 @@ START_TEST(base_ot_receiver_gets_chosen_key_only)
         ck_assert(blk_eq(kc[i], c ? k1[i] : k0[i]));
         ck_assert(!blk_eq(kc[i], c ? k0[i] : k1[i]));
     }
+    net_close(a);
+    net_close(b);
+}
+END_TEST
+
+/* Keys are bound to the session id: the same exchange under two different
+ * ids (a message replayed into another session) gives the receiver neither
+ * of the sender's keys. */
+START_TEST(base_ot_keys_bound_to_session)
+{
+    struct net_channel *a, *b;
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_mem_pair("garbler", "evaluator", 10000, &a, &b, &err), MPCC_OK);
+    block k0[128], k1[128], kc[128];
+    uint8_t ch[16], other[CRYPTO_SESSION_BYTES];
+    rnd_bytes(ch, 16);
+    memcpy(other, test_session, sizeof other);
+    other[31] ^= 1;
+    struct side s = {.ch = a, .base_only = 1, .k0 = k0, .k1 = k1, .session = other};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, cot_sender_thread, &s), 0);
+    enum mpcc_status st = ot_base_recv(b, test_session, 128, ch, kc, &err);
+    pthread_join(t, NULL);
+    ck_assert_msg(st == MPCC_OK && s.st == MPCC_OK, "%s %s", err.msg, s.err.msg);
+    size_t same = 0;
+    for (size_t i = 0; i < 128; i++)
+        same += blk_eq(kc[i], k0[i]) + blk_eq(kc[i], k1[i]);
+    ck_assert_uint_eq(same, 0);
     net_close(a);
     net_close(b);
 }
@@ -273,7 +307,7 @@ START_TEST(base_ot_rejects_point_not_on_curve)
     block kc[128];
     uint8_t choice[16] = {0};
     struct mpcc_error err = {0};
-    ck_assert_int_eq(ot_base_recv(ch, 128, choice, kc, &err), MPCC_ERR_PROTOCOL);
+    ck_assert_int_eq(ot_base_recv(ch, test_session, 128, choice, kc, &err), MPCC_ERR_PROTOCOL);
     ck_assert_str_eq(err.msg, "base OT: the peer's point A 0 is not a valid P-256 point");
     net_free(ch);
     close(raw);
@@ -288,7 +322,7 @@ START_TEST(cot_set_up_with_closed_or_silent_peer_fails)
     close(raw);
     struct ot_cot_receiver *r = NULL;
     struct mpcc_error err = {0};
-    ck_assert_int_eq(ot_cot_receiver_new(ch, &r, &err), MPCC_ERR_CLOSED);
+    ck_assert_int_eq(ot_cot_receiver_new(ch, test_session, &r, &err), MPCC_ERR_CLOSED);
     ck_assert_ptr_nonnull(strstr(err.msg, "OT extension set-up: peer 'evaluator' (local "
                                  "socket): connection "));
     ck_assert_ptr_null(r);
@@ -297,7 +331,7 @@ START_TEST(cot_set_up_with_closed_or_silent_peer_fails)
     /* Silent peer: timeout, no hang. */
     ch = raw_pair(&raw, 150);
     struct ot_cot_sender *s = NULL;
-    ck_assert_int_eq(ot_cot_sender_new(ch, blk_zero(), &s, &err), MPCC_ERR_TIMEOUT);
+    ck_assert_int_eq(ot_cot_sender_new(ch, test_session, blk_zero(), &s, &err), MPCC_ERR_TIMEOUT);
     ck_assert_str_eq(err.msg, "OT extension set-up: peer 'evaluator' (local socket): timed out "
                      "after 150 ms waiting for 8 bytes of frame header of base OT point A "
                      "(got 0)");
@@ -320,7 +354,7 @@ static void *mismatch_sender(void *arg)
     struct mismatch_job *j = arg;
     struct ot_cot_sender *s = NULL;
     block *out = malloc(j->n * sizeof(block));
-    j->st = out ? ot_cot_sender_new(j->ch, blk_from_u64(5, 7), &s, &j->err) : MPCC_ERR_NOMEM;
+    j->st = out ? ot_cot_sender_new(j->ch, test_session, blk_from_u64(5, 7), &s, &j->err) : MPCC_ERR_NOMEM;
     if (j->st == MPCC_OK)
         j->st = ot_send_correlated(s, j->n, out, &j->err);
     ot_cot_sender_free(s);
@@ -337,7 +371,7 @@ START_TEST(cot_mismatched_n_and_mid_transfer_close)
     pthread_t t;
     ck_assert_int_eq(pthread_create(&t, NULL, mismatch_sender, &j), 0);
     struct ot_cot_receiver *r = NULL;
-    ck_assert_int_eq(ot_cot_receiver_new(b, &r, &err), MPCC_OK);
+    ck_assert_int_eq(ot_cot_receiver_new(b, test_session, &r, &err), MPCC_OK);
     uint8_t choice[64] = {0};
     block out[500];
     ck_assert_int_eq(ot_recv_correlated(r, choice, 500, out, &err), MPCC_OK);
@@ -354,7 +388,7 @@ START_TEST(cot_mismatched_n_and_mid_transfer_close)
     ck_assert_int_eq(net_mem_pair("garbler", "evaluator", 10000, &a, &b, &err), MPCC_OK);
     j = (struct mismatch_job){.ch = a, .n = 100000};
     ck_assert_int_eq(pthread_create(&t, NULL, mismatch_sender, &j), 0);
-    ck_assert_int_eq(ot_cot_receiver_new(b, &r, &err), MPCC_OK);
+    ck_assert_int_eq(ot_cot_receiver_new(b, test_session, &r, &err), MPCC_OK);
     ot_cot_receiver_free(r);
     net_free(b);
     pthread_join(t, NULL);
@@ -378,7 +412,7 @@ static void *chosen_sender(void *arg)
 {
     struct chosen_job *j = arg;
     struct ot_cot_sender *s = NULL;
-    j->st = ot_cot_sender_new(j->ch, blk_from_u64(0x1234, 0x5679), &s, &j->err);
+    j->st = ot_cot_sender_new(j->ch, test_session, blk_from_u64(0x1234, 0x5679), &s, &j->err);
     if (j->st == MPCC_OK)
         j->st = ot_send_random(s, j->n_rand, j->r0, j->r1, &j->err);
     if (j->st == MPCC_OK)
@@ -407,7 +441,7 @@ START_TEST(random_and_chosen_message_ot_deliver_the_chosen_message)
     pthread_t t;
     ck_assert_int_eq(pthread_create(&t, NULL, chosen_sender, &j), 0);
     struct ot_cot_receiver *r = NULL;
-    enum mpcc_status st = ot_cot_receiver_new(b, &r, &err);
+    enum mpcc_status st = ot_cot_receiver_new(b, test_session, &r, &err);
     if (st == MPCC_OK)
         st = ot_recv_random(r, cr, nr, gr, &err);
     if (st == MPCC_OK)
@@ -442,6 +476,7 @@ static Suite *ot_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, transpose_paths_agree_and_known_answer);
     tcase_add_test(tc, base_ot_receiver_gets_chosen_key_only);
+    tcase_add_test(tc, base_ot_keys_bound_to_session);
     tcase_add_test(tc, cot_in_memory_all_sizes);
     tcase_add_test(tc, cot_over_loopback_tcp);
     tcase_add_test(tc, random_and_chosen_message_ot_deliver_the_chosen_message);

@@ -1,7 +1,7 @@
 /* base_ot.c - base OT: Chou-Orlandi "simplest OT" on P-256 (OpenSSL EC_POINT),
  * semi-honest, giving random keys that iknp.c expands. Received points are
- * validated; each key hashes the tag, both points, the index and the shared
- * point with SHA-256. No chosen messages, no malicious security. */
+ * validated; each key hashes the tag, the session id, both points, the index
+ * and the shared point with SHA-256. No chosen messages, no malicious security. */
 #include "runtime/ot/ot.h"
 
 #include <openssl/bn.h>
@@ -23,6 +23,7 @@ struct ot_ec {
     EC_GROUP *group;
     BN_CTX *bn;
     EVP_MD_CTX *md;
+    const uint8_t *session; /* CRYPTO_SESSION_BYTES, mixed into every key */
 };
 
 static enum mpcc_status ot_ec_fail(struct mpcc_error *err, const char *what)
@@ -83,7 +84,7 @@ static enum mpcc_status ot_decode(struct ot_ec *ec, const uint8_t in[OT_PT_BYTES
     return MPCC_OK;
 }
 
-/* key = first 16 bytes of SHA-256(tag || A || B || index || P). */
+/* key = first 16 bytes of SHA-256(tag || session || A || B || index || P). */
 static enum mpcc_status ot_derive(struct ot_ec *ec, const uint8_t a[OT_PT_BYTES],
                                   const uint8_t b[OT_PT_BYTES], uint32_t index,
                                   const uint8_t p[OT_PT_BYTES], block *key,
@@ -95,6 +96,7 @@ static enum mpcc_status ot_derive(struct ot_ec *ec, const uint8_t a[OT_PT_BYTES]
     unsigned mdlen = 0;
     if (!EVP_DigestInit_ex(ec->md, EVP_sha256(), NULL) ||
         !EVP_DigestUpdate(ec->md, ot_co_tag, sizeof ot_co_tag) ||
+        !EVP_DigestUpdate(ec->md, ec->session, CRYPTO_SESSION_BYTES) ||
         !EVP_DigestUpdate(ec->md, a, OT_PT_BYTES) || !EVP_DigestUpdate(ec->md, b, OT_PT_BYTES) ||
         !EVP_DigestUpdate(ec->md, idx, 4) || !EVP_DigestUpdate(ec->md, p, OT_PT_BYTES) ||
         !EVP_DigestFinal_ex(ec->md, md, &mdlen))
@@ -112,10 +114,11 @@ static enum mpcc_status ot_check_n(size_t n, struct mpcc_error *err)
     return MPCC_OK;
 }
 
-enum mpcc_status ot_base_send(struct net_channel *ch, size_t n, block *k0, block *k1,
-                              struct mpcc_error *err)
+enum mpcc_status ot_base_send(struct net_channel *ch, const uint8_t *session, size_t n,
+                              block *k0, block *k1, struct mpcc_error *err)
 {
     struct ot_ec ec = {0};
+    ec.session = session;
     BIGNUM *a = BN_secure_new();
     EC_POINT *pa = NULL, *neg_aa = NULL, *pb = NULL, *p = NULL;
     uint8_t ea[OT_PT_BYTES], ep[OT_PT_BYTES], *eb = NULL;
@@ -182,10 +185,11 @@ out:
     return st;
 }
 
-enum mpcc_status ot_base_recv(struct net_channel *ch, size_t n, const uint8_t *choice_bits,
-                              block *kc, struct mpcc_error *err)
+enum mpcc_status ot_base_recv(struct net_channel *ch, const uint8_t *session, size_t n,
+                              const uint8_t *choice_bits, block *kc, struct mpcc_error *err)
 {
     struct ot_ec ec = {0};
+    ec.session = session;
     BIGNUM **b = NULL;
     EC_POINT *pa = NULL, *pb0 = NULL, *pb1 = NULL, *p = NULL;
     uint8_t ea[OT_PT_BYTES], e0[OT_PT_BYTES], e1[OT_PT_BYTES], ep[OT_PT_BYTES], *eb = NULL;

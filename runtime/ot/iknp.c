@@ -44,8 +44,9 @@ static void *ot_alloc(size_t n)
     return posix_memalign(&p, 64, n) == 0 ? p : NULL;
 }
 
-enum mpcc_status ot_cot_sender_new(struct net_channel *ch, block delta,
-                                   struct ot_cot_sender **out, struct mpcc_error *err)
+enum mpcc_status ot_cot_sender_new(struct net_channel *ch, const uint8_t *session,
+                                   block delta, struct ot_cot_sender **out,
+                                   struct mpcc_error *err)
 {
     *out = NULL;
     enum mpcc_status st = crypto_check_cpu(err);
@@ -67,7 +68,7 @@ enum mpcc_status ot_cot_sender_new(struct net_channel *ch, block delta,
     uint8_t dbits[16];
     block keys[OT_KAPPA];
     blk_store(dbits, delta);
-    st = ot_base_recv(ch, OT_KAPPA, dbits, keys, err);
+    st = ot_base_recv(ch, session, OT_KAPPA, dbits, keys, err);
     if (st == MPCC_OK)
         for (size_t i = 0; i < OT_KAPPA; i++)
             prg_init_seed(&s->g[i], keys[i]);
@@ -78,8 +79,11 @@ enum mpcc_status ot_cot_sender_new(struct net_channel *ch, block delta,
     if (st == MPCC_OK && got != sizeof salt)
         st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s: OT hash salt of %zu bytes, expected "
                             "16", net_peer(ch), got);
+    block bound;
     if (st == MPCC_OK)
-        crypto_hash_init(&s->hash, blk_load(salt));
+        st = crypto_bind_salt(blk_load(salt), session, "ot extension", &bound, err);
+    if (st == MPCC_OK)
+        crypto_hash_init(&s->hash, bound);
     OPENSSL_cleanse(keys, sizeof keys);
     OPENSSL_cleanse(dbits, sizeof dbits);
     if (st != MPCC_OK) {
@@ -157,8 +161,8 @@ enum mpcc_status ot_send_correlated(struct ot_cot_sender *s, size_t n, block *ou
     return st;
 }
 
-enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, struct ot_cot_receiver **out,
-                                     struct mpcc_error *err)
+enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, const uint8_t *session,
+                                     struct ot_cot_receiver **out, struct mpcc_error *err)
 {
     *out = NULL;
     enum mpcc_status st = crypto_check_cpu(err);
@@ -177,13 +181,14 @@ enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, struct ot_cot_recei
         ot_cot_receiver_free(r);
         return mpcc_error_set(err, MPCC_ERR_NOMEM, "OT extension: out of memory");
     }
-    st = ot_base_send(ch, OT_KAPPA, k0, k1, err);
+    st = ot_base_send(ch, session, OT_KAPPA, k0, k1, err);
     if (st == MPCC_OK)
         for (size_t i = 0; i < OT_KAPPA; i++) {
             prg_init_seed(&r->g0[i], k0[i]);
             prg_init_seed(&r->g1[i], k1[i]);
         }
-    /* A fresh public salt for the correlation-robust hash of this session. */
+    /* A fresh public salt for the correlation-robust hash of this session,
+     * bound to the session id on both sides. */
     uint8_t salt[16];
     if (st == MPCC_OK && RAND_bytes(salt, sizeof salt) != 1)
         st = mpcc_error_set(err, MPCC_ERR_CRYPTO, "OpenSSL RAND_bytes failed for the OT salt");
@@ -191,8 +196,11 @@ enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, struct ot_cot_recei
         st = net_send_frame(ch, OT_FRAME_SALT, salt, sizeof salt, err);
     if (st == MPCC_OK)
         st = net_flush(ch, err);
+    block bound;
     if (st == MPCC_OK)
-        crypto_hash_init(&r->hash, blk_load(salt));
+        st = crypto_bind_salt(blk_load(salt), session, "ot extension", &bound, err);
+    if (st == MPCC_OK)
+        crypto_hash_init(&r->hash, bound);
     OPENSSL_cleanse(k0, sizeof k0);
     OPENSSL_cleanse(k1, sizeof k1);
     if (st != MPCC_OK) {

@@ -10,7 +10,14 @@
 
 #include "mpcc/error.h"
 #include "runtime/crypto/block.h"
+#include "runtime/crypto/session_bind.h"
 #include "runtime/net/net.h"
+
+/* Every OT session is bound to the run's session id (session, 32 bytes,
+ * CRYPTO_SESSION_BYTES): it enters the base OT key derivation and the
+ * extension's hash salt, so no message of one session serves in another.
+ * Both sides must pass the same id (tests and benchmarks may use any fixed
+ * one). */
 
 /* Streaming: call the ot_send_* / ot_recv_* functions of one session as
  * often as needed with any n; internal memory does not grow with n. Choice
@@ -32,11 +39,11 @@ enum mpcc_status ot_warm_up(struct mpcc_error *err);
 
 /* Sender side: for i < n, k0[i] and k1[i] are two random keys, of which the
  * receiver learns exactly the one it chose. */
-enum mpcc_status ot_base_send(struct net_channel *ch, size_t n, block *k0, block *k1,
-                              struct mpcc_error *err);
+enum mpcc_status ot_base_send(struct net_channel *ch, const uint8_t *session, size_t n,
+                              block *k0, block *k1, struct mpcc_error *err);
 /* Receiver side: kc[i] = (choice bit i) ? k1[i] : k0[i]. */
-enum mpcc_status ot_base_recv(struct net_channel *ch, size_t n, const uint8_t *choice_bits,
-                              block *kc, struct mpcc_error *err);
+enum mpcc_status ot_base_recv(struct net_channel *ch, const uint8_t *session, size_t n,
+                              const uint8_t *choice_bits, block *kc, struct mpcc_error *err);
 
 /* --- Correlated OT extension (IKNP). The sender holds Delta (lsb should be 1
  * for point-and-permute, not required here); for each OT j it gets a random
@@ -46,15 +53,16 @@ enum mpcc_status ot_base_recv(struct net_channel *ch, size_t n, const uint8_t *c
 struct ot_cot_sender;
 struct ot_cot_receiver;
 
-enum mpcc_status ot_cot_sender_new(struct net_channel *ch, block delta,
-                                   struct ot_cot_sender **out, struct mpcc_error *err);
+enum mpcc_status ot_cot_sender_new(struct net_channel *ch, const uint8_t *session,
+                                   block delta, struct ot_cot_sender **out,
+                                   struct mpcc_error *err);
 /* n correlated OTs: out_zero_labels[j] = z_j (n blocks; n >= 1). */
 enum mpcc_status ot_send_correlated(struct ot_cot_sender *s, size_t n, block *out_zero_labels,
                                     struct mpcc_error *err);
 void ot_cot_sender_free(struct ot_cot_sender *s);
 
-enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, struct ot_cot_receiver **out,
-                                     struct mpcc_error *err);
+enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, const uint8_t *session,
+                                     struct ot_cot_receiver **out, struct mpcc_error *err);
 /* n correlated OTs: out_labels[j] = z_j xor choice_j * Delta. The n here must
  * equal the sender's n for the matching call. */
 enum mpcc_status ot_recv_correlated(struct ot_cot_receiver *r, const uint8_t *choice_bits,

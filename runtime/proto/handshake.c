@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -182,37 +183,46 @@ static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_chann
     return MPCC_OK;
 }
 
-/* SHA-256 of: label, digest, garbler name, evaluator name (each with its
- * length), garbler nonce, evaluator nonce, and the TLS exporter (or nothing
- * on a plain channel). */
-static enum mpcc_status session_id(const struct mpcc_2pc *run, struct net_channel *ch,
-                                   const uint8_t my_nonce[32], const uint8_t their_nonce[32],
-                                   uint8_t out[32], struct mpcc_error *err)
+enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
+                                  const char *ename, const uint8_t gnonce[32],
+                                  const uint8_t enonce[32], const uint8_t *tls_exporter,
+                                  uint8_t out[32], struct mpcc_error *err)
 {
     static const char label[] = "mpcc 2pc session id v2";
-    int garbler = run->role == MPCC_GARBLER;
-    const char *gname = garbler ? run->my_name : run->peer_name;
-    const char *ename = garbler ? run->peer_name : run->my_name;
     uint8_t gl = (uint8_t)strlen(gname), el = (uint8_t)strlen(ename);
-    uint8_t tls[32];
-    int have_tls = net_tls_exporter(ch, tls);
-    uint8_t tls_flag = (uint8_t)have_tls;
+    uint8_t tls_flag = tls_exporter != NULL;
     unsigned int n = 0;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     int ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1
              && EVP_DigestUpdate(md, label, sizeof label) == 1
-             && EVP_DigestUpdate(md, run->digest, 32) == 1
+             && EVP_DigestUpdate(md, digest, 32) == 1
              && EVP_DigestUpdate(md, &gl, 1) == 1 && EVP_DigestUpdate(md, gname, gl) == 1
              && EVP_DigestUpdate(md, &el, 1) == 1 && EVP_DigestUpdate(md, ename, el) == 1
-             && EVP_DigestUpdate(md, garbler ? my_nonce : their_nonce, 32) == 1
-             && EVP_DigestUpdate(md, garbler ? their_nonce : my_nonce, 32) == 1
+             && EVP_DigestUpdate(md, gnonce, 32) == 1 && EVP_DigestUpdate(md, enonce, 32) == 1
              && EVP_DigestUpdate(md, &tls_flag, 1) == 1
-             && (!have_tls || EVP_DigestUpdate(md, tls, 32) == 1)
+             && (!tls_flag || EVP_DigestUpdate(md, tls_exporter, 32) == 1)
              && EVP_DigestFinal_ex(md, out, &n) == 1 && n == 32;
     EVP_MD_CTX_free(md);
     if (!ok)
         return mpcc_error_set(err, MPCC_ERR_CRYPTO, "cannot compute the session id (OpenSSL SHA-256 failed)");
     return MPCC_OK;
+}
+
+/* This side's session id: proto_session_id in role order, with the TLS
+ * exporter when the channel has one. */
+static enum mpcc_status session_id(const struct mpcc_2pc *run, struct net_channel *ch,
+                                   const uint8_t my_nonce[32], const uint8_t their_nonce[32],
+                                   uint8_t out[32], struct mpcc_error *err)
+{
+    int garbler = run->role == MPCC_GARBLER;
+    uint8_t tls[32];
+    int have_tls = net_tls_exporter(ch, tls);
+    enum mpcc_status st = proto_session_id(
+        run->digest, garbler ? run->my_name : run->peer_name,
+        garbler ? run->peer_name : run->my_name, garbler ? my_nonce : their_nonce,
+        garbler ? their_nonce : my_nonce, have_tls ? tls : NULL, out, err);
+    OPENSSL_cleanse(tls, sizeof tls);
+    return st;
 }
 
 enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel *ch,

@@ -49,9 +49,21 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
  * id both sides derive: SHA-256 over the circuit digest, both party names
  * (in role order), both sides' fresh 32-byte nonces and, on a TLS channel,
  * the TLS session's exported keying material (which covers both
- * certificates). Bytes of one session never verify in another. */
+ * certificates). The garbling and OT hashes are keyed with salts bound to
+ * it, so bytes of one session decode to nothing in another. */
 enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel *ch,
                                  uint8_t session[32], struct mpcc_error *err);
+
+/* The session id itself: SHA-256 over a label, the circuit digest, the
+ * garbler's and the evaluator's names (each with its length byte), their
+ * nonces (garbler's first) and a flag byte with the TLS exporter's 32 bytes
+ * (tls_exporter NULL on a plain channel). The garbling and OT hashes key on
+ * salts bound to it (runtime/crypto/session_bind.h). On a plain channel
+ * every input is on the wire, so an eavesdropper computes it too. */
+enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
+                                  const char *ename, const uint8_t gnonce[32],
+                                  const uint8_t enonce[32], const uint8_t *tls_exporter,
+                                  uint8_t out[32], struct mpcc_error *err);
 
 /* Receives one frame of `type` with exactly `want` payload bytes from party
  * `peer` (its name, for errors). An ABORT frame instead becomes an error

@@ -1,5 +1,6 @@
 /* yao.c - the two-party protocol (semi-honest Yao): after the handshake the
- * garbler sends the hash salt and its own input labels, the evaluator gets
+ * garbler sends the hash salt (both sides key the hash with it bound to the
+ * session id) and its own input labels, the evaluator gets
  * the labels of its inputs through correlated OT (the OT correlation is the
  * garbler's free-XOR Delta), tables stream from gc_garble straight into the
  * channel while the evaluator consumes them, and each output is decoded only
@@ -12,6 +13,7 @@
 #include "circuits/circuit.h"
 #include "runtime/crypto/aes.h"
 #include "runtime/crypto/prg.h"
+#include "runtime/crypto/session_bind.h"
 #include "runtime/gc/gc.h"
 #include "runtime/ot/ot.h"
 #include "runtime/proto/proto.h"
@@ -203,7 +205,7 @@ static void record_times(struct mpcc_stats *stats, uint64_t n_ot, double t0, dou
 }
 
 static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_channel *ch,
-                                    const uint8_t *input_bits, uint8_t *output_bits,
+                                    const uint8_t *session, const uint8_t *input_bits, uint8_t *output_bits,
                                     uint8_t *got, struct mpcc_stats *stats,
                                     const struct proto_2pc_extra *extra,
                                     const struct gc_prog *plan, struct mpcc_error *err)
@@ -218,7 +220,15 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     enum mpcc_status st = prg_init_random(&prg, err);
     if (st != MPCC_OK)
         return st;
-    g = gc_garbler_new(c->n_wires, &prg, err);
+    /* Delta (lsb 1, point-and-permute) and the salt we send; the hash is
+     * keyed with the salt bound to this session, as the evaluator keys it. */
+    block r[2], bound;
+    prg_blocks(&prg, r, 2);
+    r[0] = blk_or(r[0], blk_from_u64(0, 1));
+    st = crypto_bind_salt(r[1], session, "garbling", &bound, err);
+    if (st == MPCC_OK)
+        g = gc_garbler_new_with(c->n_wires, r[0], bound, err);
+    OPENSSL_cleanse(&r[0], sizeof r[0]);
     wires = malloc(LABEL_CHUNK * sizeof *wires);
     labels = malloc(LABEL_CHUNK * sizeof *labels);
     if (g == NULL || wires == NULL || labels == NULL) {
@@ -228,7 +238,7 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
 
     double t0 = proto_now();
     uint8_t setup[16 + 8];
-    blk_store(setup, gc_garbler_salt(g));
+    blk_store(setup, r[1]);
     uint64_t n_and = circ_count_op(c, CIRC_AND);
     for (int i = 0; i < 8; i++) /* little-endian on the wire */
         setup[16 + i] = (uint8_t)(n_and >> (8 * i));
@@ -254,7 +264,7 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     uint64_t n_ot = count_input_bits(run, 0);
     double t1 = proto_now();
     if (n_ot > 0) {
-        st = ot_cot_sender_new(ch, gc_garbler_delta(g), &cot, err);
+        st = ot_cot_sender_new(ch, session, gc_garbler_delta(g), &cot, err);
         if (st != MPCC_OK)
             goto out;
         if (stats)
@@ -306,7 +316,7 @@ out:
 }
 
 static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_channel *ch,
-                                      const uint8_t *input_bits, uint8_t *output_bits,
+                                      const uint8_t *session, const uint8_t *input_bits, uint8_t *output_bits,
                                       uint8_t *got, struct mpcc_stats *stats,
                                       const struct proto_2pc_extra *extra,
                                       const struct gc_prog *plan, struct mpcc_error *err)
@@ -341,7 +351,11 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
                             (unsigned long long)circ_count_op(c, CIRC_AND));
     if (st != MPCC_OK)
         goto out;
-    e = gc_evaluator_new(c->n_wires, blk_load(setup), err);
+    block bound;
+    st = crypto_bind_salt(blk_load(setup), session, "garbling", &bound, err);
+    if (st != MPCC_OK)
+        goto out;
+    e = gc_evaluator_new(c->n_wires, bound, err);
     if (e == NULL) {
         st = err ? err->code : MPCC_ERR_NOMEM;
         goto out;
@@ -362,7 +376,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     uint64_t n_ot = count_input_bits(run, 1);
     double t1 = proto_now();
     if (n_ot > 0) {
-        st = ot_cot_receiver_new(ch, &cot, err);
+        st = ot_cot_receiver_new(ch, session, &cot, err);
         if (st != MPCC_OK)
             goto out;
         if (stats)
@@ -448,9 +462,9 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
     st = proto_handshake(run, ch, s->session_id, err);
     s->t_handshake = proto_now() - t0;
     if (st == MPCC_OK && run->role == MPCC_GARBLER)
-        st = run_garbler(run, ch, input_bits, output_bits, got, s, extra, plan, err);
+        st = run_garbler(run, ch, s->session_id, input_bits, output_bits, got, s, extra, plan, err);
     else if (st == MPCC_OK)
-        st = run_evaluator(run, ch, input_bits, output_bits, got, s, extra, plan, err);
+        st = run_evaluator(run, ch, s->session_id, input_bits, output_bits, got, s, extra, plan, err);
     gc_prog_free(plan);
     s->n_and = circ_count_op(c, CIRC_AND);
     s->n_xor = circ_count_op(c, CIRC_XOR);

@@ -22,14 +22,16 @@ EOF
 "$MPCC" compile "$TMP/leak.mpc" -o "$TMP/leak.circ" || { bad "compile"; finish; exit; }
 
 # record TAG ARGS...: garbler g listens, evaluator e connects through the
-# recording relay; both get ARGS. Leaves $TMP/TAG.{g,e}.{out,err,rc}, TAG.rec.
+# recording relay; both get ARGS. Leaves $TMP/TAG.{g,e}.{out,err,rc}, TAG.rec
+# (what the garbler sent) and TAG.up (what the evaluator sent).
 record() {
     local t=$1; shift
     ( "$MPCRUN" "$TMP/leak.circ" --party g --input x=1234567 --listen 127.0.0.1:0 --timeout 10 "$@" \
           >"$TMP/$t.g.out" 2>"$TMP/$t.g.err"; echo $? >"$TMP/$t.g.rc" ) &
     local gpid=$! port pport
     port=$(wait_port "$TMP/$t.g.err") || { wait $gpid; return 1; }
-    "$FAULTPROXY" --target "127.0.0.1:$port" --record-down "$TMP/$t.rec" --max-seconds 20 \
+    "$FAULTPROXY" --target "127.0.0.1:$port" --record-down "$TMP/$t.rec" --record-up "$TMP/$t.up" \
+        --max-seconds 20 \
         2>"$TMP/$t.p.err" &
     local ppid=$!
     pport=$(wait_port "$TMP/$t.p.err") || { kill $gpid $ppid; wait; return 1; }
@@ -44,9 +46,15 @@ want="z = $(( (1234567 * 3 + 7) & 0xffffffff ))"
 record plain --insecure-plaintext
 if [ "$(cat "$TMP/plain.e.out")" = "$want" ] && [ "$(cat "$TMP/plain.g.rc")" = 0 ]; then ok
 else bad "plain run: [$(cat "$TMP/plain.e.out")] $(cat "$TMP/plain.g.err" "$TMP/plain.e.err")"; fi
-got=$("$EAVESDROP" "$TMP/leak.circ" "$TMP/plain.rec" 2>&1)
+got=$("$EAVESDROP" "$TMP/leak.circ" "$TMP/plain.rec" "$TMP/plain.up" 2>&1)
 [ "$got" = "$want" ] && ok || bad "eavesdropper on plain TCP: got [$got], the output was [$want]"
 grep -q "warning: --insecure-plaintext" "$TMP/plain.e.err" && ok || bad "no plaintext warning"
+# The garbling hash is keyed with the salt bound to the session id: the same
+# recorded tables read under another session's id (the evaluator's nonce of
+# a second run) decode to nothing meaningful.
+record plain2 --insecure-plaintext
+got=$("$EAVESDROP" "$TMP/leak.circ" "$TMP/plain.rec" "$TMP/plain2.up" 2>&1)
+[ "$got" != "$want" ] && ok || bad "tables decoded under another session's id: [$got]"
 
 # ---- the default: the same eavesdropper finds nothing, the run still works.
 record tls
@@ -56,7 +64,7 @@ grep -q "link to peer 'e' .*: TLS 1.3, peer authenticated by: none (anonymous)" 
 if [ "$(cat "$TMP/tls.e.out")" = "$want" ] && [ "$(cat "$TMP/tls.g.rc")" = 0 ] &&
    [ ! -s "$TMP/tls.e.err" ]; then ok
 else bad "default run: [$(cat "$TMP/tls.e.out")] $(cat "$TMP/tls.g.err" "$TMP/tls.e.err")"; fi
-got=$("$EAVESDROP" "$TMP/leak.circ" "$TMP/tls.rec" 2>&1); rc=$?
+got=$("$EAVESDROP" "$TMP/leak.circ" "$TMP/tls.rec" "$TMP/tls.up" 2>&1); rc=$?
 [ $rc = 1 ] && ! echo "$got" | grep -q "^z = " && ok || bad "eavesdropper on the default link: rc $rc [$got]"
 [ "$(stat -c %s "$TMP/tls.rec")" -gt 1000 ] && ok || bad "nothing recorded on the default link"
 # Nor does any 16-byte run of the plaintext recording after its set-up frame

@@ -215,11 +215,14 @@ struct ot_side {
     struct mpcc_error err;
 };
 
+/* Any fixed session id (both sides pass the same). */
+static const uint8_t ct_session[CRYPTO_SESSION_BYTES] = {0x63, 0x74};
+
 static void *ot_sender_main(void *arg)
 {
     struct ot_side *s = arg;
     struct ot_cot_sender *cot = NULL;
-    s->st = ot_cot_sender_new(s->ch, s->delta, &cot, &s->err);
+    s->st = ot_cot_sender_new(s->ch, ct_session, s->delta, &cot, &s->err);
     if (s->st == MPCC_OK)
         s->st = ot_send_correlated(cot, OT_N, s->out, &s->err);
     if (s->st == MPCC_OK)
@@ -232,7 +235,7 @@ static void *ot_receiver_main(void *arg)
 {
     struct ot_side *s = arg;
     struct ot_cot_receiver *cot = NULL;
-    s->st = ot_cot_receiver_new(s->ch, &cot, &s->err);
+    s->st = ot_cot_receiver_new(s->ch, ct_session, &cot, &s->err);
     if (s->st == MPCC_OK)
         s->st = ot_recv_correlated(cot, s->choice, OT_N, s->out, &s->err);
     if (s->st == MPCC_OK)

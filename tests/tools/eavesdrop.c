@@ -1,19 +1,22 @@
 /* eavesdrop.c - the passive eavesdropper of the secure-by-default test: given
  * a compiled two-party program (the first party garbles, the evaluator has
- * no inputs) and a recording of everything the garbler sent on the wire, it
- * does what the evaluator does with the same bytes (the hash salt from the
- * set-up frame, the garbler's input labels, the garbled tables, then the
- * decoding bits) using the project's own evaluator, and prints the outputs
- * meant for the evaluator alone as "NAME = VALUE" lines:
- *   eavesdrop PROG.circ RECORDING
- * Exit status 0 when it decoded them, 1 when it could not (no set-up frame
- * in the recording: the link was encrypted), 2 on bad usage or input. */
+ * no inputs) and recordings of everything each side sent on the wire, it
+ * does what the evaluator does with the same bytes (the session id from
+ * both handshakes, the hash salt from the set-up frame bound to it, the
+ * garbler's input labels, the garbled tables, then the decoding bits) using
+ * the project's own evaluator, and prints the outputs meant for the
+ * evaluator alone as "NAME = VALUE" lines:
+ *   eavesdrop PROG.circ GARBLER_RECORDING EVALUATOR_RECORDING
+ * Exit status 0 when it decoded them, 1 when it could not (no handshake or
+ * set-up frame in the recordings: the link was encrypted), 2 on bad usage
+ * or input. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "circuits/compact.h"
 #include "circuits/program.h"
+#include "runtime/crypto/session_bind.h"
 #include "runtime/gc/gc.h"
 #include "runtime/net/net.h"
 #include "runtime/proto/proto.h"
@@ -49,6 +52,40 @@ static int find_setup(struct tape *t)
     return 0;
 }
 
+/* The handshake frame of a recording: the payload of the first frame of
+ * type HELLO that starts with the magic, with at least `need` bytes; NULL
+ * when there is none. */
+static const uint8_t *find_hello(const uint8_t *rec, size_t n, size_t need)
+{
+    for (size_t i = 0; i + 8 + need <= n; i++)
+        if (le32(rec + i) == PROTO_FRAME_HELLO && le32(rec + i + 4) >= need &&
+            le32(rec + i + 4) <= n - i - 8 && memcmp(rec + i + 8, "mpcc-2pc", 8) == 0)
+            return rec + i + 8;
+    return NULL;
+}
+
+/* The session id from the garbler's and the evaluator's handshakes (both in
+ * clear on a plain link): digest, names, nonces (proto_session_id). Hello
+ * layout: magic(8) version(4) digest(32) nonce(32) role(1) len name len peer. */
+static int session_from_hellos(const uint8_t *g, size_t gn, const uint8_t *e, size_t en,
+                               uint8_t session[32])
+{
+    const uint8_t *hg = find_hello(g, gn, 8 + 4 + 32 + 32 + 2);
+    const uint8_t *he = find_hello(e, en, 8 + 4 + 32 + 32);
+    if (hg == NULL || he == NULL)
+        return 0;
+    char gname[256] = "", ename[256] = "";
+    size_t len = le32(hg - 4), off = 8 + 4 + 32 + 32 + 1; /* the frame's length */
+    if (off + 1 + hg[off] + 1 > len || off + 1 + hg[off] + 1 + hg[off + 1 + hg[off]] > len)
+        return 0;
+    memcpy(gname, hg + off + 1, hg[off]);
+    off += 1 + (size_t)hg[off];
+    memcpy(ename, hg + off + 1, hg[off]);
+    struct mpcc_error err = {0};
+    return proto_session_id(hg + 12, gname, ename, hg + 44, he + 44, NULL, session, &err) ==
+           MPCC_OK;
+}
+
 static uint8_t *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -76,8 +113,8 @@ static uint8_t *read_all(const char *path, size_t *len)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: eavesdrop PROG.circ RECORDING\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: eavesdrop PROG.circ GARBLER_RECORDING EVALUATOR_RECORDING\n");
         return 2;
     }
     struct mpcc_error err = {0};
@@ -91,13 +128,15 @@ int main(int argc, char **argv)
     const struct circuit *c = p->circ;
     struct tape t = {0};
     uint8_t *rec = read_all(argv[2], &t.n);
+    size_t up_n = 0;
+    uint8_t *up = read_all(argv[3], &up_n), session[32];
     t.p = rec;
     int rc = 2;
     struct gc_evaluator *e = NULL;
     struct gc_prog *plan = NULL;
     uint8_t *colour = NULL, *packed = NULL;
-    if (rec == NULL) {
-        fprintf(stderr, "eavesdrop: cannot read %s\n", argv[2]);
+    if (rec == NULL || up == NULL) {
+        fprintf(stderr, "eavesdrop: cannot read %s\n", argv[rec == NULL ? 2 : 3]);
         goto out;
     }
     for (uint32_t k = 0; k < f->n_inputs; k++)
@@ -105,17 +144,24 @@ int main(int argc, char **argv)
             fprintf(stderr, "eavesdrop: the evaluator has inputs (it needs OT labels)\n");
             goto out;
         }
+    if (!session_from_hellos(rec, t.n, up, up_n, session)) {
+        printf("nothing to decode: no handshake in %zu + %zu recorded bytes\n", t.n, up_n);
+        rc = 1;
+        goto out;
+    }
     if (!find_setup(&t)) {
         printf("nothing to decode: no set-up frame in %zu recorded bytes\n", t.n);
         rc = 1;
         goto out;
     }
     uint8_t salt[16], count[8];
-    block label;
+    block label, bound;
     enum mpcc_status st = tape_read(&t, salt, 16, &err);
     if (st == MPCC_OK)
         st = tape_read(&t, count, 8, &err);
-    if (st == MPCC_OK && (e = gc_evaluator_new(c->n_wires, blk_load(salt), &err)) == NULL)
+    if (st == MPCC_OK)
+        st = crypto_bind_salt(blk_load(salt), session, "garbling", &bound, &err);
+    if (st == MPCC_OK && (e = gc_evaluator_new(c->n_wires, bound, &err)) == NULL)
         st = err.code;
     for (uint64_t w = 0; st == MPCC_OK && w < c->n_input_bits; w++) {
         st = tape_read(&t, &label, sizeof label, &err);
@@ -170,6 +216,7 @@ out:
     free(colour);
     free(packed);
     free(rec);
+    free(up);
     prog_free(p);
     return rc;
 }
