@@ -2,9 +2,10 @@
 # demo.sh BUILD_DIR [EXAMPLE] [--stats] - the README demo: compiles
 # examples/EXAMPLE.mpc (default hospitals3) with BUILD_DIR/mpcc and runs each
 # of its parties as a separate mpcrun process on localhost, inputs from
-# examples/inputs/EXAMPLE_PARTY.txt. The first two parties garble and evaluate
-# and listen on free ports (the roster is written as they come up); the others
-# only give inputs and receive outputs. A two-party program runs as a plain
+# examples/inputs/EXAMPLE_PARTY.txt. With three or more parties every party
+# garbles (N-party garbling, mpcrun's default): each listens on a free port
+# for the parties declared after it and connects to those before it, so the
+# roster is written as they come up. A two-party program runs as a plain
 # --listen / --connect pair. Prints each party's result (and with
 # --stats its figures, and the wall time of the whole run, to stderr).
 set -eu
@@ -53,16 +54,15 @@ if [ ${#PARTIES[@]} -eq 2 ]; then
     portg=$(port_of "$WORK/$G.err")
     pair "$E" --connect "127.0.0.1:$portg" & pids+=($!)
 else
-printf '%s 127.0.0.1:0\n' "$G" >"$WORK/roster.$G"
-party "$G" "$WORK/roster.$G" & pids+=($!)
-portg=$(port_of "$WORK/$G.err")
-printf '%s 127.0.0.1:%s\n%s 127.0.0.1:0\n' "$G" "$portg" "$E" >"$WORK/roster.$E"
-party "$E" "$WORK/roster.$E" & pids+=($!)
-porte=$(port_of "$WORK/$E.err")
-printf '# NAME HOST:PORT [CERT.pem]\n%s 127.0.0.1:%s\n%s 127.0.0.1:%s\n' \
-    "$G" "$portg" "$E" "$porte" >"$WORK/roster"
-for p in "${PARTIES[@]:2}"; do
-    party "$p" "$WORK/roster" & pids+=($!)
+# Party i's roster: the addresses of the parties before it, its own port 0.
+printf '# NAME HOST:PORT [CERT.pem]\n' >"$WORK/roster"
+last=${PARTIES[${#PARTIES[@]}-1]}
+for p in "${PARTIES[@]}"; do
+    cp "$WORK/roster" "$WORK/roster.$p"
+    [ "$p" != "$last" ] && printf '%s 127.0.0.1:0\n' "$p" >>"$WORK/roster.$p"
+    party "$p" "$WORK/roster.$p" & pids+=($!)
+    [ "$p" = "$last" ] && break
+    printf '%s 127.0.0.1:%s\n' "$p" "$(port_of "$WORK/$p.err")" >>"$WORK/roster"
 done
 fi
 

@@ -81,12 +81,22 @@ void mpcc_outputs_free(uint8_t **outputs, uint32_t n_outputs);
  * combines. Channels: evaluator-garbler, and every other party to both. */
 struct net_tls_config; /* runtime/net/net_tls.h */
 
+/* How a run with more than two parties computes:
+ * - MPCC_MP_YAO: two parties garble and evaluate (Yao), the others
+ *   XOR-share their inputs to them. Fast, but the garbler and the evaluator
+ *   together learn every input.
+ * - MPCC_MP_BMR: every party garbles (runtime/bmr/bmr.h), the evaluator
+ *   evaluates; no coalition short of all parties learns another's input.
+ *   Every pair of parties talks directly. */
+enum mpcc_mp_protocol { MPCC_MP_YAO = 0, MPCC_MP_BMR = 1 };
+
 struct mpcc_mp_session {
     const struct mpcc_program *prog;
     uint8_t digest[32];  /* SHA-256 of the .circ (prog_digest) */
     uint32_t me;         /* party indices into prog->iface->parties */
-    uint32_t garbler;
+    uint32_t garbler;    /* (Yao only) */
     uint32_t evaluator;
+    enum mpcc_mp_protocol protocol; /* MPCC_MP_YAO after init; set it before connecting */
 };
 
 /* Fills s after checking the indices (garbler != evaluator, all in range). */
@@ -94,7 +104,8 @@ enum mpcc_status mpcc_mp_session_init(struct mpcc_mp_session *s, const struct mp
                                       uint32_t me, uint32_t garbler, uint32_t evaluator,
                                       struct mpcc_error *err);
 
-/* True if parties a and b talk directly (one of them computes). */
+/* True if parties a and b talk directly (Yao: one of them computes; BMR:
+ * always, a != b). */
 bool mpcc_mp_linked(const struct mpcc_mp_session *s, uint32_t a, uint32_t b);
 
 /* Exchanges the run configuration with party `peer` over ch: protocol
@@ -177,9 +188,9 @@ struct mpcc_mp_local_result {
     struct mpcc_error err;
 };
 enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t garbler,
-                                   uint32_t evaluator, const struct values_set *inputs,
-                                   int timeout_ms, struct mpcc_mp_local_result *res,
-                                   struct mpcc_error *err);
+                                   uint32_t evaluator, enum mpcc_mp_protocol protocol,
+                                   const struct values_set *inputs, int timeout_ms,
+                                   struct mpcc_mp_local_result *res, struct mpcc_error *err);
 
 /* SHA-256 of a circuit's canonical in-memory form (for raw Bristol runs,
  * whose parties have no .circ digest to compare). */

@@ -1,7 +1,9 @@
 /* mp_connect.c - the roster (every party's address and certificate) and the
- * set-up of a multi-party run's channels: the garbler and the evaluator
+ * set-up of a multi-party run's channels. Yao: the garbler and the evaluator
  * listen and identify each arriving party by name (then certificate and
- * handshake), everybody else connects. It moves no protocol data. */
+ * handshake), everybody else connects. BMR: every pair is linked; each
+ * party connects to the parties declared before it and accepts the ones
+ * declared after it. It moves no protocol data. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,12 +366,17 @@ enum mpcc_status mpcc_mp_connect(const struct mpcc_mp_session *s, const struct m
     }
     if ((st = check_tls_files(s, cfg, err)) != MPCC_OK)
         goto out;
+    bool bmr = s->protocol == MPCC_MP_BMR;
     bool computing = s->me == s->garbler || s->me == s->evaluator;
     uint32_t n_want = 0;
     for (uint32_t p = 0; p < n; p++) {
-        /* The garbler is called by all; the evaluator by the input parties. */
-        want[p] = computing && mpcc_mp_linked(s, s->me, p) &&
-                  !(s->me == s->evaluator && p == s->garbler);
+        /* Yao: the garbler is called by all, the evaluator by the input
+         * parties. BMR: each party is called by those declared after it. */
+        if (bmr)
+            want[p] = p > s->me;
+        else
+            want[p] = computing && mpcc_mp_linked(s, s->me, p) &&
+                      !(s->me == s->evaluator && p == s->garbler);
         n_want += want[p];
     }
     if (n_want > 0) {
@@ -385,12 +392,17 @@ enum mpcc_status mpcc_mp_connect(const struct mpcc_mp_session *s, const struct m
             goto out;
         notify(cfg, l);
     }
-    if (s->me != s->garbler) {
+    for (uint32_t p = 0; bmr && p < s->me; p++) {
+        st = connect_to(s, cfg, p, deadline, &chans[p], err);
+        if (st != MPCC_OK)
+            goto out;
+    }
+    if (!bmr && s->me != s->garbler) {
         st = connect_to(s, cfg, s->garbler, deadline, &chans[s->garbler], err);
         if (st != MPCC_OK)
             goto out;
     }
-    if (!computing) {
+    if (!bmr && !computing) {
         st = connect_to(s, cfg, s->evaluator, deadline, &chans[s->evaluator], err);
         if (st != MPCC_OK)
             goto out;

@@ -42,9 +42,9 @@ static void *local_main(void *arg)
 }
 
 enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t garbler,
-                                   uint32_t evaluator, const struct values_set *inputs,
-                                   int timeout_ms, struct mpcc_mp_local_result *res,
-                                   struct mpcc_error *err)
+                                   uint32_t evaluator, enum mpcc_mp_protocol protocol,
+                                   const struct values_set *inputs, int timeout_ms,
+                                   struct mpcc_mp_local_result *res, struct mpcc_error *err)
 {
     const struct iface *f = prog->iface;
     uint32_t n = f->n_parties;
@@ -63,6 +63,7 @@ enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t gar
         st = mpcc_mp_session_init(&lp[p].s, prog, p, garbler, evaluator, err);
         if (st != MPCC_OK)
             goto out;
+        lp[p].s.protocol = protocol;
         lp[p].chans = all + (size_t)p * n;
         lp[p].inputs = inputs;
         lp[p].res = &res[p];

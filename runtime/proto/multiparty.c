@@ -61,6 +61,8 @@ bool mpcc_mp_linked(const struct mpcc_mp_session *s, uint32_t a, uint32_t b)
 {
     if (a == b)
         return false;
+    if (s->protocol == MPCC_MP_BMR)
+        return true;
     return a == s->garbler || a == s->evaluator || b == s->garbler || b == s->evaluator;
 }
 
@@ -153,7 +155,7 @@ static bool name_is(const uint8_t *n, uint8_t len, const char *want)
 enum mpcc_status mpcc_mp_hello(const struct mpcc_mp_session *s, struct net_channel *ch,
                                uint32_t peer, struct mpcc_error *err)
 {
-    uint8_t buf[8 + 4 + 32 + 4 * (1 + PROTO_NAME_MAX)];
+    uint8_t buf[8 + 4 + 32 + 4 * (1 + PROTO_NAME_MAX) + 1];
     uint8_t *p = buf;
     memcpy(p, MPHELLO_MAGIC, 8), p += 8;
     put_u32(p, MPCC_PROTOCOL_VERSION), p += 4;
@@ -162,6 +164,7 @@ enum mpcc_status mpcc_mp_hello(const struct mpcc_mp_session *s, struct net_chann
     p = put_name(p, pname(s, peer));
     p = put_name(p, pname(s, s->garbler));
     p = put_name(p, pname(s, s->evaluator));
+    *p++ = (uint8_t)s->protocol;
     enum mpcc_status st = send_frame(ch, PROTO_FRAME_MPHELLO, buf, (size_t)(p - buf), err);
     if (st != MPCC_OK)
         return st;
@@ -192,8 +195,14 @@ enum mpcc_status mpcc_mp_hello(const struct mpcc_mp_session *s, struct net_chann
         if ((nm[i] = get_name(&q, end, &ln[i])) == NULL)
             return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "party '%s' sent a truncated handshake",
                                   who);
-    if (q != end)
+    if (end - q != 1)
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "party '%s' sent a malformed handshake", who);
+    if (*q != (uint8_t)s->protocol)
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                              "run configuration mismatch: we run protocol %s, party '%s' runs "
+                              "%s (give every party the same --protocol)",
+                              s->protocol == MPCC_MP_BMR ? "bmr" : "yao", who,
+                              *q == MPCC_MP_BMR ? "bmr" : *q == MPCC_MP_YAO ? "yao" : "unknown");
     if (!name_is(nm[2], ln[2], pname(s, s->garbler)) ||
         !name_is(nm[3], ln[3], pname(s, s->evaluator)))
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
@@ -268,16 +277,22 @@ static uint8_t **alloc_outputs(const struct iface *f, struct mpcc_error *err)
     return o;
 }
 
+enum mpcc_status proto_mp_confirm(struct net_channel *ch, const char *peer, const char *when,
+                                  struct mpcc_error *err)
+{
+    uint8_t mine[32], theirs[32];
+    enum mpcc_status st = net_transcript_send(ch, mine, err);
+    if (st == MPCC_OK)
+        st = proto_mp_recv(ch, peer, NET_FRAME_TRANSCRIPT, theirs, sizeof theirs,
+                           "transcript check", err);
+    return st == MPCC_OK ? net_transcript_compare(ch, mine, theirs, when, err) : st;
+}
+
 /* The transcript check with party p, understanding an abort in its place. */
 static enum mpcc_status mp_confirm(const struct mpcc_mp_session *s, struct net_channel *const *chans,
                                    uint32_t p, const char *when, struct mpcc_error *err)
 {
-    uint8_t mine[32], theirs[32];
-    enum mpcc_status st = net_transcript_send(chans[p], mine, err);
-    if (st == MPCC_OK)
-        st = proto_mp_recv(chans[p], pname(s, p), NET_FRAME_TRANSCRIPT, theirs, sizeof theirs,
-                           "transcript check", err);
-    return st == MPCC_OK ? net_transcript_compare(chans[p], mine, theirs, when, err) : st;
+    return proto_mp_confirm(chans[p], pname(s, p), when, err);
 }
 
 /* An input/output party: share, then wait for the two halves of each output. */
@@ -543,7 +558,9 @@ enum mpcc_status mpcc_mp_run_program(const struct mpcc_mp_session *s,
     if (outs == NULL)
         return MPCC_ERR_NOMEM;
     enum mpcc_status st;
-    if (s->me == s->garbler || s->me == s->evaluator)
+    if (s->protocol == MPCC_MP_BMR)
+        st = proto_mp_run_bmr(s, chans, inputs, outs, st_out, err);
+    else if (s->me == s->garbler || s->me == s->evaluator)
         st = run_computing(s, chans, inputs, outs, st_out, err);
     else
         st = run_io_party(s, chans, inputs, outs, err);

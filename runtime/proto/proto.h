@@ -23,6 +23,7 @@
 #define PROTO_FRAME_READY 0x4d500004u   /* garbler <-> evaluator: all shares arrived */
 #define PROTO_FRAME_OUTD 0x4d500005u    /* garbler -> output party: decoding bits */
 #define PROTO_FRAME_OUTC 0x4d500006u    /* evaluator -> output party: colour bits */
+#define PROTO_FRAME_NONCE 0x4d500007u   /* BMR: every party -> every party: its nonce */
 #define PROTO_FRAME_ABORT 0x4d50000fu   /* any -> any: the run stops; payload says why */
 #define PROTO_ABORT_MAX 1024u
 
@@ -73,11 +74,24 @@ enum mpcc_status proto_mp_recv(struct net_channel *ch, const char *peer, uint32_
                                uint8_t *buf, size_t want, const char *what,
                                struct mpcc_error *err);
 
+/* The transcript check on ch (net_confirm_transcript), understanding an
+ * ABORT frame from `peer` in place of its checksum. */
+enum mpcc_status proto_mp_confirm(struct net_channel *ch, const char *peer, const char *when,
+                                  struct mpcc_error *err);
+
 /* XOR-shares n bits (0/1 bytes): share_a gets fresh random bits from a
  * PRG seeded by RAND_bytes, share_b = bits ^ share_a; both packed (bit i in
  * byte i/8, LSB first, unused high bits zero), (n+7)/8 bytes each. */
 enum mpcc_status proto_mp_make_shares(const uint8_t *bits, size_t n, uint8_t *share_a,
                                       uint8_t *share_b, struct mpcc_error *err);
+
+/* A run with more than two parties under MPCC_MP_BMR (mp_bmr.c): outs as
+ * for mpcc_mp_run_program (allocated by the caller, entries filled). */
+struct values_set;
+enum mpcc_status proto_mp_run_bmr(const struct mpcc_mp_session *s,
+                                  struct net_channel *const *chans,
+                                  const struct values_set *inputs, uint8_t **outs,
+                                  struct mpcc_stats *stats, struct mpcc_error *err);
 
 /* Seconds on a monotonic clock. */
 double proto_now(void);

@@ -1,8 +1,9 @@
 # mpcrun_multiparty.sh - end to end with more than two parties: the examples
 # hospitals3 (3 processes), a 4-party sum, auction5 (5 processes) and a
-# 3-party program with subcircuit calls over
-# loopback, plain TCP and TLS; each party prints exactly its own outputs, equal
-# to the plaintext `mpcc run`; --local agrees; a party that never connects or
+# 3-party program with subcircuit calls over loopback, plain TCP and TLS,
+# under both protocols (bmr, the default: every party garbles; yao: two
+# compute); each party prints exactly its own outputs, equal to the
+# plaintext `mpcc run`; --local agrees; a party that never connects or
 # drops out during set-up is named in the others' errors within the timeout.
 . "$(dirname "$0")/common.bash"
 EX="$MPCC_SOURCE_DIR/examples"
@@ -40,13 +41,16 @@ roster() {
 }
 
 # mp_run TAG CIRC INPUT_PREFIX TLS GARBLER EVALUATOR OTHER... : one process
-# per party; party P reads INPUT_PREFIX_P.txt; the garbler and the evaluator
-# listen on free ports (0) and the roster is written as they come up.
+# per party; party P reads INPUT_PREFIX_P.txt. Under PROTO=yao the garbler
+# and the evaluator listen on free ports (0) and the roster is written as
+# they come up; under PROTO=bmr (the default) see mp_run_bmr.
 # Leaves $TMP/TAG.P.{out,err,rc}.
+PROTO=bmr
 mp_run() {
+    if [ "$PROTO" = bmr ]; then mp_run_bmr "$@"; return; fi
     local tag=$1 circ=$2 pre=$3 tls=$4; shift 4
     local all=("$@") g=$1 e=$2 pids=() p
-    local extra=(--garbler-party "$g" --evaluator-party "$e" --timeout 20)
+    local extra=(--garbler-party "$g" --evaluator-party "$e" --timeout 20 --protocol yao)
     start() { # start PARTY ROSTER
         local targs=()
         [ "$tls" = 1 ] && targs=(--tls-cert "$TMP/certs/$1.pem" --tls-key "$TMP/certs/$1.key")
@@ -73,6 +77,43 @@ mp_run() {
     roster "$TMP/$tag.r2" "$tls" "${r2[@]}"
     for p in "${all[@]:2}"; do start "$p" "$TMP/$tag.r2"; done
     wait "${pids[@]}"
+}
+
+# mp_run_bmr: the same arguments; every party garbles and EVALUATOR
+# evaluates. Parties start in the program's declaration order (DECL, set by
+# the caller), each listening on a free port for the parties after it, with
+# a roster of the ports of those before it.
+mp_run_bmr() {
+    local tag=$1 circ=$2 pre=$3 tls=$4; shift 4
+    local g=$1 e=$2 pids=() p port
+    local extra=(--garbler-party "$g" --evaluator-party "$e" --timeout 20)
+    : >"$TMP/$tag.known"
+    local n=${#DECL[@]} i=0
+    for p in "${DECL[@]}"; do
+        i=$((i + 1))
+        local targs=()
+        [ "$tls" = 1 ] && targs=(--tls-cert "$TMP/certs/$p.pem" --tls-key "$TMP/certs/$p.key")
+        [ "$tls" = 2 ] && targs=(--identity "$TMP/keys/$p.key" --stats)
+        # the others' entries (known ports, the rest unknown: 1), ours at port 0
+        local r=() q
+        for q in "${DECL[@]}"; do
+            port=$(sed -n "s/^$q //p" "$TMP/$tag.known")
+            [ "$q" = "$p" ] && port=0
+            r+=("$q=${port:-1}")
+        done
+        roster "$TMP/$tag.r.$p" "$tls" "${r[@]}"
+        ( "$MPCRUN" "$circ" --party "$p" --parties "$TMP/$tag.r.$p" --input-file "${pre}_$p.txt" \
+              "${extra[@]}" "${targs[@]}" >"$TMP/$tag.$p.out" 2>"$TMP/$tag.$p.err"
+          echo $? >"$TMP/$tag.$p.rc" ) &
+        pids+=($!)
+        if [ $i -lt $n ]; then
+            port=$(wait_port "$TMP/$tag.$p.err") || { wait; return 1; }
+            echo "$p $port" >>"$TMP/$tag.known"
+        fi
+    done
+    wait "${pids[@]}"
+    grep -q "protocol bmr" "$TMP/$tag.$e.err" 2>/dev/null || [ "$tls" != 2 ] ||
+        bad "$tag: --stats does not say protocol bmr: $(cat "$TMP/$tag.$e.err")"
 }
 
 # check_run TAG PLAIN_FILE PARTY... : every party exited 0 and printed exactly
@@ -111,23 +152,34 @@ example() {
     "$MPCC" run "$EX/$prog.mpc" "${ins[@]}" >"$plain" 2>&1
     if cmp -s "$plain" "$EX/inputs/${prog}_expected.txt"; then ok
     else bad "$prog: plaintext run differs from examples/inputs/${prog}_expected.txt: $(cat "$plain")"; fi
-    mp_run "$prog" "$circ" "$EX/inputs/$prog" 0 "$@"
-    check_run "$prog" "$plain" "$@"
-    if [ "$have_tls" = 1 ]; then
-        mp_run "$prog-tls" "$circ" "$EX/inputs/$prog" 1 "$@"
-        check_run "$prog-tls" "$plain" "$@"
-    fi
+    DECL=("$@")
+    for PROTO in bmr yao; do
+        mp_run "$prog-$PROTO" "$circ" "$EX/inputs/$prog" 0 "$@"
+        check_run "$prog-$PROTO" "$plain" "$@"
+        if [ "$have_tls" = 1 ]; then
+            mp_run "$prog-$PROTO-tls" "$circ" "$EX/inputs/$prog" 1 "$@"
+            check_run "$prog-$PROTO-tls" "$plain" "$@"
+        fi
+    done
+    PROTO=bmr
     local fins=()
     for p in "$@"; do fins+=(--input-file "$EX/inputs/${prog}_$p.txt"); done
     check_local "$circ" "$plain" "${fins[@]}"
+    check_local "$circ" "$plain" "${fins[@]}" --protocol yao
 }
 
 example hospitals3 h1 h2 h3
 # The same with identity keys pinned in the roster: every link authenticated.
-mp_run hosp-keys "$TMP/hospitals3.circ" "$EX/inputs/hospitals3" 2 h1 h2 h3
-check_run hosp-keys "$TMP/hospitals3.plain" h1 h2 h3
-grep -q "peer authenticated by: pinned key; its key $(cat "$TMP/keys/h3.fp")" "$TMP/hosp-keys.h1.err" && ok ||
-    bad "hospitals3 with keys: h1 does not report h3's pinned key: $(cat "$TMP/hosp-keys.h1.err")"
+DECL=(h1 h2 h3)
+for PROTO in bmr yao; do
+    mp_run hosp-keys-$PROTO "$TMP/hospitals3.circ" "$EX/inputs/hospitals3" 2 h1 h2 h3
+    check_run hosp-keys-$PROTO "$TMP/hospitals3.plain" h1 h2 h3
+    grep -q "peer authenticated by: pinned key; its key $(cat "$TMP/keys/h3.fp")" "$TMP/hosp-keys-$PROTO.h1.err" && ok ||
+        bad "hospitals3 with keys ($PROTO): h1 does not report h3's pinned key: $(cat "$TMP/hosp-keys-$PROTO.h1.err")"
+    grep -q "^h2: protocol $PROTO$" "$TMP/hosp-keys-$PROTO.h2.err" && ok ||
+        bad "hospitals3 with keys: --stats does not say protocol $PROTO: $(cat "$TMP/hosp-keys-$PROTO.h2.err")"
+done
+PROTO=bmr
 example mult3 p1 p2 p3
 example auction5 b1 b2 b3 b4 b5
 
@@ -150,8 +202,12 @@ echo "p3:c = [7, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 4294967295]" >"$TMP/sub3_p3.txt"
 if "$MPCC" stats "$TMP/sub3.circ" | grep -q '^calls [1-9]'; then ok; else bad "sub3: no calls"; fi
 "$MPCC" run "$TMP/sub3.mpc" --inputs "$TMP/sub3_p1.txt" --inputs "$TMP/sub3_p2.txt" \
     --inputs "$TMP/sub3_p3.txt" >"$TMP/sub3.plain"
-mp_run sub3 "$TMP/sub3.circ" "$TMP/sub3" 0 p1 p2 p3
-check_run sub3 "$TMP/sub3.plain" p1 p2 p3
+DECL=(p1 p2 p3)
+for PROTO in bmr yao; do
+    mp_run sub3-$PROTO "$TMP/sub3.circ" "$TMP/sub3" 0 p1 p2 p3
+    check_run sub3-$PROTO "$TMP/sub3.plain" p1 p2 p3
+done
+PROTO=bmr
 
 # Four parties, the computing pair not the first two declared.
 cat >"$TMP/sum4.mpc" <<'EOF'
@@ -169,12 +225,16 @@ echo "q3:c = 40000" >"$TMP/sum4_q3.txt"; echo "q4:d = 4000000000" >"$TMP/sum4_q4
 "$MPCC" compile "$TMP/sum4.mpc" -o "$TMP/sum4.circ"
 "$MPCC" run "$TMP/sum4.mpc" --inputs "$TMP/sum4_q1.txt" --inputs "$TMP/sum4_q2.txt" \
     --inputs "$TMP/sum4_q3.txt" --inputs "$TMP/sum4_q4.txt" >"$TMP/sum4.plain"
-mp_run sum4 "$TMP/sum4.circ" "$TMP/sum4" 0 q3 q2 q1 q4
-check_run sum4 "$TMP/sum4.plain" q1 q2 q3 q4
-if [ "$have_tls" = 1 ]; then
-    mp_run sum4-tls "$TMP/sum4.circ" "$TMP/sum4" 1 q3 q2 q1 q4
-    check_run sum4-tls "$TMP/sum4.plain" q1 q2 q3 q4
-fi
+DECL=(q1 q2 q3 q4)
+for PROTO in bmr yao; do
+    mp_run sum4-$PROTO "$TMP/sum4.circ" "$TMP/sum4" 0 q3 q2 q1 q4
+    check_run sum4-$PROTO "$TMP/sum4.plain" q1 q2 q3 q4
+    if [ "$have_tls" = 1 ]; then
+        mp_run sum4-$PROTO-tls "$TMP/sum4.circ" "$TMP/sum4" 1 q3 q2 q1 q4
+        check_run sum4-$PROTO-tls "$TMP/sum4.plain" q1 q2 q3 q4
+    fi
+done
+PROTO=bmr
 
 # A party that never connects (q4 of the 4-party program): the garbler, the
 # evaluator and the other input party all name it, within the timeout.
@@ -183,9 +243,24 @@ S4="$TMP/sum4.circ"
 nc_party() { # nc_party NAME ROSTER_ARGS...
     local p=$1; shift
     ( "$MPCRUN" "$S4" --party "$p" "$@" --input-file "$TMP/sum4_$p.txt" --timeout 3 \
-          --garbler-party q3 --evaluator-party q2 >"$TMP/nc.$p.out" 2>"$TMP/nc.$p.err"
+          --garbler-party q3 --evaluator-party q2 --protocol "$NC_PROTO" \
+          >"$TMP/nc.$p.out" 2>"$TMP/nc.$p.err"
       echo $? >"$TMP/nc.$p.rc" ) &
 }
+# bmr: q1, q2 and q3 listen for the parties after them; q4 never comes.
+NC_PROTO=bmr
+nc_party q1 --peer q1=127.0.0.1:0
+p1=$(wait_port "$TMP/nc.q1.err")
+nc_party q2 --peer q1=127.0.0.1:$p1 --peer q2=127.0.0.1:0
+p2=$(wait_port "$TMP/nc.q2.err")
+nc_party q3 --peer q1=127.0.0.1:$p1 --peer q2=127.0.0.1:$p2 --peer q3=127.0.0.1:0
+wait
+for p in q1 q2 q3; do
+    if [ "$(cat "$TMP/nc.$p.rc")" != 0 ] && grep -q "party 'q4' never connected" "$TMP/nc.$p.err" &&
+       [ ! -s "$TMP/nc.$p.out" ]; then ok
+    else bad "never connected (bmr): $p: $(cat "$TMP/nc.$p.err")"; fi
+done
+NC_PROTO=yao
 nc_party q3 --peer q3=127.0.0.1:0
 pg=$(wait_port "$TMP/nc.q3.err")
 nc_party q2 --peer q3=127.0.0.1:$pg --peer q2=127.0.0.1:0
@@ -225,17 +300,27 @@ done
 
 # Configuration disagreement: every party checks who garbles and evaluates.
 ( "$MPCRUN" "$H" --party h1 --peer h1=127.0.0.1:0 --input-file "$EX/inputs/hospitals3_h1.txt" \
-      --timeout 4 >"$TMP/cf.h1.out" 2>"$TMP/cf.h1.err"; echo $? >"$TMP/cf.h1.rc" ) &
+      --timeout 4 --protocol yao >"$TMP/cf.h1.out" 2>"$TMP/cf.h1.err"; echo $? >"$TMP/cf.h1.rc" ) &
 pg=$(wait_port "$TMP/cf.h1.err")
 # h3 believes h2 garbles (and finds h1 at h2's address): both sides refuse.
 out=$("$MPCRUN" "$H" --party h3 --peer h2=127.0.0.1:$pg --peer h1=127.0.0.1:1 \
       --garbler-party h2 --evaluator-party h1 --input-file "$EX/inputs/hospitals3_h3.txt" \
-      --timeout 4 2>&1)
+      --timeout 4 --protocol yao 2>&1)
 wait
 want="run configuration mismatch: we have garbler 'h1' and evaluator 'h2', party 'h3' has garbler 'h2' and evaluator 'h1'"
 if echo "$out" | grep -q "run configuration mismatch: we have garbler 'h2' and evaluator 'h1'" &&
    grep -qF "$want" "$TMP/cf.h1.err"; then ok
 else bad "configuration mismatch: $out / $(cat "$TMP/cf.h1.err")"; fi
+# Protocol disagreement: h1 runs yao, h2 the default (bmr): both refuse.
+( "$MPCRUN" "$H" --party h1 --peer h1=127.0.0.1:0 --input-file "$EX/inputs/hospitals3_h1.txt" \
+      --timeout 4 --protocol yao >"$TMP/pm.h1.out" 2>"$TMP/pm.h1.err"; echo $? >"$TMP/pm.h1.rc" ) &
+pg=$(wait_port "$TMP/pm.h1.err")
+out=$("$MPCRUN" "$H" --party h2 --peer h1=127.0.0.1:$pg --peer h2=127.0.0.1:0 \
+      --input-file "$EX/inputs/hospitals3_h2.txt" --timeout 4 2>&1)
+wait
+if echo "$out" | grep -q "run configuration mismatch: we run protocol bmr, party 'h1' runs yao" &&
+   grep -q "we run protocol yao, party 'h2' runs bmr" "$TMP/pm.h1.err"; then ok
+else bad "protocol mismatch: $out / $(cat "$TMP/pm.h1.err")"; fi
 
 # The README demo: three hospitals as separate processes.
 if [ -n "${MPCC_BINARY_DIR:-}" ] && [ -x "$MPCC_BINARY_DIR/mpcrun" ]; then

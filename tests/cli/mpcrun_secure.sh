@@ -188,16 +188,24 @@ three() {
     echo $? >"$TMP/$t.h.rc"
     wait
 }
-# has_share FILE: the bytes of PROTO_FRAME_SHARE (little-endian) occur in FILE.
-has_share() { od -An -v -tx1 "$1" | tr '\n' ' ' | tr -s ' ' | grep -q ' 03 00 50 4d '; }
-for mode in plain tls; do
-    if [ $mode = plain ]; then three $mode --insecure-plaintext; else three $mode; fi
-    for q in g e h; do
-        [ "$(cat "$TMP/$mode.$q.rc")" = 0 ] && [ "$(cat "$TMP/$mode.$q.out")" = "r = 81985529216486896" ] && ok ||
-            bad "3 parties ($mode): $q: [$(cat "$TMP/$mode.$q.out")] $(cat "$TMP/$mode.$q.err")"
+# has_frame FILE BYTES: a frame type (little-endian bytes) occurs in FILE:
+# Yao's input share (PROTO_FRAME_SHARE), or under N-party garbling the
+# masked input bits (BMR_FRAME_MASKED; h reaches e directly there too).
+has_frame() { od -An -v -tx1 "$1" | tr '\n' ' ' | tr -s ' ' | grep -q " $2 "; }
+for proto in yao bmr; do
+    frame='03 00 50 4d'
+    [ $proto = bmr ] && frame='01 00 4d 42'
+    for mode in plain tls; do
+        t=$proto-$mode
+        if [ $mode = plain ]; then three $t --protocol $proto --insecure-plaintext
+        else three $t --protocol $proto; fi
+        for q in g e h; do
+            [ "$(cat "$TMP/$t.$q.rc")" = 0 ] && [ "$(cat "$TMP/$t.$q.out")" = "r = 81985529216486896" ] && ok ||
+                bad "3 parties ($t): $q: [$(cat "$TMP/$t.$q.out")] $(cat "$TMP/$t.$q.err")"
+        done
+        if has_frame "$TMP/$t.rec" "$frame"; then seen=1; else seen=0; fi
+        if { [ $mode = plain ] && [ $seen = 1 ]; } || { [ $mode = tls ] && [ $seen = 0 ]; }; then ok
+        else bad "3 parties ($t): input frame header in the recording: $seen"; fi
     done
-    if has_share "$TMP/$mode.rec"; then seen=1; else seen=0; fi
-    if { [ $mode = plain ] && [ $seen = 1 ]; } || { [ $mode = tls ] && [ $seen = 0 ]; }; then ok
-    else bad "3 parties ($mode): share frame header in the recording: $seen"; fi
 done
 finish

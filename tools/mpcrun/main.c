@@ -39,8 +39,9 @@ static const char usage[] =
     "\n"
     "Runs a two-party computation: the garbler (the program's first party unless\n"
     "--garbler/--evaluator say otherwise) and the evaluator, each on its own host.\n"
-    "A program with more parties runs with a roster (below): two parties compute,\n"
-    "the others give XOR-shared inputs and receive their outputs.\n"
+    "A program with more parties runs with a roster (below), by default with\n"
+    "N-party garbling (--protocol bmr): every party garbles, one evaluates, and\n"
+    "no coalition short of all the others learns a party's inputs.\n"
     "Each party prints the outputs the program reveals to it, NAME = VALUE per line.\n"
     "\n"
     "options:\n"
@@ -74,13 +75,21 @@ static const char usage[] =
     "                        is given as hex by exactly one party, outputs print as hex\n"
     "\n"
     "More than two parties (also a two-party program given a roster):\n"
+    "  --protocol bmr|yao    bmr (the default for 3 or more parties): every party\n"
+    "                        garbles, secure against any coalition of all but one;\n"
+    "                        yao (the default for 2): two parties compute, the others\n"
+    "                        XOR-share inputs to them; faster, but the garbler and\n"
+    "                        the evaluator together learn every input\n"
     "  --parties FILE        roster: one 'NAME HOST:PORT [CERT.pem]' line per party\n"
-    "                        ('#' comments); the garbler and the evaluator listen at\n"
-    "                        their address, the others connect (and need no port)\n"
+    "                        ('#' comments); bmr: each party listens at its address\n"
+    "                        for the parties declared after it (the last needs no\n"
+    "                        port); yao: the garbler and the evaluator listen, the\n"
+    "                        others connect (and need no port)\n"
     "  --peer NAME=HOST:PORT one roster entry (repeatable; adds to --parties)\n"
     "  --garbler-party NAME, --evaluator-party NAME\n"
     "                        which two parties compute (default: the first two\n"
-    "                        declared); every party must say the same\n"
+    "                        declared; bmr uses only the evaluator); every party\n"
+    "                        must say the same\n"
     "  --listen HOST:PORT    listen here instead of our roster address (port 0:\n"
     "                        a free port, printed to stderr)\n"
     "  with TLS, --tls-ca and/or the roster's certificates check each peer\n"
@@ -110,6 +119,7 @@ struct options {
     uint8_t secret[NET_TLS_SECRET_MAX + 1];
     const char *peer_fps[MAX_PEER_ARGS]; /* --peer-fingerprint NAME=FP */
     size_t n_peer_fps;
+    int protocol; /* -1: by party count (bmr for 3 or more), else enum mpcc_mp_protocol */
 };
 
 static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -129,7 +139,7 @@ enum {
     OPT_JSON = 256, OPT_STATS, OPT_LOCAL, OPT_BRISTOL, OPT_GARBLER, OPT_EVALUATOR, OPT_PARTIES, OPT_PEER,
     OPT_GARBLER_PARTY, OPT_EVALUATOR_PARTY, OPT_PARTY, OPT_LISTEN, OPT_CONNECT, OPT_TLS_CERT, OPT_TLS_KEY,
     OPT_TLS_CA, OPT_TLS_PEER_CERT, OPT_INPUT, OPT_INPUT_FILE, OPT_TIMEOUT, OPT_VERSION, OPT_PLAINTEXT,
-    OPT_SECRET_FILE, OPT_IDENTITY, OPT_PEER_FP
+    OPT_SECRET_FILE, OPT_IDENTITY, OPT_PEER_FP, OPT_PROTOCOL
 };
 
 static const struct option long_options[] = {
@@ -160,6 +170,7 @@ static const struct option long_options[] = {
     {"session-secret-file", required_argument, NULL, OPT_SECRET_FILE},
     {"identity", required_argument, NULL, OPT_IDENTITY},
     {"peer-fingerprint", required_argument, NULL, OPT_PEER_FP},
+    {"protocol", required_argument, NULL, OPT_PROTOCOL},
     {NULL, 0, NULL, 0}
 };
 
@@ -176,6 +187,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
     o->role = -1;
+    o->protocol = -1;
     o->timeout_s = 30;
     opterr = 0;
     optind = 0;
@@ -246,6 +258,14 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->peer_fps[o->n_peer_fps++] = optarg;
             break;
         }
+        case OPT_PROTOCOL:
+            if (strcmp(optarg, "bmr") == 0)
+                o->protocol = MPCC_MP_BMR;
+            else if (strcmp(optarg, "yao") == 0)
+                o->protocol = MPCC_MP_YAO;
+            else
+                return fail_usage("--protocol takes bmr or yao, not '%s'", optarg);
+            break;
         case ':': return fail_usage("option %s needs a value", name);
         default:
             if (optopt >= 256 && strchr(argv[optind - 1], '=') != NULL)
@@ -304,9 +324,23 @@ static int parse_args(int argc, char **argv, struct options *o)
     return 0;
 }
 
-static void print_stats(const char *who, const struct mpcc_stats *s)
+/* The protocol of a run: --protocol, else bmr for 3 or more parties. */
+static enum mpcc_mp_protocol protocol_for(const struct options *o, const struct mpcc_program *p)
+{
+    if (o->protocol >= 0)
+        return (enum mpcc_mp_protocol)o->protocol;
+    return p->iface->n_parties >= 3 ? MPCC_MP_BMR : MPCC_MP_YAO;
+}
+
+static const char *protocol_name(enum mpcc_mp_protocol pr)
+{
+    return pr == MPCC_MP_BMR ? "bmr" : "yao";
+}
+
+static void print_stats(const char *who, const char *protocol, const struct mpcc_stats *s)
 {
     double rate = s->t_garble > 0 ? (double)s->n_and / s->t_garble : 0;
+    fprintf(stderr, "%s: protocol %s\n", who, protocol);
     fprintf(stderr,
             "%s: and %llu, xor %llu, inv %llu, ot %llu\n"
             "%s: bytes sent %llu, received %llu\n"
@@ -354,7 +388,7 @@ static enum mpcc_status print_party_outputs(const struct options *o, const struc
     enum mpcc_status st = values_print_outputs(p->iface, (const uint8_t *const *)outputs, o->json,
                                                stdout, err);
     if (st == MPCC_OK && o->stats)
-        print_stats(o->party, stats);
+        print_stats(o->party, protocol_name(protocol_for(o, p)), stats);
     return st;
 }
 
@@ -606,7 +640,7 @@ static int run_bristol(const struct options *o)
         off += c->output_widths[k];
     }
     if (o->stats) {
-        print_stats(o->party, &stats);
+        print_stats(o->party, "yao", &stats);
         print_link(o->party, ch);
     }
     rc = 0;
@@ -694,7 +728,7 @@ static int print_local(const struct options *o, const struct mpcc_program *p,
             rc = 1;
         }
         if (o->stats)
-            print_stats(p->iface->parties[i], stats[i]);
+            print_stats(p->iface->parties[i], protocol_name(protocol_for(o, p)), stats[i]);
     }
     if (o->json)
         printf("}\n");
@@ -751,7 +785,8 @@ static int run_local_mp(const struct options *o, const struct mpcc_program *p)
         return 1;
     }
     int rc = 0;
-    if (mpcc_mp_run_local(p, g, e, inputs, o->timeout_s * 1000, res, &err) != MPCC_OK) {
+    if (mpcc_mp_run_local(p, g, e, protocol_for(o, p), inputs, o->timeout_s * 1000, res, &err) !=
+        MPCC_OK) {
         rc = 1;
         for (uint32_t i = 0; i < n; i++)
             if (res[i].st != MPCC_OK)
@@ -859,6 +894,7 @@ static int run_mp_party(const struct options *o, const struct mpcc_program *p, u
         load_roster(o, &roster, &err) != MPCC_OK ||
         mpcc_mp_session_init(&s, p, me, g, e, &err) != MPCC_OK)
         goto fail;
+    s.protocol = protocol_for(o, p);
     const struct mpcc_roster_entry *mine = mpcc_roster_find(roster, o->party);
     const char *addr = o->listen ? o->listen : mine ? mine->addr : NULL;
     struct mpcc_mp_net net = {.roster = roster, .listen = o->listen,
@@ -907,7 +943,8 @@ static int run_local(const struct options *o, const struct mpcc_program *p)
     struct local_party lp[2];
     memset(lp, 0, sizeof lp);
     int rc = 1;
-    if (p->iface->n_parties != 2 || o->garbler_party || o->evaluator_party)
+    if (p->iface->n_parties != 2 || o->garbler_party || o->evaluator_party ||
+        protocol_for(o, p) == MPCC_MP_BMR)
         return run_local_mp(o, p);
     if (collect_inputs(o, p, VALUES_ANY_PARTY, &inputs, &err) != MPCC_OK) {
         fprintf(stderr, "mpcrun: %s\n", err.msg);
@@ -974,6 +1011,11 @@ static int run_program_party(const struct options *o, const struct mpcc_program 
     }
     if (o->roster_file || o->n_peers)
         return run_mp_party(o, p, (uint32_t)party);
+    if (o->protocol == MPCC_MP_BMR) {
+        fprintf(stderr, "mpcrun: --protocol bmr links every pair of parties: name every "
+                        "party's address with --parties FILE (or --peer NAME=HOST:PORT ...)\n");
+        return 1;
+    }
     if (p->iface->n_parties != 2) {
         fprintf(stderr,
                 "mpcrun: this program has %u parties: name every party's address with "

@@ -1,0 +1,463 @@
+/* bmr_garble.c - one party's side of N-party garbling: its Delta, keys and
+ * mask shares per wire slot, the OT sessions with every peer, the input
+ * wires, and each window of AND gates: shares of Delta_j * lambda_c by
+ * correlated OT, the walk over the window's gates (XOR and NOT are local),
+ * shares of lambda_a * lambda_b by random OT, shares of Delta_j times that
+ * product by correlated OT again, and this party's share of every row of
+ * every AND table. Secret bits select by masks, never by branches. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "circuits/circuit.h"
+#include "runtime/bmr/bmr_internal.h"
+#include "runtime/crypto/aes.h"
+#include "runtime/crypto/session_bind.h"
+#include "runtime/net/net.h"
+
+/* Gates whose table shares are hashed in one batch. */
+#define BMR_HASH_GATES 32u
+
+static void *bmr_alloc(size_t n, size_t size)
+{
+    if (n == 0)
+        n = 1;
+    if (size != 0 && n > SIZE_MAX / size)
+        return NULL;
+    void *p = NULL;
+    return posix_memalign(&p, 64, n * size) == 0 ? memset(p, 0, n * size) : NULL;
+}
+
+static void bmr_wipe_free(void *p, size_t len)
+{
+    if (p != NULL)
+        OPENSSL_cleanse(p, len);
+    free(p);
+}
+
+/* The OT sessions with every peer, in increasing peer order; with a higher
+ * peer we are first the sender (our Delta), with a lower one the receiver. */
+static enum mpcc_status setup_ots(struct bmr_party *p, struct mpcc_error *err)
+{
+    enum mpcc_status st = MPCC_OK;
+    for (uint32_t k = 0; k < p->n && st == MPCC_OK; k++) {
+        if (k == p->me)
+            continue;
+        struct net_channel *ch = p->chans[k];
+        const uint8_t *sid = p->cfg->session;
+        for (int step = 0; step < 2 && st == MPCC_OK; step++) {
+            if ((p->me < k) == (step == 0))
+                st = ot_cot_sender_new(ch, sid, p->delta, &p->snd[k], err);
+            else
+                st = ot_cot_receiver_new(ch, sid, &p->rcv[k], err);
+            if (st == MPCC_OK)
+                st = net_flush(ch, err);
+        }
+        if (st != MPCC_OK)
+            mpcc_error_prefix(err, "OT set-up with party %u", k);
+    }
+    return st;
+}
+
+enum mpcc_status bmr_party_init(struct bmr_party *p, const struct bmr_config *cfg,
+                                struct net_channel *const *chans, struct mpcc_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->cfg = cfg;
+    p->chans = chans;
+    p->n = cfg->n_parties;
+    p->me = cfg->me;
+    enum mpcc_status st = crypto_check_cpu(err);
+    if (st == MPCC_OK)
+        st = bmr_walk_init(&p->walk, cfg->circ, err);
+    p->n_slots = p->walk.n_slots;
+    if (st == MPCC_OK)
+        st = prg_init_random(&p->prg, err);
+    if (st != MPCC_OK)
+        return st;
+    uint32_t n = p->n;
+    size_t w = BMR_WINDOW;
+    p->snd = calloc(n, sizeof *p->snd);
+    p->rcv = calloc(n, sizeof *p->rcv);
+    p->lam = bmr_alloc(p->n_slots, 1);
+    p->key = bmr_alloc(p->n_slots, sizeof(block));
+    p->dsh = bmr_alloc(p->n_slots * n, sizeof(block));
+    p->la = bmr_alloc(w, 1), p->lb = bmr_alloc(w, 1);
+    p->lc = bmr_alloc(w, 1), p->mu = bmr_alloc(w, 1);
+    p->ka = bmr_alloc(w, sizeof(block)), p->kb = bmr_alloc(w, sizeof(block));
+    p->kc = bmr_alloc(w, sizeof(block));
+    p->da = bmr_alloc(w * n, sizeof(block)), p->db = bmr_alloc(w * n, sizeof(block));
+    p->dc = bmr_alloc(w * n, sizeof(block)), p->dm = bmr_alloc(w * n, sizeof(block));
+    p->peer = calloc(n, sizeof *p->peer);
+    p->choice = bmr_alloc(w / 8 + 1, 1);
+    p->tables = bmr_alloc(w * 4 * n, sizeof(block));
+    for (uint32_t k = 0; p->peer != NULL && k < n; k++) {
+        struct bmr_peer *pe = &p->peer[k];
+        if (k == cfg->me)
+            continue;
+        pe->q = bmr_alloc(w, sizeof(block)), pe->t = bmr_alloc(w, sizeof(block));
+        pe->bits = bmr_alloc(w / 8 + 1, 1), pe->choice = bmr_alloc(w / 8 + 1, 1);
+        pe->share = bmr_alloc(w, 1);
+        if (pe->q == NULL || pe->t == NULL || pe->bits == NULL || pe->choice == NULL ||
+            pe->share == NULL)
+            return mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory");
+    }
+    if (p->snd == NULL || p->rcv == NULL || p->lam == NULL || p->key == NULL ||
+        p->dsh == NULL || p->la == NULL || p->lb == NULL || p->lc == NULL || p->mu == NULL ||
+        p->ka == NULL || p->kb == NULL || p->kc == NULL || p->da == NULL || p->db == NULL ||
+        p->dc == NULL || p->dm == NULL || p->peer == NULL || p->choice == NULL ||
+        p->tables == NULL)
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory for %llu "
+                              "wire slots of %u parties",
+                              (unsigned long long)p->n_slots, n);
+    /* Delta; the evaluator's has lsb 1 and its zero keys lsb 0, so the lsb
+     * of the key it holds is the wire's masked value. */
+    block r;
+    prg_blocks(&p->prg, &r, 1);
+    p->delta = cfg->me == cfg->evaluator ? blk_or(r, blk_from_u64(0, 1)) : r;
+    OPENSSL_cleanse(&r, sizeof r);
+    block salt;
+    st = crypto_bind_salt(blk_zero(), cfg->session, "bmr garbling", &salt, err);
+    if (st != MPCC_OK)
+        return st;
+    crypto_hash_init(&p->hash, salt);
+    return setup_ots(p, err);
+}
+
+void bmr_party_free(struct bmr_party *p)
+{
+    size_t w = BMR_WINDOW, n = p->n;
+    for (uint32_t k = 0; k < n; k++) {
+        if (p->snd)
+            ot_cot_sender_free(p->snd[k]);
+        if (p->rcv)
+            ot_cot_receiver_free(p->rcv[k]);
+    }
+    free(p->snd);
+    free(p->rcv);
+    bmr_wipe_free(p->lam, p->n_slots);
+    bmr_wipe_free(p->key, p->n_slots * sizeof(block));
+    bmr_wipe_free(p->dsh, p->n_slots * n * sizeof(block));
+    bmr_wipe_free(p->la, w), bmr_wipe_free(p->lb, w);
+    bmr_wipe_free(p->lc, w), bmr_wipe_free(p->mu, w);
+    bmr_wipe_free(p->ka, w * sizeof(block)), bmr_wipe_free(p->kb, w * sizeof(block));
+    bmr_wipe_free(p->kc, w * sizeof(block));
+    bmr_wipe_free(p->da, w * n * sizeof(block)), bmr_wipe_free(p->db, w * n * sizeof(block));
+    bmr_wipe_free(p->dc, w * n * sizeof(block)), bmr_wipe_free(p->dm, w * n * sizeof(block));
+    for (uint32_t k = 0; p->peer != NULL && k < n; k++) {
+        struct bmr_peer *pe = &p->peer[k];
+        bmr_wipe_free(pe->q, w * sizeof(block)), bmr_wipe_free(pe->t, w * sizeof(block));
+        bmr_wipe_free(pe->bits, w / 8 + 1), bmr_wipe_free(pe->choice, w / 8 + 1);
+        bmr_wipe_free(pe->share, w);
+    }
+    free(p->peer);
+    bmr_wipe_free(p->choice, w / 8 + 1);
+    bmr_wipe_free(p->tables, w * 4 * n * sizeof(block));
+    prg_clear(&p->prg);
+    bmr_walk_free(&p->walk);
+    OPENSSL_cleanse(&p->delta, sizeof p->delta);
+    memset(p, 0, sizeof *p);
+}
+
+/* A fresh zero key (the evaluator's with lsb 0). */
+static block fresh_key(struct bmr_party *p)
+{
+    block k;
+    prg_blocks(&p->prg, &k, 1);
+    if (p->me == p->cfg->evaluator)
+        k = blk_and(k, blk_from_u64(~0ull, ~1ull));
+    return k;
+}
+
+/* Shares of Delta_j * x for a run of n bits x (ours: one byte each), the
+ * other parties' shares of x being 0 (send_n[k]: how many such bits peer k
+ * has, for which we are the OT sender). Writes d[i * N + j] for our bits,
+ * and for peer k's bits only our own column (d_peer[i]). */
+static enum mpcc_status own_bits_shares(struct bmr_party *p, size_t n_mine, const uint8_t *x,
+                                        block *d, const size_t *send_n, block **d_peer,
+                                        struct mpcc_error *err)
+{
+    uint32_t N = p->n;
+    for (size_t i = 0; i < n_mine; i++) {
+        memset(&d[i * N], 0, N * sizeof(block));
+        d[i * N + p->me] = blk_and(blk_mask_from_bit(x[i]), p->delta);
+    }
+    enum mpcc_status st = MPCC_OK;
+    size_t w = BMR_WINDOW;
+    for (uint32_t k = 0; k < N && st == MPCC_OK; k++) {
+        if (k == p->me)
+            continue;
+        /* In pieces of one window: our choice bits as receiver, the peer's
+         * count as sender (both sides cut the same way). */
+        size_t nr = n_mine, ns = send_n[k], off_r = 0, off_s = 0;
+        while (st == MPCC_OK && (off_r < nr || off_s < ns)) {
+            size_t cr = nr - off_r < w ? nr - off_r : w, cs = ns - off_s < w ? ns - off_s : w;
+            struct bmr_peer *pe = &p->peer[k];
+            bmr_pack(x + off_r, cr, pe->choice);
+            st = bmr_edge_cot(p, k, cs, pe->q, cr, pe->choice, pe->t, err);
+            for (size_t i = 0; st == MPCC_OK && i < cr; i++)
+                d[(off_r + i) * N + k] = pe->t[i];
+            for (size_t i = 0; st == MPCC_OK && i < cs; i++)
+                d_peer[k][off_s + i] = pe->q[i];
+            off_r += cr, off_s += cs;
+        }
+    }
+    return st;
+}
+
+enum mpcc_status bmr_garble_inputs(struct bmr_party *p, const uint8_t *input_bits,
+                                   uint8_t *masked, struct mpcc_error *err)
+{
+    const struct circuit *c = p->cfg->circ;
+    uint32_t N = p->n;
+    uint64_t nib = c->n_input_bits;
+    /* Per input bit: its owner; our bits' masks; how many bits each peer owns. */
+    uint32_t *owner = malloc((nib ? nib : 1) * sizeof *owner);
+    uint8_t *mine_lam = malloc(nib ? nib : 1);
+    block *dmine = bmr_alloc(nib * N, sizeof(block));
+    size_t *count = calloc(N, sizeof *count);
+    block **dpeer = calloc(N, sizeof *dpeer);
+    enum mpcc_status st = MPCC_OK;
+    if (owner == NULL || mine_lam == NULL || dmine == NULL || count == NULL || dpeer == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory for inputs");
+        goto out;
+    }
+    uint64_t w = 0;
+    for (uint32_t v = 0; v < c->n_inputs; v++)
+        for (uint32_t b = 0; b < c->input_widths[v]; b++, w++) {
+            owner[w] = p->cfg->input_owner[v];
+            count[owner[w]]++;
+        }
+    for (uint32_t k = 0; k < N; k++)
+        if (k != p->me && (dpeer[k] = bmr_alloc(count[k], sizeof(block))) == NULL) {
+            st = mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory");
+            goto out;
+        }
+    /* Our masks: random for our bits (we alone know them), 0 for others'. */
+    size_t n_mine = 0;
+    for (w = 0; w < nib; w++) {
+        p->key[w] = fresh_key(p);
+        uint8_t r;
+        prg_bytes(&p->prg, &r, 1);
+        p->lam[w] = owner[w] == p->me ? (r & 1u) : 0;
+        if (owner[w] == p->me) {
+            mine_lam[n_mine++] = p->lam[w];
+            masked[w] = (uint8_t)((input_bits[w] ^ p->lam[w]) & 1u);
+        }
+    }
+    st = own_bits_shares(p, n_mine, mine_lam, dmine, count, dpeer, err);
+    if (st != MPCC_OK)
+        goto out;
+    size_t *next = calloc(N, sizeof *next);
+    if (next == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory");
+        goto out;
+    }
+    size_t im = 0;
+    for (w = 0; w < nib; w++) {
+        block *d = &p->dsh[w * N];
+        if (owner[w] == p->me) {
+            memcpy(d, &dmine[im * N], N * sizeof(block));
+            im++;
+        } else {
+            memset(d, 0, N * sizeof(block));
+            d[p->me] = dpeer[owner[w]][next[owner[w]]++];
+        }
+    }
+    free(next);
+out:
+    free(owner);
+    bmr_wipe_free(mine_lam, nib ? nib : 1);
+    bmr_wipe_free(dmine, (nib ? nib : 1) * N * sizeof(block));
+    for (uint32_t k = 0; dpeer != NULL && k < N; k++)
+        bmr_wipe_free(dpeer[k], (count[k] ? count[k] : 1) * sizeof(block));
+    free(dpeer);
+    free(count);
+    return st;
+}
+
+struct window_job {
+    size_t n;
+    block *d;          /* delta products: [g * N + j] */
+    const uint8_t *a, *b; /* cross products: the two bit vectors */
+};
+
+/* One peer's part of delta_products: OT both ways; the receiver's outputs
+ * go straight to the peer's column, the sender's stay in its scratch. */
+static enum mpcc_status delta_peer(struct bmr_party *p, uint32_t k, void *ctx,
+                                   struct mpcc_error *err)
+{
+    struct window_job *j = ctx;
+    struct bmr_peer *pe = &p->peer[k];
+    enum mpcc_status st = bmr_edge_cot(p, k, j->n, pe->q, j->n, p->choice, pe->t, err);
+    for (size_t g = 0; st == MPCC_OK && g < j->n; g++)
+        j->d[g * p->n + k] = pe->t[g];
+    return st;
+}
+
+/* Shares of Delta_j * x[g] for the window's n bits x (each party holds a
+ * share of x): ours from the OTs in both directions with every peer. */
+static enum mpcc_status delta_products(struct bmr_party *p, size_t n, const uint8_t *x,
+                                       block *d, struct mpcc_error *err)
+{
+    uint32_t N = p->n;
+    bmr_pack(x, n, p->choice);
+    struct window_job j = {.n = n, .d = d};
+    enum mpcc_status st = n > 0 ? bmr_each_peer(p, delta_peer, &j, err) : MPCC_OK;
+    for (size_t g = 0; st == MPCC_OK && g < n; g++) {
+        block acc = blk_and(blk_mask_from_bit(x[g]), p->delta);
+        for (uint32_t k = 0; k < N; k++)
+            if (k != p->me)
+                acc = blk_xor(acc, p->peer[k].q[g]);
+        d[g * N + p->me] = acc;
+    }
+    return st;
+}
+
+static enum mpcc_status products_peer(struct bmr_party *p, uint32_t k, void *ctx,
+                                      struct mpcc_error *err)
+{
+    struct window_job *j = ctx;
+    return bmr_edge_products(p, k, j->n, j->a, j->b, err);
+}
+
+static inline uint64_t tweak(uint64_t gate, uint32_t n, uint32_t j, unsigned bit, unsigned side)
+{
+    return (((gate * n + j) * 2 + bit) * 2) + side;
+}
+
+/* Our share of the 4 rows of the tables of window gates g0 .. g0+m-1. Row
+ * (alpha, beta) for party j:
+ *   H(k_{a,alpha}, (G,j,beta,0)) ^ H(k_{b,beta}, (G,j,alpha,1))
+ *   ^ [j = me] k_{c,0} ^ share of Delta_j * ((la^alpha)(lb^beta) ^ lc),
+ * the last expanded as dm ^ dc ^ alpha db ^ beta da ^ [j = me] alpha beta Delta. */
+static void table_shares(struct bmr_party *p, size_t g0, size_t m, block *x, uint64_t *tw)
+{
+    uint32_t N = p->n, me = p->me;
+    for (size_t g = 0; g < m; g++) {
+        uint64_t G = p->and_index + g0 + g;
+        block ka = p->ka[g0 + g], kb = p->kb[g0 + g];
+        for (uint32_t j = 0; j < N; j++) {
+            block *xx = &x[(g * N + j) * 8];
+            uint64_t *tt = &tw[(g * N + j) * 4];
+            for (unsigned bit = 0; bit < 2; bit++) {
+                xx[2 * bit] = ka, xx[2 * bit + 1] = blk_xor(ka, p->delta);
+                tt[bit] = tweak(G, N, j, bit, 0);
+                xx[4 + 2 * bit] = kb, xx[4 + 2 * bit + 1] = blk_xor(kb, p->delta);
+                tt[2 + bit] = tweak(G, N, j, bit, 1);
+            }
+        }
+    }
+    crypto_hash_pairs_tw(&p->hash, tw, x, 4 * (size_t)N * m);
+    for (size_t g = 0; g < m; g++) {
+        size_t gi = g0 + g;
+        for (uint32_t j = 0; j < N; j++) {
+            const block *xx = &x[(g * N + j) * 8];
+            block base = blk_xor(p->dm[gi * N + j], p->dc[gi * N + j]);
+            if (j == me)
+                base = blk_xor(base, p->kc[gi]);
+            for (unsigned alpha = 0; alpha < 2; alpha++)
+                for (unsigned beta = 0; beta < 2; beta++) {
+                    /* xx[2*beta + alpha]: H(k_{a,alpha}) under beta's tweak;
+                     * xx[4 + 2*alpha + beta]: H(k_{b,beta}) under alpha's. */
+                    block r = blk_xor(xx[2 * beta + alpha], xx[4 + 2 * alpha + beta]);
+                    r = blk_xor(r, base);
+                    if (alpha)
+                        r = blk_xor(r, p->db[gi * N + j]);
+                    if (beta)
+                        r = blk_xor(r, p->da[gi * N + j]);
+                    if (alpha && beta && j == me)
+                        r = blk_xor(r, p->delta);
+                    p->tables[gi * 4 * N + (2 * alpha + beta) * N + j] = r;
+                }
+        }
+    }
+}
+
+enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, struct mpcc_error *err)
+{
+    uint32_t N = p->n, me = p->me;
+    /* The window's output masks and keys, and Delta_j * lambda_c shares. */
+    for (size_t g = 0; g < n_win; g++) {
+        uint8_t r;
+        prg_bytes(&p->prg, &r, 1);
+        p->lc[g] = r & 1u;
+        p->kc[g] = fresh_key(p);
+    }
+    enum mpcc_status st = delta_products(p, n_win, p->lc, p->dc, err);
+    if (st != MPCC_OK)
+        return st;
+    /* The walk: everything up to (not including) the AND after the window. */
+    size_t g = 0;
+    block inv_mask = p->delta;
+    struct bmr_step step;
+    int more;
+    while ((more = bmr_walk_next(&p->walk, &step, err)) == 1) {
+        uint64_t a = step.a, b = step.b, o = step.o;
+        if (step.op == CIRC_AND) {
+            if (g == n_win) {
+                bmr_walk_unget(&p->walk, &step);
+                break;
+            }
+            p->la[g] = p->lam[a], p->lb[g] = p->lam[b];
+            p->ka[g] = p->key[a], p->kb[g] = p->key[b];
+            memcpy(&p->da[g * N], &p->dsh[(uint64_t)a * N], N * sizeof(block));
+            memcpy(&p->db[g * N], &p->dsh[(uint64_t)b * N], N * sizeof(block));
+            p->lam[o] = p->lc[g];
+            p->key[o] = p->kc[g];
+            memcpy(&p->dsh[(uint64_t)o * N], &p->dc[g * N], N * sizeof(block));
+            g++;
+        } else if (step.op == CIRC_XOR) {
+            p->lam[o] = p->lam[a] ^ p->lam[b];
+            p->key[o] = blk_xor(p->key[a], p->key[b]);
+            for (uint32_t j = 0; j < N; j++)
+                p->dsh[(uint64_t)o * N + j] =
+                    blk_xor(p->dsh[(uint64_t)a * N + j], p->dsh[(uint64_t)b * N + j]);
+        } else if (step.op == BMR_COPY) {
+            p->lam[o] = p->lam[a];
+            p->key[o] = p->key[a];
+            memcpy(&p->dsh[o * N], &p->dsh[a * N], N * sizeof(block));
+        } else if (step.op == CIRC_INV) {
+            /* lambda_o = lambda_a ^ 1 (party 0 flips its share), so the
+             * masked value and the keys stay; each party j adds its Delta_j
+             * to its own share of Delta_j * lambda. */
+            p->lam[o] = p->lam[a] ^ (me == 0);
+            p->key[o] = p->key[a];
+            for (uint32_t j = 0; j < N; j++)
+                p->dsh[(uint64_t)o * N + j] = p->dsh[(uint64_t)a * N + j];
+            p->dsh[(uint64_t)o * N + me] = blk_xor(p->dsh[(uint64_t)o * N + me], inv_mask);
+        }
+    }
+    if (more < 0)
+        return err ? err->code : MPCC_ERR_INVALID;
+    if (g != n_win)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "N-party garbling: window of %llu AND gates "
+                              "found %zu", (unsigned long long)n_win, g);
+    /* Shares of lambda_a * lambda_b: our own product plus the cross terms. */
+    for (g = 0; g < n_win; g++)
+        p->mu[g] = p->la[g] & p->lb[g];
+    struct window_job pj = {.n = n_win, .a = p->la, .b = p->lb};
+    if (n_win > 0)
+        st = bmr_each_peer(p, products_peer, &pj, err);
+    for (g = 0; st == MPCC_OK && g < n_win; g++)
+        for (uint32_t k = 0; k < N; k++)
+            if (k != me)
+                p->mu[g] ^= p->peer[k].share[g];
+    if (st == MPCC_OK)
+        st = delta_products(p, n_win, p->mu, p->dm, err);
+    if (st != MPCC_OK)
+        return st;
+    block *x = bmr_alloc((size_t)BMR_HASH_GATES * N * 8, sizeof(block));
+    uint64_t *tw = bmr_alloc((size_t)BMR_HASH_GATES * N * 4, sizeof(uint64_t));
+    if (x == NULL || tw == NULL) {
+        free(x), free(tw);
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory");
+    }
+    for (size_t g0 = 0; g0 < n_win; g0 += BMR_HASH_GATES)
+        table_shares(p, g0, n_win - g0 < BMR_HASH_GATES ? n_win - g0 : BMR_HASH_GATES, x, tw);
+    bmr_wipe_free(x, (size_t)BMR_HASH_GATES * N * 8 * sizeof(block));
+    free(tw);
+    p->and_index += n_win;
+    return MPCC_OK;
+}

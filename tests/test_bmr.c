@@ -1,0 +1,265 @@
+/* test_bmr.c - N-party garbling (runtime/bmr): N parties in N threads over
+ * in-memory channels compute random circuits and circuits built from the
+ * gadgets, and every recipient's outputs must equal plaintext evaluation;
+ * outputs go to their recipients only; a broken link fails every party. */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "circuits/circuit.h"
+#include "circuits/compact.h"
+#include "circuits/eval.h"
+#include "circuits/program.h"
+#include "compiler.h"
+#include "runtime/bmr/bmr.h"
+#include "runtime/net/net.h"
+#include "test_support.h"
+
+struct party_job {
+    struct bmr_config cfg;
+    struct net_channel **chans; /* [n] */
+    const uint8_t *inputs;
+    uint8_t *outputs;
+    struct mpcc_stats stats;
+    struct mpcc_error err;
+    enum mpcc_status st;
+};
+
+static void *party_main(void *arg)
+{
+    struct party_job *j = arg;
+    j->st = bmr_run(&j->cfg, j->chans, j->inputs, j->outputs, &j->stats, &j->err);
+    for (uint32_t k = 0; k < j->cfg.n_parties; k++)
+        if (j->chans[k] != NULL) {
+            if (j->st == MPCC_OK)
+                net_close(j->chans[k]);
+            else
+                net_free(j->chans[k]);
+            j->chans[k] = NULL;
+        }
+    return NULL;
+}
+
+/* Runs c with n parties (input value v owned by party v % n, output value v
+ * to the parties in recipients[v]); the evaluator is `ev`. Returns how many
+ * parties failed; on success checks every recipient's outputs. `cut`
+ * (party index, or -1): that party's channels are closed before it starts. */
+static unsigned run_parties(const struct circuit *c, uint32_t n, uint32_t ev,
+                            const uint64_t *recipients, const uint8_t *in_bits, int cut)
+{
+    struct mpcc_error err = {0};
+    uint32_t *owner = calloc(c->n_inputs + 1, sizeof *owner);
+    struct party_job *jobs = calloc(n, sizeof *jobs);
+    pthread_t *th = calloc(n, sizeof *th);
+    ck_assert_ptr_nonnull(owner);
+    ck_assert_ptr_nonnull(jobs);
+    ck_assert_ptr_nonnull(th);
+    for (uint32_t v = 0; v < c->n_inputs; v++)
+        owner[v] = v % n;
+    for (uint32_t p = 0; p < n; p++) {
+        jobs[p].chans = calloc(n, sizeof *jobs[p].chans);
+        jobs[p].outputs = calloc(c->n_output_bits + 1, 1);
+        ck_assert_ptr_nonnull(jobs[p].chans);
+        jobs[p].cfg = (struct bmr_config){.circ = c, .n_parties = n, .me = p, .evaluator = ev,
+                                          .input_owner = owner, .recipients = recipients};
+        memset(jobs[p].cfg.session, 0x5a, 32);
+        jobs[p].inputs = in_bits;
+    }
+    for (uint32_t a = 0; a < n; a++)
+        for (uint32_t b = a + 1; b < n; b++) {
+            char na[8], nb[8];
+            snprintf(na, sizeof na, "p%u", a);
+            snprintf(nb, sizeof nb, "p%u", b);
+            ck_assert_int_eq(net_mem_pair(na, nb, 20000, &jobs[a].chans[b], &jobs[b].chans[a],
+                                          &err), MPCC_OK);
+        }
+    if (cut >= 0)
+        for (uint32_t k = 0; k < n; k++)
+            if (jobs[cut].chans[k] != NULL) {
+                net_free(jobs[cut].chans[k]);
+                jobs[cut].chans[k] = NULL;
+            }
+    for (uint32_t p = 0; p < n; p++)
+        if ((int)p != cut)
+            ck_assert_int_eq(pthread_create(&th[p], NULL, party_main, &jobs[p]), 0);
+    for (uint32_t p = 0; p < n; p++)
+        if ((int)p != cut)
+            pthread_join(th[p], NULL);
+    unsigned failed = 0;
+    uint8_t *want = calloc(c->n_output_bits + 1, 1);
+    ck_assert_ptr_nonnull(want);
+    ck_assert_int_eq(circ_eval_bits(c, in_bits, want, &err), MPCC_OK);
+    for (uint32_t p = 0; p < n; p++) {
+        if ((int)p == cut)
+            continue;
+        if (jobs[p].st != MPCC_OK) {
+            failed++;
+            ck_assert_msg(jobs[p].err.msg[0] != '\0', "party %u failed without a message", p);
+            continue;
+        }
+        uint64_t pos = 0;
+        for (uint32_t v = 0; v < c->n_outputs; v++)
+            for (uint32_t b = 0; b < c->output_widths[v]; b++, pos++) {
+                uint8_t expect = (recipients[v] >> p) & 1 ? want[pos] : 0;
+                ck_assert_msg(jobs[p].outputs[pos] == expect,
+                              "n=%u ev=%u party %u output %u bit %u: got %u want %u", n, ev, p,
+                              v, b, jobs[p].outputs[pos], expect);
+            }
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        free(jobs[p].chans);
+        free(jobs[p].outputs);
+    }
+    free(want);
+    free(jobs);
+    free(th);
+    free(owner);
+    return failed;
+}
+
+static struct circuit *random_circuit(unsigned seed, uint32_t n_values, uint32_t width,
+                                      uint32_t n_gates, uint32_t n_out_values)
+{
+    struct mpcc_error err = {0};
+    struct circuit *c = circ_new(&err);
+    ck_assert_ptr_nonnull(c);
+    srand(seed);
+    for (uint32_t v = 0; v < n_values; v++)
+        ck_assert_int_eq(circ_add_input(c, width, &err), MPCC_OK);
+    uint32_t w = n_values * width;
+    for (uint32_t i = 0; i < n_gates; i++, w++) {
+        uint32_t a = (uint32_t)rand() % w, b = (uint32_t)rand() % w;
+        enum circ_op op = (enum circ_op)(rand() % 3);
+        ck_assert_int_eq(circ_add_gate(c, op, a, op == CIRC_INV ? a : b, w, &err), MPCC_OK);
+    }
+    for (uint32_t v = 0; v < n_out_values; v++) {
+        uint32_t outs[8];
+        for (int i = 0; i < 8; i++)
+            outs[i] = w - 1 - (uint32_t)rand() % (n_gates / 2 + 1);
+        ck_assert_int_eq(circ_add_output(c, 8, outs, &err), MPCC_OK);
+    }
+    ck_assert_int_eq(circ_compact(c, &err), MPCC_OK);
+    return c;
+}
+
+static uint8_t *random_bits(uint64_t n)
+{
+    uint8_t *b = malloc(n + 1);
+    ck_assert_ptr_nonnull(b);
+    for (uint64_t i = 0; i < n; i++)
+        b[i] = (uint8_t)(rand() & 1);
+    return b;
+}
+
+START_TEST(bmr_random_circuits_match_plaintext)
+{
+    /* 3, 4 and 5 parties, each party evaluating in turn; 2 parties too. */
+    for (uint32_t n = 2; n <= 5; n++)
+        for (uint32_t ev = 0; ev < n; ev++) {
+            unsigned seed = 100 * n + ev;
+            struct circuit *c = random_circuit(seed, 2 * n, 8, 3000, 4);
+            uint64_t rec[4] = {1u << ev, (1u << n) - 1, 1u << ((ev + 1) % n), 0};
+            rec[3] = (1u << n) - 1 - (1u << ev); /* everybody but the evaluator */
+            uint8_t *in = random_bits(c->n_input_bits);
+            ck_assert_uint_eq(run_parties(c, n, ev, rec, in, -1), 0);
+            free(in);
+            circ_free(c);
+        }
+}
+END_TEST
+
+/* More AND gates than one window, and a circuit of free gates only. */
+START_TEST(bmr_windows_and_free_circuits)
+{
+    struct circuit *c = random_circuit(7, 6, 16, 30000, 3);
+    uint64_t rec[3] = {7, 1, 4};
+    uint8_t *in = random_bits(c->n_input_bits);
+    ck_assert_uint_eq(run_parties(c, 3, 1, rec, in, -1), 0);
+    free(in);
+    circ_free(c);
+    /* XOR and NOT only */
+    struct mpcc_error err = {0};
+    c = circ_new(&err);
+    ck_assert_int_eq(circ_add_input(c, 4, &err), MPCC_OK);
+    ck_assert_int_eq(circ_add_input(c, 4, &err), MPCC_OK);
+    ck_assert_int_eq(circ_add_input(c, 4, &err), MPCC_OK);
+    uint32_t outs[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        ck_assert_int_eq(circ_add_gate(c, CIRC_XOR, i, 4 + i, 12 + i, &err), MPCC_OK);
+        ck_assert_int_eq(circ_add_gate(c, CIRC_XOR, 12 + i, 8 + i, 16 + i, &err), MPCC_OK);
+        ck_assert_int_eq(circ_add_gate(c, CIRC_INV, 16 + i, 16 + i, 20 + i, &err), MPCC_OK);
+        outs[i] = 20 + i;
+    }
+    ck_assert_int_eq(circ_add_output(c, 4, outs, &err), MPCC_OK);
+    uint64_t r1[1] = {7};
+    uint8_t bits[12] = {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0};
+    ck_assert_uint_eq(run_parties(c, 3, 2, r1, bits, -1), 0);
+    circ_free(c);
+}
+END_TEST
+
+/* A compiled program whose loops are subcircuits (calls, a repeated call):
+ * the walk expands them on the fly. */
+START_TEST(bmr_circuits_with_calls)
+{
+    static const char src[] =
+        "party p1, p2, p3;\n"
+        "const N = 9;\n"
+        "input p1 uint16 a[N];\n"
+        "input p2 uint16 b[N];\n"
+        "input p3 uint16 c[N];\n"
+        "uint32 s = 0;\n"
+        "for i in 0..N { s += uint32(a[i]) * uint32(b[i]) + uint32(c[i]); }\n"
+        "uint16 m = a[0];\n"
+        "for i in 1..N { if (c[i] > m) { m = c[i]; } }\n"
+        "output all s;\n"
+        "output p2 m;\n";
+    struct compile_options o = {0};
+    o.subcircuits = MPCC_SUBS_ALWAYS;
+    struct mpcc_program *prog = NULL;
+    struct mpcc_error err = {0};
+    ck_assert_msg(mpcc_compile_source("calls.mpc", src, sizeof src - 1, &o, &prog, &err) ==
+                  MPCC_OK, "%s", err.msg);
+    ck_assert_uint_gt(prog->circ->n_calls, 0);
+    uint64_t rec[2] = {7, 2};
+    for (unsigned seed = 1; seed <= 3; seed++) {
+        srand(seed);
+        uint8_t *in = random_bits(prog->circ->n_input_bits);
+        ck_assert_uint_eq(run_parties(prog->circ, 3, seed % 3, rec, in, -1), 0);
+        free(in);
+    }
+    prog_free(prog);
+}
+END_TEST
+
+/* A party that is gone: every other party fails with a message, none
+ * returns outputs. */
+START_TEST(bmr_missing_party_fails_everyone)
+{
+    struct circuit *c = random_circuit(9, 6, 8, 2000, 2);
+    uint64_t rec[2] = {7, 7};
+    uint8_t *in = random_bits(c->n_input_bits);
+    for (int cut = 0; cut < 3; cut++)
+        ck_assert_uint_eq(run_parties(c, 3, 1, rec, in, cut), 2);
+    free(in);
+    circ_free(c);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("bmr");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, bmr_random_circuits_match_plaintext);
+    tcase_add_test(tc, bmr_windows_and_free_circuits);
+    tcase_add_test(tc, bmr_circuits_with_calls);
+    tcase_add_test(tc, bmr_missing_party_fails_everyone);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
