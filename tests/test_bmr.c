@@ -68,7 +68,7 @@ static unsigned run_parties(const struct circuit *c, uint32_t n, uint32_t ev,
     }
     for (uint32_t a = 0; a < n; a++)
         for (uint32_t b = a + 1; b < n; b++) {
-            char na[8], nb[8];
+            char na[16], nb[16];
             snprintf(na, sizeof na, "p%u", a);
             snprintf(nb, sizeof nb, "p%u", b);
             ck_assert_int_eq(net_mem_pair(na, nb, 20000, &jobs[a].chans[b], &jobs[b].chans[a],
@@ -249,17 +249,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("bmr");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, bmr_random_circuits_match_plaintext);
-    tcase_add_test(tc, bmr_windows_and_free_circuits);
-    tcase_add_test(tc, bmr_circuits_with_calls);
-    tcase_add_test(tc, bmr_missing_party_fails_everyone);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    const TTest *tests[] = {bmr_random_circuits_match_plaintext, bmr_windows_and_free_circuits,
+                            bmr_circuits_with_calls, bmr_missing_party_fails_everyone};
+    return ts_run_tests("bmr", tests, sizeof tests / sizeof tests[0], 300);
 }

@@ -381,39 +381,51 @@ if [ $rc = 1 ] && [ $((SECONDS - start)) -le 6 ] && echo "$out" | grep -q "canno
 else bad "reconnect after the session: rc $rc: $out"; fi
 INJECTED=$((INJECTED + 2))
 
-# ---- more than two parties: a byte flipped on the h3 -> h1 connection (in
-# h3's input share, in its first and in its last transcript frame). Nobody
-# may print a wrong result; whoever fails prints nothing.
+# ---- more than two parties, under both protocols: a byte flipped on the
+# connection from h3 to h1 or to h2 (the evaluator under bmr) at several
+# points (Yao: in h3's input share and its transcript frames; bmr: OT
+# set-up, the windows' OT rounds, the table shares, the output shares), and
+# h3 killed in the middle of a longer bmr run. Nobody may print a wrong
+# result; whoever fails prints nothing.
 H="$TMP/h3.circ"
 if [ -n "${FAULTPROXY:-}" ] && "$MPCC" compile "$EX/hospitals3.mpc" -o "$H" 2>/dev/null; then
     IN="$EX/inputs/hospitals3"
-    # mp_run TAG 'PROXY ARGS': h1 and h2 listen, h3 reaches h1 through the proxy.
+    # mp_run TAG 'PROXY ARGS' [VIA]: h1 and h2 listen, h3 reaches VIA (h1 or
+    # h2, default h1) through the proxy; every party runs protocol $MPP.
     mp_run() {
-        local t=$1 pargs=$2 p1 p2 pp pids=()
+        local t=$1 pargs=$2 via=${3:-h1} p1 p2 pp pids=()
         echo "h1 127.0.0.1:0" >"$TMP/$t.r1"
         "$MPCRUN" "$H" --party h1 --parties "$TMP/$t.r1" --input-file "${IN}_h1.txt" --timeout 5 \
-            >"$TMP/$t.h1.out" 2>"$TMP/$t.h1.err" & pids+=($!)
+            --protocol "$MPP" >"$TMP/$t.h1.out" 2>"$TMP/$t.h1.err" & pids+=($!)
         p1=$(wait_port "$TMP/$t.h1.err") || return 1
         printf 'h1 127.0.0.1:%s\nh2 127.0.0.1:0\n' "$p1" >"$TMP/$t.r2"
         "$MPCRUN" "$H" --party h2 --parties "$TMP/$t.r2" --input-file "${IN}_h2.txt" --timeout 5 \
-            >"$TMP/$t.h2.out" 2>"$TMP/$t.h2.err" & pids+=($!)
+            --protocol "$MPP" >"$TMP/$t.h2.out" 2>"$TMP/$t.h2.err" & pids+=($!)
         p2=$(wait_port "$TMP/$t.h2.err") || return 1
+        local target=$p1
+        [ "$via" = h2 ] && target=$p2
         # shellcheck disable=SC2086
-        "$FAULTPROXY" --target "127.0.0.1:$p1" $pargs --max-seconds 30 2>"$TMP/$t.p.err" & pids+=($!)
+        "$FAULTPROXY" --target "127.0.0.1:$target" $pargs --max-seconds 30 2>"$TMP/$t.p.err" & pids+=($!)
         pp=$(wait_port "$TMP/$t.p.err") || return 1
-        printf 'h1 127.0.0.1:%s\nh2 127.0.0.1:%s\n' "$pp" "$p2" >"$TMP/$t.r3"
+        if [ "$via" = h2 ]; then printf 'h1 127.0.0.1:%s\nh2 127.0.0.1:%s\n' "$p1" "$pp" >"$TMP/$t.r3"
+        else printf 'h1 127.0.0.1:%s\nh2 127.0.0.1:%s\n' "$pp" "$p2" >"$TMP/$t.r3"; fi
         "$MPCRUN" "$H" --party h3 --parties "$TMP/$t.r3" --input-file "${IN}_h3.txt" --timeout 5 \
-            >"$TMP/$t.h3.out" 2>"$TMP/$t.h3.err" & pids+=($!)
+            --protocol "$MPP" >"$TMP/$t.h3.out" 2>"$TMP/$t.h3.err" & pids+=($!)
         local i=0
         for q in h1 h2 p h3; do wait "${pids[$i]}"; echo $? >"$TMP/$t.$q.rc"; i=$((i + 1)); done
     }
-    mp_run mpclean ''
-    up=$(sed -n 's/.*up \([0-9]*\) bytes in.*/\1/p' "$TMP/mpclean.p.err")
-    if [ -n "$up" ] && [ "$(cat "$TMP/mpclean.h3.rc")" = 0 ]; then
+    for MPP in yao bmr; do
+    for via in h1 h2; do
+    [ $MPP = yao ] && [ $via = h2 ] && continue
+    mp_run mpclean$MPP$via '' $via
+    up=$(sed -n 's/.*up \([0-9]*\) bytes in.*/\1/p' "$TMP/mpclean$MPP$via.p.err")
+    if [ -n "$up" ] && [ "$(cat "$TMP/mpclean$MPP$via.h3.rc")" = 0 ]; then
         want3=$(printf 'cohort_size = 8\nmean_age = 57')
-        for off in $((up - 100)) $((up - 60)) $((up - 20)); do
-            t=mpflip$off
-            mp_run $t "--flip-at $off --direction up"
+        offs="$((up - 100)) $((up - 60)) $((up - 20))"
+        [ $MPP = bmr ] && offs="$((up / 20)) $((up / 4)) $((up / 2)) $((up * 3 / 4)) $((up - 100)) $((up - 20))"
+        for off in $offs; do
+            t=mpflip$MPP$via$off
+            mp_run $t "--flip-at $off --direction up" $via
             good=1 failed=0 what=""
             for q in h1 h2 h3; do
                 r=$(cat "$TMP/$t.$q.rc"); o=$(cat "$TMP/$t.$q.out")
@@ -427,8 +439,45 @@ if [ -n "${FAULTPROXY:-}" ] && "$MPCC" compile "$EX/hospitals3.mpc" -o "$H" 2>/d
             INJECTED=$((INJECTED + 1))
         done
     else
-        bad "three parties through the proxy: $(cat "$TMP/mpclean.h1.err" "$TMP/mpclean.h3.err" "$TMP/mpclean.p.err")"
+        bad "three parties through the proxy ($MPP, via $via): $(cat "$TMP/mpclean$MPP$via.h1.err" "$TMP/mpclean$MPP$via.h3.err" "$TMP/mpclean$MPP$via.p.err")"
     fi
+    done
+    done
+    # bmr: h3 killed in the middle of a run of about a million AND gates:
+    # h1 and h2 fail within the timeout, name h3, print nothing.
+    cat >"$TMP/long3.mpc" <<'EOF'
+party h1, h2, h3;
+input h1 uint32 a[8];
+input h2 uint32 b[8];
+input h3 uint32 c[8];
+uint32 s = 1;
+for i in 0..1500 { s = s * (a[i % 8] ^ b[i % 8] ^ c[i % 8]) + a[(i + 1) % 8]; }
+output all s;
+EOF
+    "$MPCC" compile "$TMP/long3.mpc" -o "$TMP/long3.circ"
+    for q in h1 h2 h3; do echo "$q:$(echo $q | tr 123 abc | cut -c2) = [1, 2, 3, 4, 5, 6, 7, 8]" >"$TMP/long3_$q.txt"; done
+    echo "h1 127.0.0.1:0" >"$TMP/kill.r1"
+    "$MPCRUN" "$TMP/long3.circ" --party h1 --parties "$TMP/kill.r1" --input-file "$TMP/long3_h1.txt" \
+        --timeout 10 >"$TMP/kill.h1.out" 2>"$TMP/kill.h1.err" & k1=$!
+    p1=$(wait_port "$TMP/kill.h1.err")
+    printf 'h1 127.0.0.1:%s\nh2 127.0.0.1:0\n' "$p1" >"$TMP/kill.r2"
+    "$MPCRUN" "$TMP/long3.circ" --party h2 --parties "$TMP/kill.r2" --input-file "$TMP/long3_h2.txt" \
+        --timeout 10 >"$TMP/kill.h2.out" 2>"$TMP/kill.h2.err" & k2=$!
+    p2=$(wait_port "$TMP/kill.h2.err")
+    printf 'h1 127.0.0.1:%s\nh2 127.0.0.1:%s\n' "$p1" "$p2" >"$TMP/kill.r3"
+    "$MPCRUN" "$TMP/long3.circ" --party h3 --parties "$TMP/kill.r3" --input-file "$TMP/long3_h3.txt" \
+        --timeout 10 >"$TMP/kill.h3.out" 2>"$TMP/kill.h3.err" & k3=$!
+    sleep 0.6
+    kill -9 $k3 2>/dev/null
+    start=$SECONDS
+    wait $k1; r1=$?
+    wait $k2; r2=$?
+    wait $k3 2>/dev/null
+    INJECTED=$((INJECTED + 1))
+    if [ $r1 != 0 ] && [ $r2 != 0 ] && [ ! -s "$TMP/kill.h1.out" ] && [ ! -s "$TMP/kill.h2.out" ] &&
+       grep -q "h3" "$TMP/kill.h1.err" && grep -q "h3" "$TMP/kill.h2.err" && [ $((SECONDS - start)) -le 12 ] &&
+       san_clean "$TMP/kill.h1.err" "$TMP/kill.h2.err"; then ok
+    else bad "bmr, h3 killed: rc $r1/$r2 [$(cat "$TMP/kill.h1.out" "$TMP/kill.h2.out")] $(cat "$TMP/kill.h1.err" "$TMP/kill.h2.err")"; fi
 else
     echo "SKIP: multi-party fault cases (no faultproxy)"
 fi

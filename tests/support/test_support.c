@@ -164,3 +164,18 @@ struct mpcc_program *ts_compile_mode(const char *src, struct mpcc_profile *prof,
     mpcc_diags_free(o.diags);
     return p;
 }
+
+int ts_run_tests(const char *name, const TTest *const *tests, size_t n, double timeout)
+{
+    Suite *s = suite_create(name);
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, timeout);
+    for (size_t i = 0; i < n; i++)
+        tcase_add_test(tc, tests[i]);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -22,6 +22,12 @@ char *ts_write_temp(const char *text, size_t len);
  * command could not be run or was killed by a signal. */
 int ts_run(const char *cmd, char **out, char **err);
 
+/* Runs every test of a suite with one test case, `name`, holding the
+ * tests[] (n of them) under a timeout of `timeout` seconds; returns the
+ * process exit status (0 when all passed). */
+typedef struct TTest TTest;
+int ts_run_tests(const char *name, const TTest *const *tests, size_t n, double timeout);
+
 struct mpcc_program;
 struct mpcc_profile;
 /* Compiles .mpc source (as "test.mpc", the source tree's stdlib/ for
