@@ -172,7 +172,7 @@ END_TEST
 /* More AND gates than one window, and a circuit of free gates only. */
 START_TEST(bmr_windows_and_free_circuits)
 {
-    struct circuit *c = random_circuit(7, 6, 16, 30000, 3);
+    struct circuit *c = random_circuit(7, 6, 16, 80000, 3); /* ~27 000 AND: two windows */
     uint64_t rec[3] = {7, 1, 4};
     uint8_t *in = random_bits(c->n_input_bits);
     ck_assert_uint_eq(run_parties(c, 3, 1, rec, in, -1), 0);

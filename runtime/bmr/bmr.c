@@ -237,19 +237,22 @@ enum mpcc_status bmr_run(const struct bmr_config *cfg, struct net_channel *const
     uint64_t n_and = circ_count_op(c, CIRC_AND);
     while (st == MPCC_OK) {
         uint64_t left = n_and - p.and_index;
-        uint64_t n_win = left < BMR_WINDOW ? left : BMR_WINDOW;
-        st = bmr_garble_window(&p, n_win, err);
+        uint64_t n_win = left < p.win ? left : p.win;
+        uint64_t after = left - n_win < p.win ? left - n_win : p.win;
+        st = bmr_garble_window(&p, n_win, after, err);
         if (st == MPCC_OK && !evaluating) {
             struct net_channel *ch = chans[cfg->evaluator];
             st = net_send(ch, p.tables, n_win * 4 * p.n * sizeof(block), err);
             if (st == MPCC_OK)
                 st = net_flush(ch, err);
         } else if (st == MPCC_OK) {
-            st = bmr_eval_window(&e, &p, n_win, err);
+            st = bmr_eval_feed(&e, &p, n_win, err);
         }
         if (p.and_index == n_and)
             break;
     }
+    if (st == MPCC_OK && evaluating)
+        st = bmr_eval_finish(&e, err);
     double t3 = proto_now();
     /* Everything so far must have arrived intact on every link before any
      * output share leaves, and the shares too before outputs are used. */

@@ -41,10 +41,23 @@ enum mpcc_status bmr_edge_cot(struct bmr_party *p, uint32_t k, size_t n_send, bl
     return st;
 }
 
-/* Cross products by random OT. As sender (message y = our b[j]): we get m0,
- * m1 and keep lsb(m0); we send d = lsb(m0) ^ lsb(m1) ^ y. As receiver
- * (choice x = our a[j]): we get m_x and add lsb(m_x) ^ x & d, so that the
- * two shares xor to x * y. Selection by masks, never by branches. */
+/* The tweak of the random OT made of gate G's output-mask OT between
+ * receiver i and sender k: its own space (top bit set), apart from the
+ * garbling tweaks. */
+static inline uint64_t product_tweak(uint64_t gate, uint32_t n, uint32_t i, uint32_t k)
+{
+    return (UINT64_C(1) << 63) | ((gate * n + i) * n + k);
+}
+
+/* Cross products from the window's output-mask OTs (Beaver's
+ * derandomisation). For gate g, the correlated OT with peer k as sender
+ * chose with our mask bit r = lc[g] and left q (peer) and t = q ^ r Delta_k
+ * (us); hashed, it is a random OT: m0 = H(q), m1 = H(q ^ Delta_k), we know
+ * m_r = H(t). As receiver (x = a[g]) we send e = x ^ r and keep
+ * lsb(m_r) ^ x & d; as sender (y = b[g], messages from our own OT with the
+ * peer as receiver) we send d = lsb(m0) ^ lsb(m1) ^ y and keep lsb(m_e).
+ * The two shares xor to x * y. Both bits travel in one frame each way;
+ * selection by masks, never by branches. */
 enum mpcc_status bmr_edge_products(struct bmr_party *p, uint32_t k, size_t n,
                                    const uint8_t *a, const uint8_t *b, struct mpcc_error *err)
 {
@@ -53,37 +66,42 @@ enum mpcc_status bmr_edge_products(struct bmr_party *p, uint32_t k, size_t n,
     memset(share, 0, n);
     if (n == 0)
         return MPCC_OK;
-    struct net_channel *ch = p->chans[k];
-    enum mpcc_status st = MPCC_OK;
-    size_t packed_len = (n + 7) / 8;
-    for (int step = 0; step < 2 && st == MPCC_OK; step++) {
-        int sending = (p->me < k) == (step == 0);
-        if (sending) {
-            st = ot_send_random(p->snd[k], n, pe->q, pe->t, err);
-            if (st != MPCC_OK)
-                break;
-            memset(pe->bits, 0, packed_len);
-            for (size_t j = 0; j < n; j++) {
-                unsigned m0 = (unsigned)blk_lsb(pe->q[j]), m1 = (unsigned)blk_lsb(pe->t[j]);
-                share[j] ^= (uint8_t)m0;
-                pe->bits[j / 8] |= (uint8_t)(((m0 ^ m1 ^ b[j]) & 1u) << (j % 8));
-            }
-            st = net_send_frame(ch, BMR_FRAME_PRODUCT, pe->bits, packed_len, err);
-        } else {
-            bmr_pack(a, n, pe->choice);
-            st = ot_recv_random(p->rcv[k], pe->choice, n, pe->t, err);
-            if (st == MPCC_OK)
-                st = proto_mp_recv(ch, net_peer(ch), BMR_FRAME_PRODUCT, pe->bits, packed_len,
-                                   "product corrections", err);
-            for (size_t j = 0; st == MPCC_OK && j < n; j++) {
-                unsigned d = (pe->bits[j / 8] >> (j % 8)) & 1u;
-                share[j] ^= (uint8_t)(((unsigned)blk_lsb(pe->t[j]) ^ (a[j] & d)) & 1u);
-            }
-        }
-        if (st == MPCC_OK)
-            st = net_flush(ch, err);
+    uint32_t N = p->n, me = p->me;
+    size_t packed = (n + 7) / 8;
+    /* Hashes: ours as receiver (t, under the tweak of (us, k)) into pe->t,
+     * as sender the pair (q, q ^ Delta) under the tweak of (k, us) into
+     * pe->h. */
+    for (size_t g = 0; g < n; g++) {
+        uint64_t G = p->and_index + g;
+        pe->t[g] = p->dc[g * N + k];
+        pe->tw[g] = product_tweak(G, N, me, k);
+        pe->h[2 * g] = pe->qdc[g];
+        pe->h[2 * g + 1] = blk_xor(pe->qdc[g], p->delta);
+        pe->tw2[g] = product_tweak(G, N, k, me);
     }
-    return st;
+    crypto_hash_singles_tw(&p->hash, pe->tw, pe->t, n);
+    crypto_hash_pairs_tw(&p->hash, pe->tw2, pe->h, n);
+    /* Our frame: e bits (as receiver), then d bits (as sender). */
+    memset(pe->bits, 0, 2 * packed);
+    for (size_t g = 0; g < n; g++) {
+        unsigned e = (a[g] ^ p->lc[g]) & 1u;
+        unsigned d = ((unsigned)blk_lsb(pe->h[2 * g]) ^ (unsigned)blk_lsb(pe->h[2 * g + 1]) ^ b[g]) & 1u;
+        pe->bits[g / 8] |= (uint8_t)(e << (g % 8));
+        pe->bits[packed + g / 8] |= (uint8_t)(d << (g % 8));
+    }
+    enum mpcc_status st = bmr_edge_swap(p, k, BMR_FRAME_PRODUCT, pe->bits, 2 * packed,
+                                        pe->choice, 2 * packed, "product bits", err);
+    if (st != MPCC_OK)
+        return st;
+    for (size_t g = 0; g < n; g++) {
+        unsigned e_peer = (pe->choice[g / 8] >> (g % 8)) & 1u;            /* its e: we send */
+        unsigned d_peer = (pe->choice[packed + g / 8] >> (g % 8)) & 1u;   /* its d: we receive */
+        unsigned m0 = (unsigned)blk_lsb(pe->h[2 * g]), m1 = (unsigned)blk_lsb(pe->h[2 * g + 1]);
+        unsigned mine_as_sender = m0 ^ (e_peer & (m0 ^ m1));
+        unsigned mine_as_receiver = (unsigned)blk_lsb(pe->t[g]) ^ (a[g] & d_peer);
+        share[g] = (uint8_t)((mine_as_sender ^ mine_as_receiver) & 1u);
+    }
+    return MPCC_OK;
 }
 
 enum mpcc_status bmr_edge_swap(struct bmr_party *p, uint32_t k, uint32_t type,

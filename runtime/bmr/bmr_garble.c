@@ -19,14 +19,16 @@
 /* Gates whose table shares are hashed in one batch. */
 #define BMR_HASH_GATES 32u
 
+/* Zeroed memory (calloc: pages the run never touches cost nothing). */
 static void *bmr_alloc(size_t n, size_t size)
 {
-    if (n == 0)
-        n = 1;
-    if (size != 0 && n > SIZE_MAX / size)
-        return NULL;
-    void *p = NULL;
-    return posix_memalign(&p, 64, n * size) == 0 ? memset(p, 0, n * size) : NULL;
+    return calloc(n ? n : 1, size);
+}
+
+uint64_t bmr_window_size(const struct circuit *c)
+{
+    uint64_t n_and = circ_count_op(c, CIRC_AND);
+    return n_and < BMR_WINDOW_MIN ? BMR_WINDOW_MIN : n_and < BMR_WINDOW ? n_and : BMR_WINDOW;
 }
 
 static void bmr_wipe_free(void *p, size_t len)
@@ -36,27 +38,39 @@ static void bmr_wipe_free(void *p, size_t len)
     free(p);
 }
 
-/* The OT sessions with every peer, in increasing peer order; with a higher
- * peer we are first the sender (our Delta), with a lower one the receiver. */
-static enum mpcc_status setup_ots(struct bmr_party *p, struct mpcc_error *err)
+/* The two OT sessions with peer k (all peers at once, bmr_each_peer). The
+ * lower-numbered party's Delta session starts from 128 Chou-Orlandi base
+ * OTs; the other direction's base OTs are 128 random OTs of that first
+ * session (the higher party choosing with the bits of its Delta), so a
+ * pair does one set of public-key base OTs, not two. */
+static enum mpcc_status setup_ots(struct bmr_party *p, uint32_t k, void *ctx,
+                                  struct mpcc_error *err)
 {
-    enum mpcc_status st = MPCC_OK;
-    for (uint32_t k = 0; k < p->n && st == MPCC_OK; k++) {
-        if (k == p->me)
-            continue;
-        struct net_channel *ch = p->chans[k];
-        const uint8_t *sid = p->cfg->session;
-        for (int step = 0; step < 2 && st == MPCC_OK; step++) {
-            if ((p->me < k) == (step == 0))
-                st = ot_cot_sender_new(ch, sid, p->delta, &p->snd[k], err);
-            else
-                st = ot_cot_receiver_new(ch, sid, &p->rcv[k], err);
-            if (st == MPCC_OK)
-                st = net_flush(ch, err);
-        }
-        if (st != MPCC_OK)
-            mpcc_error_prefix(err, "OT set-up with party %u", k);
+    (void)ctx;
+    enum mpcc_status st;
+    struct net_channel *ch = p->chans[k];
+    const uint8_t *sid = p->cfg->session;
+    block k0[OT_KAPPA], k1[OT_KAPPA];
+    uint8_t dbits[16];
+    blk_store(dbits, p->delta);
+    if (p->me < k) {
+        st = ot_cot_sender_new(ch, sid, p->delta, &p->snd[k], err);
+        if (st == MPCC_OK)
+            st = ot_send_random(p->snd[k], OT_KAPPA, k0, k1, err);
+        if (st == MPCC_OK)
+            st = ot_cot_receiver_new_with_base(ch, sid, k0, k1, &p->rcv[k], err);
+    } else {
+        st = ot_cot_receiver_new(ch, sid, &p->rcv[k], err);
+        if (st == MPCC_OK)
+            st = ot_recv_random(p->rcv[k], dbits, OT_KAPPA, k0, err);
+        if (st == MPCC_OK)
+            st = ot_cot_sender_new_with_base(ch, sid, p->delta, k0, &p->snd[k], err);
     }
+    if (st == MPCC_OK)
+        st = net_flush(ch, err);
+    OPENSSL_cleanse(k0, sizeof k0);
+    OPENSSL_cleanse(k1, sizeof k1);
+    OPENSSL_cleanse(dbits, sizeof dbits);
     return st;
 }
 
@@ -77,7 +91,8 @@ enum mpcc_status bmr_party_init(struct bmr_party *p, const struct bmr_config *cf
     if (st != MPCC_OK)
         return st;
     uint32_t n = p->n;
-    size_t w = BMR_WINDOW;
+    size_t w = p->win = (size_t)bmr_window_size(cfg->circ);
+    p->n_and = circ_count_op(cfg->circ, CIRC_AND);
     p->snd = calloc(n, sizeof *p->snd);
     p->rcv = calloc(n, sizeof *p->rcv);
     p->lam = bmr_alloc(p->n_slots, 1);
@@ -89,6 +104,8 @@ enum mpcc_status bmr_party_init(struct bmr_party *p, const struct bmr_config *cf
     p->kc = bmr_alloc(w, sizeof(block));
     p->da = bmr_alloc(w * n, sizeof(block)), p->db = bmr_alloc(w * n, sizeof(block));
     p->dc = bmr_alloc(w * n, sizeof(block)), p->dm = bmr_alloc(w * n, sizeof(block));
+    p->lc_next = bmr_alloc(w, 1), p->kc_next = bmr_alloc(w, sizeof(block));
+    p->dc_next = bmr_alloc(w * n, sizeof(block));
     p->peer = calloc(n, sizeof *p->peer);
     p->choice = bmr_alloc(w / 8 + 1, 1);
     p->tables = bmr_alloc(w * 4 * n, sizeof(block));
@@ -97,9 +114,16 @@ enum mpcc_status bmr_party_init(struct bmr_party *p, const struct bmr_config *cf
         if (k == cfg->me)
             continue;
         pe->q = bmr_alloc(w, sizeof(block)), pe->t = bmr_alloc(w, sizeof(block));
-        pe->bits = bmr_alloc(w / 8 + 1, 1), pe->choice = bmr_alloc(w / 8 + 1, 1);
+        pe->t2 = bmr_alloc(w, sizeof(block));
+        pe->qdc = bmr_alloc(w, sizeof(block)), pe->qdc_next = bmr_alloc(w, sizeof(block));
+        pe->h = bmr_alloc(2 * w, sizeof(block));
+        pe->tw = bmr_alloc(w, sizeof(uint64_t)), pe->tw2 = bmr_alloc(w, sizeof(uint64_t));
+        pe->bits = bmr_alloc(w / 4 + 2, 1), pe->choice = bmr_alloc(w / 4 + 2, 1);
         pe->share = bmr_alloc(w, 1);
-        if (pe->q == NULL || pe->t == NULL || pe->bits == NULL || pe->choice == NULL ||
+        if (pe->q == NULL || pe->t == NULL || pe->t2 == NULL ||
+            pe->qdc == NULL || pe->qdc_next == NULL || pe->h == NULL || pe->tw == NULL ||
+            pe->tw2 == NULL ||
+            pe->bits == NULL || pe->choice == NULL ||
             pe->share == NULL)
             return mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory");
     }
@@ -107,6 +131,7 @@ enum mpcc_status bmr_party_init(struct bmr_party *p, const struct bmr_config *cf
         p->dsh == NULL || p->la == NULL || p->lb == NULL || p->lc == NULL || p->mu == NULL ||
         p->ka == NULL || p->kb == NULL || p->kc == NULL || p->da == NULL || p->db == NULL ||
         p->dc == NULL || p->dm == NULL || p->peer == NULL || p->choice == NULL ||
+        p->lc_next == NULL || p->kc_next == NULL || p->dc_next == NULL ||
         p->tables == NULL)
         return mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory for %llu "
                               "wire slots of %u parties",
@@ -122,12 +147,12 @@ enum mpcc_status bmr_party_init(struct bmr_party *p, const struct bmr_config *cf
     if (st != MPCC_OK)
         return st;
     crypto_hash_init(&p->hash, salt);
-    return setup_ots(p, err);
+    return bmr_each_peer(p, setup_ots, NULL, err);
 }
 
 void bmr_party_free(struct bmr_party *p)
 {
-    size_t w = BMR_WINDOW, n = p->n;
+    size_t w = p->win, n = p->n;
     for (uint32_t k = 0; k < n; k++) {
         if (p->snd)
             ot_cot_sender_free(p->snd[k]);
@@ -145,10 +170,17 @@ void bmr_party_free(struct bmr_party *p)
     bmr_wipe_free(p->kc, w * sizeof(block));
     bmr_wipe_free(p->da, w * n * sizeof(block)), bmr_wipe_free(p->db, w * n * sizeof(block));
     bmr_wipe_free(p->dc, w * n * sizeof(block)), bmr_wipe_free(p->dm, w * n * sizeof(block));
+    bmr_wipe_free(p->lc_next, w), bmr_wipe_free(p->kc_next, w * sizeof(block));
+    bmr_wipe_free(p->dc_next, w * n * sizeof(block));
     for (uint32_t k = 0; p->peer != NULL && k < n; k++) {
         struct bmr_peer *pe = &p->peer[k];
         bmr_wipe_free(pe->q, w * sizeof(block)), bmr_wipe_free(pe->t, w * sizeof(block));
-        bmr_wipe_free(pe->bits, w / 8 + 1), bmr_wipe_free(pe->choice, w / 8 + 1);
+        bmr_wipe_free(pe->t2, w * sizeof(block));
+        bmr_wipe_free(pe->qdc, w * sizeof(block));
+        bmr_wipe_free(pe->qdc_next, w * sizeof(block));
+        bmr_wipe_free(pe->h, 2 * w * sizeof(block));
+        free(pe->tw), free(pe->tw2);
+        bmr_wipe_free(pe->bits, w / 4 + 2), bmr_wipe_free(pe->choice, w / 4 + 2);
         bmr_wipe_free(pe->share, w);
     }
     free(p->peer);
@@ -170,10 +202,59 @@ static block fresh_key(struct bmr_party *p)
     return k;
 }
 
+/* Fresh output masks and zero keys for n AND gates. */
+static void draw_outputs(struct bmr_party *p, size_t n, uint8_t *lc, block *kc)
+{
+    for (size_t g = 0; g < n; g++) {
+        uint8_t r;
+        prg_bytes(&p->prg, &r, 1);
+        lc[g] = r & 1u;
+        kc[g] = fresh_key(p);
+    }
+}
+
+struct inputs_job {
+    size_t n_mine;          /* our input bits, their masks x */
+    const uint8_t *x;
+    block *d;               /* [i * N + j] our bits' Delta_j shares */
+    const size_t *send_n;   /* input bits of each peer */
+    block **d_peer;         /* our share of Delta_us * each peer's bits */
+    size_t n_first;         /* the first window's output-mask OTs (choices in p->choice) */
+};
+
+/* With peer k: the OTs of the input masks, in pieces of one window (our
+ * bits as receiver, the peer's as sender: both sides cut the same way),
+ * then the first window's output-mask OTs. */
+static enum mpcc_status inputs_peer(struct bmr_party *p, uint32_t k, void *ctx,
+                                    struct mpcc_error *err)
+{
+    struct inputs_job *j = ctx;
+    struct bmr_peer *pe = &p->peer[k];
+    uint32_t N = p->n;
+    size_t w = p->win, nr = j->n_mine, ns = j->send_n[k], off_r = 0, off_s = 0;
+    enum mpcc_status st = MPCC_OK;
+    while (st == MPCC_OK && (off_r < nr || off_s < ns)) {
+        size_t cr = nr - off_r < w ? nr - off_r : w, cs = ns - off_s < w ? ns - off_s : w;
+        bmr_pack(j->x + off_r, cr, pe->choice);
+        st = bmr_edge_cot(p, k, cs, pe->q, cr, pe->choice, pe->t, err);
+        for (size_t i = 0; st == MPCC_OK && i < cr; i++)
+            j->d[(off_r + i) * N + k] = pe->t[i];
+        for (size_t i = 0; st == MPCC_OK && i < cs; i++)
+            j->d_peer[k][off_s + i] = pe->q[i];
+        off_r += cr, off_s += cs;
+    }
+    if (st == MPCC_OK && j->n_first > 0)
+        st = bmr_edge_cot(p, k, j->n_first, pe->qdc_next, j->n_first, p->choice, pe->t2, err);
+    for (size_t g = 0; st == MPCC_OK && g < j->n_first; g++)
+        p->dc_next[g * N + k] = pe->t2[g];
+    return st;
+}
+
 /* Shares of Delta_j * x for a run of n bits x (ours: one byte each), the
  * other parties' shares of x being 0 (send_n[k]: how many such bits peer k
  * has, for which we are the OT sender). Writes d[i * N + j] for our bits,
- * and for peer k's bits only our own column (d_peer[i]). */
+ * and for peer k's bits only our own column (d_peer[i]). With every peer at
+ * once, and with them the first window's output-mask OTs. */
 static enum mpcc_status own_bits_shares(struct bmr_party *p, size_t n_mine, const uint8_t *x,
                                         block *d, const size_t *send_n, block **d_peer,
                                         struct mpcc_error *err)
@@ -183,26 +264,19 @@ static enum mpcc_status own_bits_shares(struct bmr_party *p, size_t n_mine, cons
         memset(&d[i * N], 0, N * sizeof(block));
         d[i * N + p->me] = blk_and(blk_mask_from_bit(x[i]), p->delta);
     }
-    enum mpcc_status st = MPCC_OK;
-    size_t w = BMR_WINDOW;
-    for (uint32_t k = 0; k < N && st == MPCC_OK; k++) {
-        if (k == p->me)
-            continue;
-        /* In pieces of one window: our choice bits as receiver, the peer's
-         * count as sender (both sides cut the same way). */
-        size_t nr = n_mine, ns = send_n[k], off_r = 0, off_s = 0;
-        while (st == MPCC_OK && (off_r < nr || off_s < ns)) {
-            size_t cr = nr - off_r < w ? nr - off_r : w, cs = ns - off_s < w ? ns - off_s : w;
-            struct bmr_peer *pe = &p->peer[k];
-            bmr_pack(x + off_r, cr, pe->choice);
-            st = bmr_edge_cot(p, k, cs, pe->q, cr, pe->choice, pe->t, err);
-            for (size_t i = 0; st == MPCC_OK && i < cr; i++)
-                d[(off_r + i) * N + k] = pe->t[i];
-            for (size_t i = 0; st == MPCC_OK && i < cs; i++)
-                d_peer[k][off_s + i] = pe->q[i];
-            off_r += cr, off_s += cs;
-        }
+    size_t n_first = p->n_and < p->win ? (size_t)p->n_and : p->win;
+    draw_outputs(p, n_first, p->lc_next, p->kc_next);
+    bmr_pack(p->lc_next, n_first, p->choice);
+    struct inputs_job j = {n_mine, x, d, send_n, d_peer, n_first};
+    enum mpcc_status st = bmr_each_peer(p, inputs_peer, &j, err);
+    for (size_t g = 0; st == MPCC_OK && g < n_first; g++) {
+        block acc = blk_and(blk_mask_from_bit(p->lc_next[g]), p->delta);
+        for (uint32_t k = 0; k < N; k++)
+            if (k != p->me)
+                acc = blk_xor(acc, p->peer[k].qdc_next[g]);
+        p->dc_next[g * N + p->me] = acc;
     }
+    p->next_ready = st == MPCC_OK && n_first > 0;
     return st;
 }
 
@@ -281,6 +355,8 @@ struct window_job {
     size_t n;
     block *d;          /* delta products: [g * N + j] */
     const uint8_t *a, *b; /* cross products: the two bit vectors */
+    size_t n_next;     /* with the products: the next window's Delta_j * lc */
+    block *d_next;     /* (choice bits in p->choice) */
 };
 
 /* One peer's part of delta_products: OT both ways; the receiver's outputs
@@ -319,8 +395,15 @@ static enum mpcc_status products_peer(struct bmr_party *p, uint32_t k, void *ctx
                                       struct mpcc_error *err)
 {
     struct window_job *j = ctx;
-    return bmr_edge_products(p, k, j->n, j->a, j->b, err);
+    struct bmr_peer *pe = &p->peer[k];
+    enum mpcc_status st = bmr_edge_products(p, k, j->n, j->a, j->b, err);
+    if (st == MPCC_OK && j->n_next > 0)
+        st = bmr_edge_cot(p, k, j->n_next, pe->qdc_next, j->n_next, p->choice, pe->t2, err);
+    for (size_t g = 0; st == MPCC_OK && g < j->n_next; g++)
+        j->d_next[g * p->n + k] = pe->t2[g];
+    return st;
 }
+
 
 static inline uint64_t tweak(uint64_t gate, uint32_t n, uint32_t j, unsigned bit, unsigned side)
 {
@@ -375,17 +458,35 @@ static void table_shares(struct bmr_party *p, size_t g0, size_t m, block *x, uin
     }
 }
 
-enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, struct mpcc_error *err)
+enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, uint64_t n_after,
+                                   struct mpcc_error *err)
 {
     uint32_t N = p->n, me = p->me;
-    /* The window's output masks and keys, and Delta_j * lambda_c shares. */
-    for (size_t g = 0; g < n_win; g++) {
-        uint8_t r;
-        prg_bytes(&p->prg, &r, 1);
-        p->lc[g] = r & 1u;
-        p->kc[g] = fresh_key(p);
+    /* The window's output masks and keys, and Delta_j * lambda_c shares:
+     * made during the previous window, or now for the first. */
+    enum mpcc_status st = MPCC_OK;
+    if (p->next_ready) {
+        uint8_t *l = p->lc;
+        block *k = p->kc, *d = p->dc;
+        p->lc = p->lc_next, p->kc = p->kc_next, p->dc = p->dc_next;
+        p->lc_next = l, p->kc_next = k, p->dc_next = d;
+        for (uint32_t j = 0; j < N; j++)
+            if (j != me) {
+                block *t = p->peer[j].qdc;
+                p->peer[j].qdc = p->peer[j].qdc_next;
+                p->peer[j].qdc_next = t;
+            }
+        p->next_ready = 0;
+    } else {
+        draw_outputs(p, n_win, p->lc, p->kc);
+        st = delta_products(p, n_win, p->lc, p->dc, err);
+        for (uint32_t k = 0; st == MPCC_OK && k < N; k++)
+            if (k != me) { /* keep each peer's OT outputs for the products */
+                block *t = p->peer[k].qdc;
+                p->peer[k].qdc = p->peer[k].q;
+                p->peer[k].q = t;
+            }
     }
-    enum mpcc_status st = delta_products(p, n_win, p->lc, p->dc, err);
     if (st != MPCC_OK)
         return st;
     /* The walk: everything up to (not including) the AND after the window. */
@@ -434,16 +535,28 @@ enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, struct m
     if (g != n_win)
         return mpcc_error_set(err, MPCC_ERR_INVALID, "N-party garbling: window of %llu AND gates "
                               "found %zu", (unsigned long long)n_win, g);
-    /* Shares of lambda_a * lambda_b: our own product plus the cross terms. */
+    /* Shares of lambda_a * lambda_b: our own product plus the cross terms;
+     * with them, the next window's Delta_j * lambda_c. */
     for (g = 0; g < n_win; g++)
         p->mu[g] = p->la[g] & p->lb[g];
-    struct window_job pj = {.n = n_win, .a = p->la, .b = p->lb};
-    if (n_win > 0)
+    draw_outputs(p, n_after, p->lc_next, p->kc_next);
+    bmr_pack(p->lc_next, n_after, p->choice);
+    struct window_job pj = {.n = n_win, .a = p->la, .b = p->lb, .n_next = n_after,
+                            .d_next = p->dc_next};
+    if (n_win > 0 || n_after > 0)
         st = bmr_each_peer(p, products_peer, &pj, err);
     for (g = 0; st == MPCC_OK && g < n_win; g++)
         for (uint32_t k = 0; k < N; k++)
             if (k != me)
                 p->mu[g] ^= p->peer[k].share[g];
+    for (g = 0; st == MPCC_OK && g < n_after; g++) {
+        block acc = blk_and(blk_mask_from_bit(p->lc_next[g]), p->delta);
+        for (uint32_t k = 0; k < N; k++)
+            if (k != me)
+                acc = blk_xor(acc, p->peer[k].qdc_next[g]);
+        p->dc_next[g * N + me] = acc;
+    }
+    p->next_ready = st == MPCC_OK && n_after > 0;
     if (st == MPCC_OK)
         st = delta_products(p, n_win, p->mu, p->dm, err);
     if (st != MPCC_OK)

@@ -5,6 +5,7 @@
 #ifndef MPCC_BMR_INTERNAL_H
 #define MPCC_BMR_INTERNAL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,8 +17,13 @@
 #include "runtime/ot/ot.h"
 
 /* AND gates per window: the unit of the pairwise OT rounds and of the
- * table stream (memory per party is O(window * N), not O(circuit)). */
-#define BMR_WINDOW 8192u
+ * table stream (memory per party is O(window * N), not O(circuit)). A
+ * circuit with fewer AND gates uses a window of its size (at least
+ * BMR_WINDOW_MIN, which also cuts the input wires' OTs into pieces);
+ * bmr_window_size says which, the same on every party. */
+#define BMR_WINDOW 16384u
+#define BMR_WINDOW_MIN 1024u
+uint64_t bmr_window_size(const struct circuit *c);
 
 /* Frame types ("BM" + number). */
 #define BMR_FRAME_MASKED 0x424d0001u /* input owner -> every party: masked input bits */
@@ -64,7 +70,12 @@ void bmr_walk_unget(struct bmr_walk *w, const struct bmr_step *s);
  * exchanges with different peers run in parallel threads. */
 struct bmr_peer {
     block *q, *t;          /* OT outputs as sender and as receiver */
-    uint8_t *choice, *bits; /* packed choice bits, packed correction bits */
+    block *t2;             /* receiver outputs of the next window's output-mask OT */
+    block *qdc, *qdc_next; /* our sender outputs of this (next) window's
+                            * output-mask OT with this peer */
+    block *h;              /* hash scratch: 2 blocks per gate */
+    uint64_t *tw, *tw2;    /* tweaks */
+    uint8_t *choice, *bits; /* packed bits received and sent */
     uint8_t *share;        /* this peer's part of our product shares */
     enum mpcc_status st;
     struct mpcc_error err;
@@ -85,6 +96,8 @@ struct bmr_party {
     struct ot_cot_sender **snd;   /* [n]: our Delta to peer p (NULL for us) */
     struct ot_cot_receiver **rcv; /* [n]: peer p's Delta to us */
     struct bmr_walk walk;
+    size_t win;         /* AND gates per window (bmr_window_size) */
+    uint64_t n_and;     /* in the whole circuit */
     uint64_t n_slots;
     uint8_t *lam;
     block *key, *dsh;
@@ -93,6 +106,9 @@ struct bmr_party {
     uint8_t *la, *lb, *lc, *mu;    /* mask shares of the inputs, output, product */
     block *ka, *kb, *kc;           /* zero keys of the inputs and output */
     block *da, *db, *dc, *dm;      /* [g * n + j] Delta_j shares of la, lb, lc, mu */
+    uint8_t *lc_next;              /* the next window's lc, kc, dc, made during this one */
+    block *kc_next, *dc_next;
+    int next_ready;
     struct bmr_peer *peer;         /* [n]: scratch per peer (unused for us) */
     uint8_t *choice;               /* packed choice bits shared by all peers' exchanges */
     block *tables;                 /* [g * 4n + row * n + j] this party's table shares */
@@ -109,35 +125,56 @@ void bmr_party_free(struct bmr_party *p);
 /* The input wires: keys and masks (ours random for our bits, 0 for the
  * others'), the Delta shares of the masks by OT with every peer, and for
  * each of our bits its masked value input ^ lambda into masked[] (one byte
- * per circuit input bit; the others' positions are left alone). */
+ * per circuit input bit; the others' positions are left alone). The first
+ * window's output-mask OTs run with them. */
 enum mpcc_status bmr_garble_inputs(struct bmr_party *p, const uint8_t *input_bits,
                                    uint8_t *masked, struct mpcc_error *err);
 /* The next window of n_win AND gates (and the free gates before the AND
  * after it): the OT rounds with every peer, then our table shares into
- * p->tables, 4 * N blocks per gate. */
-enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, struct mpcc_error *err);
+ * p->tables, 4 * N blocks per gate. n_after is the size of the window after
+ * it (0 if none): its output masks' Delta shares ride along with this
+ * window's products, so a window costs two rounds of exchanges, not three. */
+enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, uint64_t n_after,
+                                   struct mpcc_error *err);
 
-/* ---- bmr_eval.c: the evaluator's walk. Per slot s, ekey[s * N + i] is the
- * key of party i it holds; the lsb of its own key is the masked value. */
+/* ---- bmr_eval.c: the evaluator's walk, in a thread of its own one window
+ * behind the protocol. Per slot s, ekey[s * N + i] is the key of party i it
+ * holds; the lsb of its own key is the masked value. */
 struct bmr_eval {
     uint32_t n, me;
     const struct circuit *circ;
     const struct crypto_hash *hash;
     struct bmr_walk walk;
+    size_t win;
     uint64_t n_slots;
     block *ekey;
     uint64_t and_index;
-    block *peer_tables; /* one window of every peer's shares, [peer][g * 4N + ...] */
+    block *own[2];      /* our table shares of a window, [g * 4N + row * N + j] */
+    block *peers[2];    /* every peer's, [peer][g * 4N + ...] */
+    uint64_t n_win[2];
     block *h;           /* hash scratch, 2 N^2 blocks */
     uint64_t *tw;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int have_th, have_mu, have_cv;
+    uint64_t posted, done; /* windows handed to the thread, and evaluated */
+    int quit;
+    enum mpcc_status st;   /* the thread's first failure */
+    struct mpcc_error err;
 };
+/* Allocates and starts the evaluation thread. */
 enum mpcc_status bmr_eval_init(struct bmr_eval *e, const struct bmr_party *p,
                                struct mpcc_error *err);
+/* Hands over the window p just garbled: reads every peer's table shares
+ * for it from its channel (waiting, if need be, until the window two
+ * before is evaluated) and swaps p->tables with a free buffer. */
+enum mpcc_status bmr_eval_feed(struct bmr_eval *e, struct bmr_party *p, uint64_t n_win,
+                               struct mpcc_error *err);
+/* Waits until every window handed over is evaluated; stops the thread. */
+enum mpcc_status bmr_eval_finish(struct bmr_eval *e, struct mpcc_error *err);
+/* Stops the thread if it still runs, wipes, frees. */
 void bmr_eval_free(struct bmr_eval *e);
-/* Evaluates the window p just garbled: reads every peer's table shares for
- * it from its channel, adds ours, walks the same gates. */
-enum mpcc_status bmr_eval_window(struct bmr_eval *e, const struct bmr_party *p, uint64_t n_win,
-                                 struct mpcc_error *err);
 
 /* ---- bmr_edge.c: exchanges with one peer. The lower-numbered party of a
  * pair always goes first, and every party visits its peers in increasing
@@ -152,8 +189,8 @@ enum mpcc_status bmr_edge_cot(struct bmr_party *p, uint32_t k, size_t n_send, bl
 
 /* Shares of the cross products with peer k, n of them: for each j, our
  * a[j] times the peer's b[j] and the peer's a[j] times our b[j], into
- * p->peer[k].share[j] (a, b, share: one byte per bit). Random OT both ways
- * plus one packed correction bit per OT from each sender. */
+ * p->peer[k].share[j] (a, b, share: one byte per bit), from the window's
+ * output-mask OTs used as random OTs: two bits per gate each way, no OT. */
 enum mpcc_status bmr_edge_products(struct bmr_party *p, uint32_t k, size_t n,
                                    const uint8_t *a, const uint8_t *b, struct mpcc_error *err);
 

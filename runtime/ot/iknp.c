@@ -48,6 +48,13 @@ enum mpcc_status ot_cot_sender_new(struct net_channel *ch, const uint8_t *sessio
                                    block delta, struct ot_cot_sender **out,
                                    struct mpcc_error *err)
 {
+    return ot_cot_sender_new_with_base(ch, session, delta, NULL, out, err);
+}
+
+enum mpcc_status ot_cot_sender_new_with_base(struct net_channel *ch, const uint8_t *session,
+                                             block delta, const block *base,
+                                             struct ot_cot_sender **out, struct mpcc_error *err)
+{
     *out = NULL;
     enum mpcc_status st = crypto_check_cpu(err);
     if (st != MPCC_OK)
@@ -68,7 +75,10 @@ enum mpcc_status ot_cot_sender_new(struct net_channel *ch, const uint8_t *sessio
     uint8_t dbits[16];
     block keys[OT_KAPPA];
     blk_store(dbits, delta);
-    st = ot_base_recv(ch, session, OT_KAPPA, dbits, keys, err);
+    if (base != NULL)
+        memcpy(keys, base, sizeof keys);
+    else
+        st = ot_base_recv(ch, session, OT_KAPPA, dbits, keys, err);
     if (st == MPCC_OK)
         for (size_t i = 0; i < OT_KAPPA; i++)
             prg_init_seed(&s->g[i], keys[i]);
@@ -164,6 +174,14 @@ enum mpcc_status ot_send_correlated(struct ot_cot_sender *s, size_t n, block *ou
 enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, const uint8_t *session,
                                      struct ot_cot_receiver **out, struct mpcc_error *err)
 {
+    return ot_cot_receiver_new_with_base(ch, session, NULL, NULL, out, err);
+}
+
+enum mpcc_status ot_cot_receiver_new_with_base(struct net_channel *ch, const uint8_t *session,
+                                               const block *base0, const block *base1,
+                                               struct ot_cot_receiver **out,
+                                               struct mpcc_error *err)
+{
     *out = NULL;
     enum mpcc_status st = crypto_check_cpu(err);
     if (st != MPCC_OK)
@@ -181,7 +199,12 @@ enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, const uint8_t *sess
         ot_cot_receiver_free(r);
         return mpcc_error_set(err, MPCC_ERR_NOMEM, "OT extension: out of memory");
     }
-    st = ot_base_send(ch, session, OT_KAPPA, k0, k1, err);
+    if (base0 != NULL && base1 != NULL) {
+        memcpy(k0, base0, sizeof k0);
+        memcpy(k1, base1, sizeof k1);
+    } else {
+        st = ot_base_send(ch, session, OT_KAPPA, k0, k1, err);
+    }
     if (st == MPCC_OK)
         for (size_t i = 0; i < OT_KAPPA; i++) {
             prg_init_seed(&r->g0[i], k0[i]);

@@ -63,6 +63,19 @@ void ot_cot_sender_free(struct ot_cot_sender *s);
 
 enum mpcc_status ot_cot_receiver_new(struct net_channel *ch, const uint8_t *session,
                                      struct ot_cot_receiver **out, struct mpcc_error *err);
+/* The same with the 128 base OTs already done some other way (for example
+ * as random OTs of an extension running the other way, which costs no
+ * public-key operation): the sender passes its 128 chosen keys (choices =
+ * the bits of delta, LSB first), the receiver both keys of each. They must
+ * be fresh, random and independent (e.g. outputs of ot_send_random /
+ * ot_recv_random), and used for one session only. */
+enum mpcc_status ot_cot_sender_new_with_base(struct net_channel *ch, const uint8_t *session,
+                                             block delta, const block *base,
+                                             struct ot_cot_sender **out, struct mpcc_error *err);
+enum mpcc_status ot_cot_receiver_new_with_base(struct net_channel *ch, const uint8_t *session,
+                                               const block *base0, const block *base1,
+                                               struct ot_cot_receiver **out,
+                                               struct mpcc_error *err);
 /* n correlated OTs: out_labels[j] = z_j xor choice_j * Delta. The n here must
  * equal the sender's n for the matching call. */
 enum mpcc_status ot_recv_correlated(struct ot_cot_receiver *r, const uint8_t *choice_bits,
