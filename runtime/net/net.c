@@ -235,6 +235,19 @@ static enum mpcc_status net_recv_header(struct net_channel *ch, uint32_t expecte
     if (st != MPCC_OK)
         return st;
     uint32_t type = net_get_u32(hdr), n = net_get_u32(hdr + 4);
+    if (type == NET_FRAME_ABORT && expected_type != NET_FRAME_ABORT && n <= NET_ABORT_MAX) {
+        char why[NET_ABORT_MAX + 1];
+        st = net_recv(ch, why, n, "reason for stopping", err);
+        ch->broken = MPCC_ERR_PROTOCOL;
+        if (st != MPCC_OK)
+            return st;
+        why[n] = '\0';
+        for (uint32_t i = 0; i < n; i++)
+            if (why[i] < 32 || why[i] > 126)
+                why[i] = '?';
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s stopped the run (while we waited for "
+                              "%s): %s", ch->peer, what, why);
+    }
     if (type != expected_type) {
         ch->broken = MPCC_ERR_PROTOCOL;
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s: expected a frame of type 0x%08x "

@@ -65,7 +65,13 @@ enum mpcc_status net_flush(struct net_channel *ch, struct mpcc_error *err);
 enum mpcc_status net_recv(struct net_channel *ch, void *buf, size_t len, const char *what,
                           struct mpcc_error *err);
 
-/* A frame: 4-byte type, 4-byte payload length (little-endian), payload. */
+/* A frame: 4-byte type, 4-byte payload length (little-endian), payload.
+ * A peer that stops a run may send NET_FRAME_ABORT (payload: why, at most
+ * NET_ABORT_MAX printable bytes) in place of whatever it owed: a receiver
+ * waiting for any other frame type then fails with "PEER stopped the run:
+ * WHY", so the party that failed first is named everywhere. */
+#define NET_FRAME_ABORT 0x4d50000fu
+#define NET_ABORT_MAX 1024u
 enum mpcc_status net_send_frame(struct net_channel *ch, uint32_t type, const void *payload,
                                 size_t len, struct mpcc_error *err);
 /* Receives one frame of type expected_type into buf (capacity cap); its

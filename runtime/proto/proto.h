@@ -24,8 +24,8 @@
 #define PROTO_FRAME_OUTD 0x4d500005u    /* garbler -> output party: decoding bits */
 #define PROTO_FRAME_OUTC 0x4d500006u    /* evaluator -> output party: colour bits */
 #define PROTO_FRAME_NONCE 0x4d500007u   /* BMR: every party -> every party: its nonce */
-#define PROTO_FRAME_ABORT 0x4d50000fu   /* any -> any: the run stops; payload says why */
-#define PROTO_ABORT_MAX 1024u
+#define PROTO_FRAME_ABORT NET_FRAME_ABORT /* any -> any: the run stops; payload says why */
+#define PROTO_ABORT_MAX NET_ABORT_MAX
 
 /* What a multi-party run needs from the two-party core beyond mpcc_2pc_run:
  * the garbler's decoding bits and the evaluator's colour bits of every
