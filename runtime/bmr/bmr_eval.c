@@ -65,7 +65,7 @@ static enum mpcc_status eval_window(struct bmr_eval *e, int slot, uint64_t n_win
             for (uint32_t i = 0; i < N; i++)
                 ko[i] = blk_xor(e->ekey[a * N + i], e->ekey[b * N + i]);
         } else if (o != a) { /* NOT and copies keep the keys */
-            memcpy(ko, &e->ekey[a * N], N * sizeof(block));
+            bmr_copy_blocks(ko, &e->ekey[a * N], N);
         }
     }
     if (more < 0)

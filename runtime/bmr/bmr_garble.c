@@ -503,11 +503,11 @@ enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, uint64_t
             }
             p->la[g] = p->lam[a], p->lb[g] = p->lam[b];
             p->ka[g] = p->key[a], p->kb[g] = p->key[b];
-            memcpy(&p->da[g * N], &p->dsh[(uint64_t)a * N], N * sizeof(block));
-            memcpy(&p->db[g * N], &p->dsh[(uint64_t)b * N], N * sizeof(block));
+            bmr_copy_blocks(&p->da[g * N], &p->dsh[(uint64_t)a * N], N);
+            bmr_copy_blocks(&p->db[g * N], &p->dsh[(uint64_t)b * N], N);
             p->lam[o] = p->lc[g];
             p->key[o] = p->kc[g];
-            memcpy(&p->dsh[(uint64_t)o * N], &p->dc[g * N], N * sizeof(block));
+            bmr_copy_blocks(&p->dsh[(uint64_t)o * N], &p->dc[g * N], N);
             g++;
         } else if (step.op == CIRC_XOR) {
             p->lam[o] = p->lam[a] ^ p->lam[b];
@@ -518,7 +518,7 @@ enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, uint64_t
         } else if (step.op == BMR_COPY) {
             p->lam[o] = p->lam[a];
             p->key[o] = p->key[a];
-            memcpy(&p->dsh[o * N], &p->dsh[a * N], N * sizeof(block));
+            bmr_copy_blocks(&p->dsh[o * N], &p->dsh[a * N], N);
         } else if (step.op == CIRC_INV) {
             /* lambda_o = lambda_a ^ 1 (party 0 flips its share), so the
              * masked value and the keys stay; each party j adds its Delta_j

@@ -207,6 +207,14 @@ enum mpcc_status bmr_edge_swap(struct bmr_party *p, uint32_t k, uint32_t type,
                                const void *out, size_t out_len, void *in, size_t in_len,
                                const char *what, struct mpcc_error *err);
 
+/* dst[i] = src[i] for i < n: a few blocks, inline (a libc call per gate
+ * costs more than the copy). */
+static inline void bmr_copy_blocks(block *dst, const block *src, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        dst[i] = src[i];
+}
+
 /* Packs n 0/1 bytes into bits (LSB first) / unpacks. */
 void bmr_pack(const uint8_t *bytes, size_t n, uint8_t *packed);
 void bmr_unpack(const uint8_t *packed, size_t n, uint8_t *bytes);
