@@ -8,15 +8,16 @@
 # FIPS-197 C.1 vector). For each it
 # prints, as "name value unit" lines: AND gates, end-to-end wall time (all
 # processes started to all printed; set-up included), AND gates per second
-# end to end, the evaluator's garbling-phase rate, bytes sent per AND gate
+# end to end, the evaluator's garbling-phase rate, the evaluator's time from
+# connected (TLS up) to its output (its --stats total), bytes sent per AND gate
 # by each party, and the largest peak RSS of the processes; medians of RUNS.
-# SPECS default to "aes:3 loop:3 aes:5 loop:5" with K = 10 000 (BMR_LOOP);
+# SPECS default to "aes:3 loop:3 loop:4 aes:5 loop:5" with K = 10 000 (BMR_LOOP);
 # BMR_EXTRA adds mpcrun options (e.g. --insecure-plaintext, --protocol yao).
 set -eu
 BUILD=$(cd "${1:?usage: bench/bmr.sh BUILD_DIR [RUNS] [SPECS...]}" && pwd)
 RUNS=${2:-3}
 shift $(( $# >= 2 ? 2 : $# ))
-SPECS=${*:-aes:3 loop:3 aes:5 loop:5}
+SPECS=${*:-aes:3 loop:3 loop:4 aes:5 loop:5}
 K=${BMR_LOOP:-10000}
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -59,7 +60,7 @@ for spec in $SPECS; do
     esac
     "$BUILD/mpcc" compile "$src" -o "$TMP/prog.circ"
     and=$("$BUILD/mpcc" stats "$TMP/prog.circ" | sed -n 's/^and //p')
-    walls=() rates=() evrates=() rss=() bpa=()
+    walls=() rates=() evrates=() evtotals=() rss=() bpa=()
     for r in $(seq 1 "$RUNS"); do
         : >"$TMP/roster"
         pids=()
@@ -79,6 +80,7 @@ for spec in $SPECS; do
         t1=$(now)
         walls+=("$(echo "$t1 - $t0" | bc -l)")
         evrates+=("$(sed -n 's/^p2: \([0-9.]*\) million AND gates\/s/\1/p' "$TMP/p2.err")")
+        evtotals+=("$(sed -n 's/^p2: time .* total \([0-9.]*\) ms/\1/p' "$TMP/p2.err")")
         m=0
         for p in "${parties[@]}"; do
             v=$(sed -n 's/^rss //p' "$TMP/$p.time"); [ "$v" -gt "$m" ] && m=$v
@@ -92,6 +94,7 @@ for spec in $SPECS; do
     echo "bmr_${kind}_${n}p wall $(printf '%.3f' "$w") s"
     echo "bmr_${kind}_${n}p end_to_end $(echo "$and / $w / 1000000" | bc -l | xargs printf '%.2f') M_AND/s"
     echo "bmr_${kind}_${n}p evaluator_garbling $(printf '%s\n' "${evrates[@]}" | median) M_AND/s"
+    echo "bmr_${kind}_${n}p after_connect $(printf '%s\n' "${evtotals[@]}" | median) ms"
     for p in "${parties[@]}"; do
         echo "bmr_${kind}_${n}p bytes_per_and_$p $(printf '%s\n' "${bpa[@]}" | sed -n "s/^$p //p" | median | xargs printf '%.1f') B"
     done
