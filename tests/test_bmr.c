@@ -199,6 +199,19 @@ START_TEST(bmr_windows_and_free_circuits)
 }
 END_TEST
 
+/* Nine parties: the window shrinks with N^2 (bmr_window_size), so these
+ * ~7 000 AND gates take two windows. */
+START_TEST(bmr_nine_parties)
+{
+    struct circuit *c = random_circuit(11, 9, 4, 21000, 2);
+    uint64_t rec[2] = {0x1ff, 0x101};
+    uint8_t *in = random_bits(c->n_input_bits);
+    ck_assert_uint_eq(run_parties(c, 9, 4, rec, in, -1), 0);
+    free(in);
+    circ_free(c);
+}
+END_TEST
+
 /* A compiled program whose loops are subcircuits (calls, a repeated call):
  * the walk expands them on the fly. */
 START_TEST(bmr_circuits_with_calls)
@@ -250,6 +263,7 @@ END_TEST
 int main(void)
 {
     const TTest *tests[] = {bmr_random_circuits_match_plaintext, bmr_windows_and_free_circuits,
-                            bmr_circuits_with_calls, bmr_missing_party_fails_everyone};
+                            bmr_circuits_with_calls, bmr_nine_parties,
+                            bmr_missing_party_fails_everyone};
     return ts_run_tests("bmr", tests, sizeof tests / sizeof tests[0], 300);
 }

@@ -25,10 +25,12 @@ static void *bmr_alloc(size_t n, size_t size)
     return calloc(n ? n : 1, size);
 }
 
-uint64_t bmr_window_size(const struct circuit *c)
+uint64_t bmr_window_size(const struct circuit *c, uint32_t n_parties)
 {
     uint64_t n_and = circ_count_op(c, CIRC_AND);
-    return n_and < BMR_WINDOW_MIN ? BMR_WINDOW_MIN : n_and < BMR_WINDOW ? n_and : BMR_WINDOW;
+    uint64_t w = n_and < BMR_WINDOW_MIN ? BMR_WINDOW_MIN : n_and < BMR_WINDOW ? n_and : BMR_WINDOW;
+    uint64_t cap = BMR_WINDOW_BLOCKS / (8 * (uint64_t)n_parties * n_parties);
+    return w < cap ? w : cap < 64 ? 64 : cap;
 }
 
 static void bmr_wipe_free(void *p, size_t len)
@@ -91,7 +93,7 @@ enum mpcc_status bmr_party_init(struct bmr_party *p, const struct bmr_config *cf
     if (st != MPCC_OK)
         return st;
     uint32_t n = p->n;
-    size_t w = p->win = (size_t)bmr_window_size(cfg->circ);
+    size_t w = p->win = (size_t)bmr_window_size(cfg->circ, cfg->n_parties);
     p->n_and = circ_count_op(cfg->circ, CIRC_AND);
     p->snd = calloc(n, sizeof *p->snd);
     p->rcv = calloc(n, sizeof *p->rcv);

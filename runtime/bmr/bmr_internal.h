@@ -17,13 +17,16 @@
 #include "runtime/ot/ot.h"
 
 /* AND gates per window: the unit of the pairwise OT rounds and of the
- * table stream (memory per party is O(window * N), not O(circuit)). A
- * circuit with fewer AND gates uses a window of its size (at least
- * BMR_WINDOW_MIN, which also cuts the input wires' OTs into pieces);
- * bmr_window_size says which, the same on every party. */
+ * table stream (memory per party is O(window * N), the evaluator's
+ * O(window * N^2), not O(circuit)). A circuit with fewer AND gates uses a
+ * window of its size (at least BMR_WINDOW_MIN, which also cuts the input
+ * wires' OTs into pieces), and many parties a smaller one, so that the
+ * evaluator's buffers (2 x window x 4 N^2 blocks) stay near
+ * BMR_WINDOW_BLOCKS; bmr_window_size says which, the same on every party. */
 #define BMR_WINDOW 16384u
 #define BMR_WINDOW_MIN 1024u
-uint64_t bmr_window_size(const struct circuit *c);
+#define BMR_WINDOW_BLOCKS (1u << 22) /* 64 MiB of table shares at the evaluator */
+uint64_t bmr_window_size(const struct circuit *c, uint32_t n_parties);
 
 /* Frame types ("BM" + number). */
 #define BMR_FRAME_MASKED 0x424d0001u /* input owner -> every party: masked input bits */
