@@ -16,108 +16,6 @@
 #include "runtime/net/net.h"
 #include "test_support.h"
 
-struct party_job {
-    struct bmr_config cfg;
-    struct net_channel **chans; /* [n] */
-    const uint8_t *inputs;
-    uint8_t *outputs;
-    struct mpcc_stats stats;
-    struct mpcc_error err;
-    enum mpcc_status st;
-};
-
-static void *party_main(void *arg)
-{
-    struct party_job *j = arg;
-    j->st = bmr_run(&j->cfg, j->chans, j->inputs, j->outputs, &j->stats, &j->err);
-    for (uint32_t k = 0; k < j->cfg.n_parties; k++)
-        if (j->chans[k] != NULL) {
-            if (j->st == MPCC_OK)
-                net_close(j->chans[k]);
-            else
-                net_free(j->chans[k]);
-            j->chans[k] = NULL;
-        }
-    return NULL;
-}
-
-/* Runs c with n parties (input value v owned by party v % n, output value v
- * to the parties in recipients[v]); the evaluator is `ev`. Returns how many
- * parties failed; on success checks every recipient's outputs. `cut`
- * (party index, or -1): that party's channels are closed before it starts. */
-static unsigned run_parties(const struct circuit *c, uint32_t n, uint32_t ev,
-                            const uint64_t *recipients, const uint8_t *in_bits, int cut)
-{
-    struct mpcc_error err = {0};
-    uint32_t *owner = calloc(c->n_inputs + 1, sizeof *owner);
-    struct party_job *jobs = calloc(n, sizeof *jobs);
-    pthread_t *th = calloc(n, sizeof *th);
-    ck_assert_ptr_nonnull(owner);
-    ck_assert_ptr_nonnull(jobs);
-    ck_assert_ptr_nonnull(th);
-    for (uint32_t v = 0; v < c->n_inputs; v++)
-        owner[v] = v % n;
-    for (uint32_t p = 0; p < n; p++) {
-        jobs[p].chans = calloc(n, sizeof *jobs[p].chans);
-        jobs[p].outputs = calloc(c->n_output_bits + 1, 1);
-        ck_assert_ptr_nonnull(jobs[p].chans);
-        jobs[p].cfg = (struct bmr_config){.circ = c, .n_parties = n, .me = p, .evaluator = ev,
-                                          .input_owner = owner, .recipients = recipients};
-        memset(jobs[p].cfg.session, 0x5a, 32);
-        jobs[p].inputs = in_bits;
-    }
-    for (uint32_t a = 0; a < n; a++)
-        for (uint32_t b = a + 1; b < n; b++) {
-            char na[16], nb[16];
-            snprintf(na, sizeof na, "p%u", a);
-            snprintf(nb, sizeof nb, "p%u", b);
-            ck_assert_int_eq(net_mem_pair(na, nb, 20000, &jobs[a].chans[b], &jobs[b].chans[a],
-                                          &err), MPCC_OK);
-        }
-    if (cut >= 0)
-        for (uint32_t k = 0; k < n; k++)
-            if (jobs[cut].chans[k] != NULL) {
-                net_free(jobs[cut].chans[k]);
-                jobs[cut].chans[k] = NULL;
-            }
-    for (uint32_t p = 0; p < n; p++)
-        if ((int)p != cut)
-            ck_assert_int_eq(pthread_create(&th[p], NULL, party_main, &jobs[p]), 0);
-    for (uint32_t p = 0; p < n; p++)
-        if ((int)p != cut)
-            pthread_join(th[p], NULL);
-    unsigned failed = 0;
-    uint8_t *want = calloc(c->n_output_bits + 1, 1);
-    ck_assert_ptr_nonnull(want);
-    ck_assert_int_eq(circ_eval_bits(c, in_bits, want, &err), MPCC_OK);
-    for (uint32_t p = 0; p < n; p++) {
-        if ((int)p == cut)
-            continue;
-        if (jobs[p].st != MPCC_OK) {
-            failed++;
-            ck_assert_msg(jobs[p].err.msg[0] != '\0', "party %u failed without a message", p);
-            continue;
-        }
-        uint64_t pos = 0;
-        for (uint32_t v = 0; v < c->n_outputs; v++)
-            for (uint32_t b = 0; b < c->output_widths[v]; b++, pos++) {
-                uint8_t expect = (recipients[v] >> p) & 1 ? want[pos] : 0;
-                ck_assert_msg(jobs[p].outputs[pos] == expect,
-                              "n=%u ev=%u party %u output %u bit %u: got %u want %u", n, ev, p,
-                              v, b, jobs[p].outputs[pos], expect);
-            }
-    }
-    for (uint32_t p = 0; p < n; p++) {
-        free(jobs[p].chans);
-        free(jobs[p].outputs);
-    }
-    free(want);
-    free(jobs);
-    free(th);
-    free(owner);
-    return failed;
-}
-
 static struct circuit *random_circuit(unsigned seed, uint32_t n_values, uint32_t width,
                                       uint32_t n_gates, uint32_t n_out_values)
 {
@@ -162,7 +60,7 @@ START_TEST(bmr_random_circuits_match_plaintext)
             uint64_t rec[4] = {1u << ev, (1u << n) - 1, 1u << ((ev + 1) % n), 0};
             rec[3] = (1u << n) - 1 - (1u << ev); /* everybody but the evaluator */
             uint8_t *in = random_bits(c->n_input_bits);
-            ck_assert_uint_eq(run_parties(c, n, ev, rec, in, -1), 0);
+            ck_assert_uint_eq(ts_bmr_run(c, n, ev, rec, in, -1), 0);
             free(in);
             circ_free(c);
         }
@@ -175,7 +73,7 @@ START_TEST(bmr_windows_and_free_circuits)
     struct circuit *c = random_circuit(7, 6, 16, 80000, 3); /* ~27 000 AND: two windows */
     uint64_t rec[3] = {7, 1, 4};
     uint8_t *in = random_bits(c->n_input_bits);
-    ck_assert_uint_eq(run_parties(c, 3, 1, rec, in, -1), 0);
+    ck_assert_uint_eq(ts_bmr_run(c, 3, 1, rec, in, -1), 0);
     free(in);
     circ_free(c);
     /* XOR and NOT only */
@@ -194,7 +92,7 @@ START_TEST(bmr_windows_and_free_circuits)
     ck_assert_int_eq(circ_add_output(c, 4, outs, &err), MPCC_OK);
     uint64_t r1[1] = {7};
     uint8_t bits[12] = {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0};
-    ck_assert_uint_eq(run_parties(c, 3, 2, r1, bits, -1), 0);
+    ck_assert_uint_eq(ts_bmr_run(c, 3, 2, r1, bits, -1), 0);
     circ_free(c);
 }
 END_TEST
@@ -206,7 +104,7 @@ START_TEST(bmr_nine_parties)
     struct circuit *c = random_circuit(11, 9, 4, 21000, 2);
     uint64_t rec[2] = {0x1ff, 0x101};
     uint8_t *in = random_bits(c->n_input_bits);
-    ck_assert_uint_eq(run_parties(c, 9, 4, rec, in, -1), 0);
+    ck_assert_uint_eq(ts_bmr_run(c, 9, 4, rec, in, -1), 0);
     free(in);
     circ_free(c);
 }
@@ -239,7 +137,7 @@ START_TEST(bmr_circuits_with_calls)
     for (unsigned seed = 1; seed <= 3; seed++) {
         srand(seed);
         uint8_t *in = random_bits(prog->circ->n_input_bits);
-        ck_assert_uint_eq(run_parties(prog->circ, 3, seed % 3, rec, in, -1), 0);
+        ck_assert_uint_eq(ts_bmr_run(prog->circ, 3, seed % 3, rec, in, -1), 0);
         free(in);
     }
     prog_free(prog);
@@ -254,7 +152,7 @@ START_TEST(bmr_missing_party_fails_everyone)
     uint64_t rec[2] = {7, 7};
     uint8_t *in = random_bits(c->n_input_bits);
     for (int cut = 0; cut < 3; cut++)
-        ck_assert_uint_eq(run_parties(c, 3, 1, rec, in, cut), 2);
+        ck_assert_uint_eq(ts_bmr_run(c, 3, 1, rec, in, cut), 2);
     free(in);
     circ_free(c);
 }

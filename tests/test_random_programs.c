@@ -19,6 +19,7 @@
 #include "circuits/values.h"
 #include "compiler.h"
 #include "driver.h"
+#include "test_support.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 s128;
@@ -761,6 +762,33 @@ static struct mpcc_program *compile_random(const struct buf *src, enum mpcc_subc
     return prog;
 }
 
+/* One program in twenty also runs, in its subcircuit form, under N-party
+ * garbling with three parties in threads (input value v from party v % 3,
+ * every output to all, the evaluator chosen by the seed) on its first
+ * inputs; ts_bmr_run checks every party's outputs against the plaintext. */
+#define BMR_EVERY 20
+
+static void check_bmr(const struct mpcc_program *prog, const struct values_set *set,
+                      uint64_t seed)
+{
+    const struct circuit *c = prog->circ;
+    uint8_t *bits = calloc(c->n_input_bits + 1, 1);
+    uint64_t *rec = calloc(c->n_outputs + 1, sizeof *rec);
+    ck_assert_ptr_nonnull(bits);
+    ck_assert_ptr_nonnull(rec);
+    uint64_t off = 0;
+    for (uint32_t k = 0; k < c->n_inputs; k++) {
+        ck_assert_ptr_nonnull(set->bits[k]);
+        memcpy(bits + off, set->bits[k], c->input_widths[k]);
+        off += c->input_widths[k];
+    }
+    for (uint32_t k = 0; k < c->n_outputs; k++)
+        rec[k] = 7;
+    ck_assert_uint_eq(ts_bmr_run(c, 3, (uint32_t)(seed % 3), rec, bits, -1), 0);
+    free(bits);
+    free(rec);
+}
+
 /* Compiles and checks one program, inlined (the default for small
  * programs), with every repeated statement a subcircuit (read back from
  * its binary form), and that flattened (read back from its text form);
@@ -801,6 +829,8 @@ static int check_one(struct prog *p, uint64_t seed, struct buf *why, long *n_wit
         }
         struct env e = { in, { 0 }, p->k_const };
         run_stmts(p, &st, &e);
+        if (trial == 0 && seed % BMR_EVERY == 0)
+            check_bmr(progs[1], set, seed);
         for (int v = 0; v < 3 && ok; v++) {
             uint8_t **outs = NULL;
             ck_assert_msg(mpcc_eval_plain(progs[v], set, &outs, &err) == MPCC_OK, "%s", err.msg);

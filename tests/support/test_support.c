@@ -8,8 +8,13 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <pthread.h>
 
+#include "circuits/circuit.h"
+#include "circuits/eval.h"
 #include "compiler/compiler.h"
+#include "runtime/bmr/bmr.h"
+#include "runtime/net/net.h"
 
 const char *ts_shared_dir(void)
 {
@@ -179,3 +184,104 @@ int ts_run_tests(const char *name, const TTest *const *tests, size_t n, double t
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+
+/* ---- N-party garbling in threads (ts_bmr_run) ---- */
+
+struct bmr_job {
+    struct bmr_config cfg;
+    struct net_channel **chans; /* [n] */
+    const uint8_t *inputs;
+    uint8_t *outputs;
+    struct mpcc_stats stats;
+    struct mpcc_error err;
+    enum mpcc_status st;
+};
+
+static void *bmr_party_main(void *arg)
+{
+    struct bmr_job *j = arg;
+    j->st = bmr_run(&j->cfg, j->chans, j->inputs, j->outputs, &j->stats, &j->err);
+    for (uint32_t k = 0; k < j->cfg.n_parties; k++)
+        if (j->chans[k] != NULL) {
+            if (j->st == MPCC_OK)
+                net_close(j->chans[k]);
+            else
+                net_free(j->chans[k]);
+            j->chans[k] = NULL;
+        }
+    return NULL;
+}
+
+unsigned ts_bmr_run(const struct circuit *c, uint32_t n, uint32_t ev,
+                            const uint64_t *recipients, const uint8_t *in_bits, int cut)
+{
+    struct mpcc_error err = {0};
+    uint32_t *owner = calloc(c->n_inputs + 1, sizeof *owner);
+    struct bmr_job *jobs = calloc(n, sizeof *jobs);
+    pthread_t *th = calloc(n, sizeof *th);
+    ck_assert_ptr_nonnull(owner);
+    ck_assert_ptr_nonnull(jobs);
+    ck_assert_ptr_nonnull(th);
+    for (uint32_t v = 0; v < c->n_inputs; v++)
+        owner[v] = v % n;
+    for (uint32_t p = 0; p < n; p++) {
+        jobs[p].chans = calloc(n, sizeof *jobs[p].chans);
+        jobs[p].outputs = calloc(c->n_output_bits + 1, 1);
+        ck_assert_ptr_nonnull(jobs[p].chans);
+        jobs[p].cfg = (struct bmr_config){.circ = c, .n_parties = n, .me = p, .evaluator = ev,
+                                          .input_owner = owner, .recipients = recipients};
+        memset(jobs[p].cfg.session, 0x5a, 32);
+        jobs[p].inputs = in_bits;
+    }
+    for (uint32_t a = 0; a < n; a++)
+        for (uint32_t b = a + 1; b < n; b++) {
+            char na[16], nb[16];
+            snprintf(na, sizeof na, "p%u", a);
+            snprintf(nb, sizeof nb, "p%u", b);
+            ck_assert_int_eq(net_mem_pair(na, nb, 20000, &jobs[a].chans[b], &jobs[b].chans[a],
+                                          &err), MPCC_OK);
+        }
+    if (cut >= 0)
+        for (uint32_t k = 0; k < n; k++)
+            if (jobs[cut].chans[k] != NULL) {
+                net_free(jobs[cut].chans[k]);
+                jobs[cut].chans[k] = NULL;
+            }
+    for (uint32_t p = 0; p < n; p++)
+        if ((int)p != cut)
+            ck_assert_int_eq(pthread_create(&th[p], NULL, bmr_party_main, &jobs[p]), 0);
+    for (uint32_t p = 0; p < n; p++)
+        if ((int)p != cut)
+            pthread_join(th[p], NULL);
+    unsigned failed = 0;
+    uint8_t *want = calloc(c->n_output_bits + 1, 1);
+    ck_assert_ptr_nonnull(want);
+    ck_assert_int_eq(circ_eval_bits(c, in_bits, want, &err), MPCC_OK);
+    for (uint32_t p = 0; p < n; p++) {
+        if ((int)p == cut)
+            continue;
+        if (jobs[p].st != MPCC_OK) {
+            failed++;
+            ck_assert_msg(jobs[p].err.msg[0] != '\0', "party %u failed without a message", p);
+            continue;
+        }
+        uint64_t pos = 0;
+        for (uint32_t v = 0; v < c->n_outputs; v++)
+            for (uint32_t b = 0; b < c->output_widths[v]; b++, pos++) {
+                uint8_t expect = (recipients[v] >> p) & 1 ? want[pos] : 0;
+                ck_assert_msg(jobs[p].outputs[pos] == expect,
+                              "n=%u ev=%u party %u output %u bit %u: got %u want %u", n, ev, p,
+                              v, b, jobs[p].outputs[pos], expect);
+            }
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        free(jobs[p].chans);
+        free(jobs[p].outputs);
+    }
+    free(want);
+    free(jobs);
+    free(th);
+    free(owner);
+    return failed;
+}
+

@@ -4,6 +4,7 @@
 #define MPCC_TEST_SUPPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "compiler/compiler.h" /* enum mpcc_subcircuits */
 
@@ -27,6 +28,18 @@ int ts_run(const char *cmd, char **out, char **err);
  * process exit status (0 when all passed). */
 typedef struct TTest TTest;
 int ts_run_tests(const char *name, const TTest *const *tests, size_t n, double timeout);
+
+/* Runs circuit c with n parties of N-party garbling (runtime/bmr), each in
+ * a thread over in-memory channels: input value v owned by party v % n,
+ * output value v to the parties in the mask recipients[v], party `ev`
+ * evaluating, inputs in_bits (one byte per input bit). `cut` (a party, or
+ * -1): that party's channels are closed before the others start. Returns
+ * how many of the other parties failed (each must have a message); every
+ * party that succeeded must hold exactly the plaintext outputs addressed
+ * to it (checked with Check assertions). */
+struct circuit;
+unsigned ts_bmr_run(const struct circuit *c, uint32_t n, uint32_t ev, const uint64_t *recipients,
+                    const uint8_t *in_bits, int cut);
 
 struct mpcc_program;
 struct mpcc_profile;
