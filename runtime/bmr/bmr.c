@@ -33,20 +33,51 @@ static enum mpcc_status check_config(const struct bmr_config *cfg,
     return MPCC_OK;
 }
 
-/* Masked input bits: each owner sends its own to every peer; afterwards
- * masked[] holds every input bit's masked value. */
+/* Masked input bits: each owner sends its own to every peer (all peers at
+ * once); afterwards masked[] holds every input bit's masked value. */
+struct masked_job {
+    uint8_t *masked;
+    const uint8_t *out; /* ours, packed */
+    size_t out_len;
+};
+
+static enum mpcc_status masked_peer(struct bmr_party *p, uint32_t k, void *ctx,
+                                    struct mpcc_error *err)
+{
+    struct masked_job *j = ctx;
+    const struct circuit *c = p->cfg->circ;
+    size_t n_in = 0;
+    for (uint32_t v = 0; v < c->n_inputs; v++)
+        if (p->cfg->input_owner[v] == k)
+            n_in += c->input_widths[v];
+    uint8_t *in = malloc(n_in / 8 + 1);
+    if (in == NULL)
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for masked inputs");
+    enum mpcc_status st = bmr_edge_swap(p, k, BMR_FRAME_MASKED, j->out, j->out_len, in,
+                                        (n_in + 7) / 8, "masked input bits", err);
+    size_t i = 0;
+    uint64_t w = 0;
+    for (uint32_t v = 0; st == MPCC_OK && v < c->n_inputs; v++)
+        for (uint32_t b = 0; b < c->input_widths[v]; b++, w++)
+            if (p->cfg->input_owner[v] == k) {
+                j->masked[w] = (in[i / 8] >> (i % 8)) & 1u;
+                i++;
+            }
+    free(in);
+    return st;
+}
+
 static enum mpcc_status exchange_masked(struct bmr_party *p, uint8_t *masked,
                                         struct mpcc_error *err)
 {
     const struct circuit *c = p->cfg->circ;
     uint64_t nib = c->n_input_bits;
-    uint8_t *sel = malloc(nib ? nib : 1), *out = malloc(nib / 8 + 1), *in = malloc(nib / 8 + 1);
+    uint8_t *sel = malloc(nib ? nib : 1), *out = malloc(nib / 8 + 1);
     enum mpcc_status st = MPCC_OK;
-    if (sel == NULL || out == NULL || in == NULL) {
+    if (sel == NULL || out == NULL) {
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for masked inputs");
         goto out;
     }
-    /* bits of the input values owned by party `who`, in wire order */
     size_t n_out = 0;
     uint64_t w = 0;
     for (uint32_t v = 0; v < c->n_inputs; v++)
@@ -54,29 +85,11 @@ static enum mpcc_status exchange_masked(struct bmr_party *p, uint8_t *masked,
             if (p->cfg->input_owner[v] == p->me)
                 sel[n_out++] = masked[w];
     bmr_pack(sel, n_out, out);
-    for (uint32_t k = 0; k < p->n && st == MPCC_OK; k++) {
-        if (k == p->me)
-            continue;
-        size_t n_in = 0;
-        for (uint32_t v = 0; v < c->n_inputs; v++)
-            if (p->cfg->input_owner[v] == k)
-                n_in += c->input_widths[v];
-        st = bmr_edge_swap(p, k, BMR_FRAME_MASKED, out, (n_out + 7) / 8, in, (n_in + 7) / 8,
-                           "masked input bits", err);
-        if (st != MPCC_OK)
-            break;
-        bmr_unpack(in, n_in, sel);
-        size_t i = 0;
-        w = 0;
-        for (uint32_t v = 0; v < c->n_inputs; v++)
-            for (uint32_t b = 0; b < c->input_widths[v]; b++, w++)
-                if (p->cfg->input_owner[v] == k)
-                    masked[w] = sel[i++];
-    }
+    struct masked_job j = {masked, out, (n_out + 7) / 8};
+    st = bmr_each_peer(p, masked_peer, &j, err);
 out:
     free(sel);
     free(out);
-    free(in);
     return st;
 }
 
@@ -119,86 +132,93 @@ static enum mpcc_status input_keys(struct bmr_party *p, struct bmr_eval *e,
     return st;
 }
 
+static enum mpcc_status confirm_peer(struct bmr_party *p, uint32_t k, void *ctx,
+                                    struct mpcc_error *err)
+{
+    return proto_mp_confirm(p->chans[k], net_peer(p->chans[k]), ctx, err);
+}
+
+/* The transcript check on every link (all at once). */
 static enum mpcc_status confirm_all(struct bmr_party *p, const char *when,
                                     struct mpcc_error *err)
 {
-    enum mpcc_status st = MPCC_OK;
-    for (uint32_t k = 0; k < p->n && st == MPCC_OK; k++)
-        if (k != p->me)
-            st = proto_mp_confirm(p->chans[k], net_peer(p->chans[k]), when, err);
-    return st;
+    return bmr_each_peer(p, confirm_peer, (void *)when, err);
 }
 
 /* Output bits: to each recipient, every party's mask shares of its bits and
- * (from the evaluator) their masked values. Frame to peer k: our shares of
- * the output bits k receives, then, from the evaluator, the masked values. */
+ * (from the evaluator) their masked values, xored. Frame to peer k: those
+ * bits of the outputs k receives; from k, those of ours, into got[k]. */
+struct outputs_job {
+    const struct bmr_eval *e;
+    uint8_t **got; /* [k]: packed bits peer k sent */
+};
+
+/* Our share of output bit pos: our mask share, as evaluator xor the masked value. */
+static uint8_t output_share(const struct bmr_party *p, const struct bmr_eval *e, uint64_t pos)
+{
+    uint32_t s = p->cfg->circ->output_wires[pos];
+    uint8_t bit = p->lam[s];
+    if (p->me == p->cfg->evaluator)
+        bit ^= (uint8_t)blk_lsb(e->ekey[(uint64_t)s * p->n + p->me]);
+    return bit & 1u;
+}
+
+static enum mpcc_status outputs_peer(struct bmr_party *p, uint32_t k, void *ctx,
+                                     struct mpcc_error *err)
+{
+    struct outputs_job *j = ctx;
+    const struct circuit *c = p->cfg->circ;
+    uint64_t nob = c->n_output_bits;
+    uint8_t *out = calloc(nob / 8 + 1, 1);
+    size_t n_out = 0, n_in = 0;
+    uint64_t pos = 0;
+    if (out == NULL || (j->got[k] = calloc(nob / 8 + 1, 1)) == NULL) {
+        free(out);
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for outputs");
+    }
+    for (uint32_t v = 0; v < c->n_outputs; v++) {
+        int k_gets = (p->cfg->recipients[v] >> k) & 1, we_get = (p->cfg->recipients[v] >> p->me) & 1;
+        for (uint32_t b = 0; b < c->output_widths[v]; b++, pos++) {
+            if (k_gets) {
+                out[n_out / 8] |= (uint8_t)(output_share(p, j->e, pos) << (n_out % 8));
+                n_out++;
+            }
+            n_in += (size_t)we_get;
+        }
+    }
+    enum mpcc_status st = bmr_edge_swap(p, k, BMR_FRAME_OUT, out, (n_out + 7) / 8, j->got[k],
+                                        (n_in + 7) / 8, "output mask shares", err);
+    free(out);
+    return st;
+}
+
 static enum mpcc_status deliver_outputs(struct bmr_party *p, const struct bmr_eval *e,
                                         uint8_t *output_bits, struct mpcc_error *err)
 {
     const struct circuit *c = p->cfg->circ;
-    uint32_t N = p->n, me = p->me, ev = p->cfg->evaluator;
-    uint64_t nob = c->n_output_bits;
-    uint8_t *sel = malloc(2 * nob + 1);
-    uint8_t *out = malloc(nob / 4 + 2), *in = malloc(nob / 4 + 2), *acc = calloc(nob + 1, 1);
-    enum mpcc_status st = MPCC_OK;
-    if (sel == NULL || out == NULL || in == NULL || acc == NULL) {
-        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for outputs");
-        goto out;
-    }
-    /* Our own shares of our outputs (and, as evaluator, their masked values). */
-    uint64_t pos = 0;
-    for (uint32_t v = 0; v < c->n_outputs; v++)
-        for (uint32_t b = 0; b < c->output_widths[v]; b++, pos++) {
-            uint32_t s = c->output_wires[pos];
-            acc[pos] = p->lam[s];
-            if (me == ev)
-                acc[pos] ^= (uint8_t)blk_lsb(e->ekey[(uint64_t)s * N + me]);
-        }
-    for (uint32_t k = 0; k < N && st == MPCC_OK; k++) {
-        if (k == me)
-            continue;
-        /* what we send k: our mask shares (and masked values if we evaluate) */
-        size_t n_out = 0, n_in = 0;
-        pos = 0;
+    uint32_t me = p->me;
+    uint8_t *got[BMR_MAX_PARTIES] = {NULL};
+    struct outputs_job j = {e, got};
+    enum mpcc_status st = bmr_each_peer(p, outputs_peer, &j, err);
+    if (st == MPCC_OK) {
+        uint64_t pos = 0;
+        size_t i = 0; /* index among the bits we receive */
         for (uint32_t v = 0; v < c->n_outputs; v++) {
-            int k_gets = (p->cfg->recipients[v] >> k) & 1, we_get = (p->cfg->recipients[v] >> me) & 1;
+            int we_get = (p->cfg->recipients[v] >> me) & 1;
             for (uint32_t b = 0; b < c->output_widths[v]; b++, pos++) {
-                uint32_t s = c->output_wires[pos];
-                if (k_gets) {
-                    uint8_t bit = p->lam[s];
-                    if (me == ev)
-                        bit ^= (uint8_t)blk_lsb(e->ekey[(uint64_t)s * N + me]);
-                    sel[n_out++] = bit;
-                }
-                n_in += (size_t)we_get;
+                if (!we_get)
+                    continue;
+                uint8_t bit = output_share(p, e, pos);
+                for (uint32_t k = 0; k < p->n; k++)
+                    if (k != me)
+                        bit ^= (got[k][i / 8] >> (i % 8)) & 1u;
+                output_bits[pos] = bit & 1u;
+                i++;
             }
         }
-        bmr_pack(sel, n_out, out);
-        st = bmr_edge_swap(p, k, BMR_FRAME_OUT, out, (n_out + 7) / 8, in, (n_in + 7) / 8,
-                           "output mask shares", err);
-        if (st != MPCC_OK)
-            break;
-        size_t i = 0;
-        pos = 0;
-        for (uint32_t v = 0; v < c->n_outputs; v++)
-            for (uint32_t b = 0; b < c->output_widths[v]; b++, pos++)
-                if ((p->cfg->recipients[v] >> me) & 1) {
-                    acc[pos] ^= (in[i / 8] >> (i % 8)) & 1u;
-                    i++;
-                }
     }
-    if (st == MPCC_OK) {
-        pos = 0;
-        for (uint32_t v = 0; v < c->n_outputs; v++)
-            for (uint32_t b = 0; b < c->output_widths[v]; b++, pos++)
-                if ((p->cfg->recipients[v] >> me) & 1)
-                    output_bits[pos] = acc[pos] & 1u;
-    }
-out:
-    free(sel);
-    free(out);
-    free(in);
-    free(acc);
+    for (uint32_t k = 0; k < p->n; k++)
+        free(got[k]);
     return st;
 }
 
