@@ -1,7 +1,8 @@
 /* test_bmr.c - N-party garbling (runtime/bmr): N parties in N threads over
- * in-memory channels compute random circuits and circuits built from the
- * gadgets, and every recipient's outputs must equal plaintext evaluation;
- * outputs go to their recipients only; a broken link fails every party. */
+ * in-memory channels (ts_bmr_run) compute random circuits (2 to 9 parties,
+ * one or more windows, free gates only) and a compiled program with calls,
+ * and every recipient's outputs must equal plaintext evaluation; outputs
+ * go to their recipients only; a missing party fails every other party. */
 #include <check.h>
 #include <pthread.h>
 #include <stdlib.h>

@@ -84,7 +84,7 @@ static enum mpcc_status exchange_masked(struct bmr_party *p, uint8_t *masked,
         for (uint32_t b = 0; b < c->input_widths[v]; b++, w++)
             if (p->cfg->input_owner[v] == p->me)
                 sel[n_out++] = masked[w];
-    bmr_pack(sel, n_out, out);
+    net_pack_bits(sel, n_out, out);
     struct masked_job j = {masked, out, (n_out + 7) / 8};
     st = bmr_each_peer(p, masked_peer, &j, err);
 out:

@@ -1,6 +1,7 @@
 /* bmr_edge.c - the pairwise exchanges of N-party garbling: correlated OT
- * both ways, shares of cross products of mask bits by random OT, and plain
- * swaps of frames. The lower-numbered party of a pair goes first. */
+ * both ways, shares of cross products of mask bits from the output-mask
+ * OTs, plain swaps of frames, and running the exchanges with every peer at
+ * once. The lower-numbered party of a pair goes first. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,19 +11,6 @@
 #include "runtime/bmr/bmr_internal.h"
 #include "runtime/net/net.h"
 #include "runtime/proto/proto.h"
-
-void bmr_pack(const uint8_t *bytes, size_t n, uint8_t *packed)
-{
-    memset(packed, 0, (n + 7) / 8);
-    for (size_t i = 0; i < n; i++)
-        packed[i / 8] |= (uint8_t)((bytes[i] & 1u) << (i % 8));
-}
-
-void bmr_unpack(const uint8_t *packed, size_t n, uint8_t *bytes)
-{
-    for (size_t i = 0; i < n; i++)
-        bytes[i] = (packed[i / 8] >> (i % 8)) & 1u;
-}
 
 enum mpcc_status bmr_edge_cot(struct bmr_party *p, uint32_t k, size_t n_send, block *q,
                               size_t n_recv, const uint8_t *choice, block *t,

@@ -1,8 +1,9 @@
 /* bmr_garble.c - one party's side of N-party garbling: its Delta, keys and
  * mask shares per wire slot, the OT sessions with every peer, the input
- * wires, and each window of AND gates: shares of Delta_j * lambda_c by
- * correlated OT, the walk over the window's gates (XOR and NOT are local),
- * shares of lambda_a * lambda_b by random OT, shares of Delta_j times that
+ * wires, and each window of AND gates: the walk over the window's gates
+ * (XOR and NOT are local; the output masks' Delta_j shares were made by
+ * correlated OT during the window before), shares of lambda_a * lambda_b
+ * from those same OTs (bmr_edge_products), shares of Delta_j times that
  * product by correlated OT again, and this party's share of every row of
  * every AND table. Secret bits select by masks, never by branches. */
 #include <stdlib.h>
@@ -111,6 +112,8 @@ enum mpcc_status bmr_party_init(struct bmr_party *p, const struct bmr_config *cf
     p->peer = calloc(n, sizeof *p->peer);
     p->choice = bmr_alloc(w / 8 + 1, 1);
     p->tables = bmr_alloc(w * 4 * n, sizeof(block));
+    p->hx = bmr_alloc((size_t)BMR_HASH_GATES * n * 8, sizeof(block));
+    p->htw = bmr_alloc((size_t)BMR_HASH_GATES * n * 4, sizeof(uint64_t));
     for (uint32_t k = 0; p->peer != NULL && k < n; k++) {
         struct bmr_peer *pe = &p->peer[k];
         if (k == cfg->me)
@@ -134,7 +137,7 @@ enum mpcc_status bmr_party_init(struct bmr_party *p, const struct bmr_config *cf
         p->ka == NULL || p->kb == NULL || p->kc == NULL || p->da == NULL || p->db == NULL ||
         p->dc == NULL || p->dm == NULL || p->peer == NULL || p->choice == NULL ||
         p->lc_next == NULL || p->kc_next == NULL || p->dc_next == NULL ||
-        p->tables == NULL)
+        p->tables == NULL || p->hx == NULL || p->htw == NULL)
         return mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory for %llu "
                               "wire slots of %u parties",
                               (unsigned long long)p->n_slots, n);
@@ -188,6 +191,8 @@ void bmr_party_free(struct bmr_party *p)
     free(p->peer);
     bmr_wipe_free(p->choice, w / 8 + 1);
     bmr_wipe_free(p->tables, w * 4 * n * sizeof(block));
+    bmr_wipe_free(p->hx, (size_t)BMR_HASH_GATES * n * 8 * sizeof(block));
+    free(p->htw);
     prg_clear(&p->prg);
     bmr_walk_free(&p->walk);
     OPENSSL_cleanse(&p->delta, sizeof p->delta);
@@ -237,7 +242,7 @@ static enum mpcc_status inputs_peer(struct bmr_party *p, uint32_t k, void *ctx,
     enum mpcc_status st = MPCC_OK;
     while (st == MPCC_OK && (off_r < nr || off_s < ns)) {
         size_t cr = nr - off_r < w ? nr - off_r : w, cs = ns - off_s < w ? ns - off_s : w;
-        bmr_pack(j->x + off_r, cr, pe->choice);
+        net_pack_bits(j->x + off_r, cr, pe->choice);
         st = bmr_edge_cot(p, k, cs, pe->q, cr, pe->choice, pe->t, err);
         for (size_t i = 0; st == MPCC_OK && i < cr; i++)
             j->d[(off_r + i) * N + k] = pe->t[i];
@@ -268,7 +273,7 @@ static enum mpcc_status own_bits_shares(struct bmr_party *p, size_t n_mine, cons
     }
     size_t n_first = p->n_and < p->win ? (size_t)p->n_and : p->win;
     draw_outputs(p, n_first, p->lc_next, p->kc_next);
-    bmr_pack(p->lc_next, n_first, p->choice);
+    net_pack_bits(p->lc_next, n_first, p->choice);
     struct inputs_job j = {n_mine, x, d, send_n, d_peer, n_first};
     enum mpcc_status st = bmr_each_peer(p, inputs_peer, &j, err);
     for (size_t g = 0; st == MPCC_OK && g < n_first; g++) {
@@ -380,7 +385,7 @@ static enum mpcc_status delta_products(struct bmr_party *p, size_t n, const uint
                                        block *d, struct mpcc_error *err)
 {
     uint32_t N = p->n;
-    bmr_pack(x, n, p->choice);
+    net_pack_bits(x, n, p->choice);
     struct window_job j = {.n = n, .d = d};
     enum mpcc_status st = n > 0 ? bmr_each_peer(p, delta_peer, &j, err) : MPCC_OK;
     for (size_t g = 0; st == MPCC_OK && g < n; g++) {
@@ -417,9 +422,11 @@ static inline uint64_t tweak(uint64_t gate, uint32_t n, uint32_t j, unsigned bit
  *   H(k_{a,alpha}, (G,j,beta,0)) ^ H(k_{b,beta}, (G,j,alpha,1))
  *   ^ [j = me] k_{c,0} ^ share of Delta_j * ((la^alpha)(lb^beta) ^ lc),
  * the last expanded as dm ^ dc ^ alpha db ^ beta da ^ [j = me] alpha beta Delta. */
-static void table_shares(struct bmr_party *p, size_t g0, size_t m, block *x, uint64_t *tw)
+static void table_shares(struct bmr_party *p, size_t g0, size_t m)
 {
     uint32_t N = p->n, me = p->me;
+    block *x = p->hx;
+    uint64_t *tw = p->htw;
     for (size_t g = 0; g < m; g++) {
         uint64_t G = p->and_index + g0 + g;
         block ka = p->ka[g0 + g], kb = p->kb[g0 + g];
@@ -465,8 +472,11 @@ enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, uint64_t
 {
     uint32_t N = p->n, me = p->me;
     /* The window's output masks and keys, and Delta_j * lambda_c shares:
-     * made during the previous window, or now for the first. */
+     * made with the input OTs (first window) or during the previous one. */
     enum mpcc_status st = MPCC_OK;
+    if (!p->next_ready && n_win > 0)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "N-party garbling: window of %llu AND "
+                              "gates without its output masks", (unsigned long long)n_win);
     if (p->next_ready) {
         uint8_t *l = p->lc;
         block *k = p->kc, *d = p->dc;
@@ -479,21 +489,9 @@ enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, uint64_t
                 p->peer[j].qdc_next = t;
             }
         p->next_ready = 0;
-    } else {
-        draw_outputs(p, n_win, p->lc, p->kc);
-        st = delta_products(p, n_win, p->lc, p->dc, err);
-        for (uint32_t k = 0; st == MPCC_OK && k < N; k++)
-            if (k != me) { /* keep each peer's OT outputs for the products */
-                block *t = p->peer[k].qdc;
-                p->peer[k].qdc = p->peer[k].q;
-                p->peer[k].q = t;
-            }
     }
-    if (st != MPCC_OK)
-        return st;
     /* The walk: everything up to (not including) the AND after the window. */
     size_t g = 0;
-    block inv_mask = p->delta;
     struct bmr_step step;
     int more;
     while ((more = bmr_walk_next(&p->walk, &step, err)) == 1) {
@@ -527,9 +525,8 @@ enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, uint64_t
              * to its own share of Delta_j * lambda. */
             p->lam[o] = p->lam[a] ^ (me == 0);
             p->key[o] = p->key[a];
-            for (uint32_t j = 0; j < N; j++)
-                p->dsh[(uint64_t)o * N + j] = p->dsh[(uint64_t)a * N + j];
-            p->dsh[(uint64_t)o * N + me] = blk_xor(p->dsh[(uint64_t)o * N + me], inv_mask);
+            bmr_copy_blocks(&p->dsh[o * N], &p->dsh[a * N], N);
+            p->dsh[o * N + me] = blk_xor(p->dsh[o * N + me], p->delta);
         }
     }
     if (more < 0)
@@ -542,7 +539,7 @@ enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, uint64_t
     for (g = 0; g < n_win; g++)
         p->mu[g] = p->la[g] & p->lb[g];
     draw_outputs(p, n_after, p->lc_next, p->kc_next);
-    bmr_pack(p->lc_next, n_after, p->choice);
+    net_pack_bits(p->lc_next, n_after, p->choice);
     struct window_job pj = {.n = n_win, .a = p->la, .b = p->lb, .n_next = n_after,
                             .d_next = p->dc_next};
     if (n_win > 0 || n_after > 0)
@@ -563,16 +560,8 @@ enum mpcc_status bmr_garble_window(struct bmr_party *p, uint64_t n_win, uint64_t
         st = delta_products(p, n_win, p->mu, p->dm, err);
     if (st != MPCC_OK)
         return st;
-    block *x = bmr_alloc((size_t)BMR_HASH_GATES * N * 8, sizeof(block));
-    uint64_t *tw = bmr_alloc((size_t)BMR_HASH_GATES * N * 4, sizeof(uint64_t));
-    if (x == NULL || tw == NULL) {
-        free(x), free(tw);
-        return mpcc_error_set(err, MPCC_ERR_NOMEM, "N-party garbling: out of memory");
-    }
     for (size_t g0 = 0; g0 < n_win; g0 += BMR_HASH_GATES)
-        table_shares(p, g0, n_win - g0 < BMR_HASH_GATES ? n_win - g0 : BMR_HASH_GATES, x, tw);
-    bmr_wipe_free(x, (size_t)BMR_HASH_GATES * N * 8 * sizeof(block));
-    free(tw);
+        table_shares(p, g0, n_win - g0 < BMR_HASH_GATES ? n_win - g0 : BMR_HASH_GATES);
     p->and_index += n_win;
     return MPCC_OK;
 }

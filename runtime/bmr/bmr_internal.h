@@ -30,10 +30,11 @@ uint64_t bmr_window_size(const struct circuit *c, uint32_t n_parties);
 
 /* Frame types ("BM" + number). */
 #define BMR_FRAME_MASKED 0x424d0001u /* input owner -> every party: masked input bits */
-#define BMR_FRAME_KEYS 0x424d0002u   /* every party -> evaluator: its keys of the input wires */
 #define BMR_FRAME_OUT 0x424d0003u    /* every party -> output recipient: its mask shares
                                       * (the evaluator adds the masked output bits) */
-#define BMR_FRAME_PRODUCT 0x424d0004u /* OT sender -> receiver: product correction bits */
+#define BMR_FRAME_PRODUCT 0x424d0004u /* every pair, both ways: the e and d bits of products */
+/* (The keys of the input wires go to the evaluator as a raw stream: 16
+ * bytes per input bit, in wire order.) */
 
 /* ---- bmr_walk.c: the gates in order, calls expanded on the fly. Each
  * frame's wires live at slots base .. base + n_wires - 1; a call's frame
@@ -105,7 +106,7 @@ struct bmr_party {
     uint8_t *lam;
     block *key, *dsh;
     uint64_t and_index; /* AND gates garbled so far (the hash tweaks) */
-    /* window buffers (BMR_WINDOW gates) */
+    /* window buffers (win gates) */
     uint8_t *la, *lb, *lc, *mu;    /* mask shares of the inputs, output, product */
     block *ka, *kb, *kc;           /* zero keys of the inputs and output */
     block *da, *db, *dc, *dm;      /* [g * n + j] Delta_j shares of la, lb, lc, mu */
@@ -115,6 +116,8 @@ struct bmr_party {
     struct bmr_peer *peer;         /* [n]: scratch per peer (unused for us) */
     uint8_t *choice;               /* packed choice bits shared by all peers' exchanges */
     block *tables;                 /* [g * 4n + row * n + j] this party's table shares */
+    block *hx;                     /* hash scratch for BMR_HASH_GATES gates' table shares */
+    uint64_t *htw;
 };
 
 /* ---- bmr_garble.c */
@@ -218,8 +221,5 @@ static inline void bmr_copy_blocks(block *dst, const block *src, uint32_t n)
         dst[i] = src[i];
 }
 
-/* Packs n 0/1 bytes into bits (LSB first) / unpacks. */
-void bmr_pack(const uint8_t *bytes, size_t n, uint8_t *packed);
-void bmr_unpack(const uint8_t *packed, size_t n, uint8_t *bytes);
 
 #endif

@@ -106,6 +106,13 @@ enum mpcc_status net_flush(struct net_channel *ch, struct mpcc_error *err)
     return net_write_all(ch, ch->wbuf, n, err);
 }
 
+void net_pack_bits(const uint8_t *bits, size_t n, uint8_t *packed)
+{
+    memset(packed, 0, (n + 7) / 8);
+    for (size_t i = 0; i < n; i++)
+        packed[i / 8] |= (uint8_t)((bits[i] & 1u) << (i % 8));
+}
+
 enum mpcc_status net_send(struct net_channel *ch, const void *buf, size_t len,
                           struct mpcc_error *err)
 {

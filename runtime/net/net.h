@@ -65,6 +65,10 @@ enum mpcc_status net_flush(struct net_channel *ch, struct mpcc_error *err);
 enum mpcc_status net_recv(struct net_channel *ch, void *buf, size_t len, const char *what,
                           struct mpcc_error *err);
 
+/* Bit vectors on the wire: n 0/1 bytes packed LSB first, bit i in byte
+ * i / 8 ((n + 7) / 8 bytes, unused high bits zero). */
+void net_pack_bits(const uint8_t *bits, size_t n, uint8_t *packed);
+
 /* A frame: 4-byte type, 4-byte payload length (little-endian), payload.
  * A peer that stops a run may send NET_FRAME_ABORT (payload: why, at most
  * NET_ABORT_MAX printable bytes) in place of whatever it owed: a receiver

@@ -223,13 +223,6 @@ enum mpcc_status mpcc_mp_hello(const struct mpcc_mp_session *s, struct net_chann
 
 /* ---- shares ---- */
 
-static void pack(const uint8_t *bits, size_t n, uint8_t *packed)
-{
-    memset(packed, 0, (n + 7) / 8);
-    for (size_t i = 0; i < n; i++)
-        packed[i / 8] |= (uint8_t)((bits[i] & 1) << (i % 8));
-}
-
 enum mpcc_status proto_mp_make_shares(const uint8_t *bits, size_t n, uint8_t *share_a,
                                       uint8_t *share_b, struct mpcc_error *err)
 {
@@ -238,7 +231,7 @@ enum mpcc_status proto_mp_make_shares(const uint8_t *bits, size_t n, uint8_t *sh
     if (st != MPCC_OK)
         return st;
     size_t nb = (n + 7) / 8;
-    pack(bits, n, share_b);
+    net_pack_bits(bits, n, share_b);
     prg_bytes(&prg, share_a, nb);
     if (n % 8)
         share_a[nb - 1] &= (uint8_t)((1u << (n % 8)) - 1);

@@ -70,13 +70,6 @@ static uint64_t count_input_bits(const struct mpcc_2pc *run, unsigned mine)
     return n;
 }
 
-static void pack_bits(const uint8_t *bits, size_t n, uint8_t *packed)
-{
-    memset(packed, 0, (n + 7) / 8);
-    for (size_t i = 0; i < n; i++)
-        packed[i / 8] |= (uint8_t)((bits[i] & 1) << (i % 8));
-}
-
 /* Output bits (positions in output_wires) that the party with role bit
  * `who` (1 garbler, 2 evaluator) receives, as a 0/1 mask per output bit. */
 static uint64_t select_outputs(const struct mpcc_2pc *run, unsigned who, uint8_t *mask)
@@ -106,7 +99,7 @@ static enum mpcc_status send_masked_bits(struct net_channel *ch, uint32_t type, 
     for (uint64_t i = 0; i < n_total; i++)
         if (mask[i])
             sel[j++] = bits[i];
-    pack_bits(sel, n_sel, packed);
+    net_pack_bits(sel, n_sel, packed);
     st = net_send_frame(ch, type, packed, (n_sel + 7) / 8, err);
     if (st == MPCC_OK)
         st = net_flush(ch, err);
