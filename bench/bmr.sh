@@ -19,6 +19,10 @@ RUNS=${2:-3}
 shift $(( $# >= 2 ? 2 : $# ))
 SPECS=${*:-aes:3 loop:3 loop:4 aes:5 loop:5}
 K=${BMR_LOOP:-10000}
+for tool in bc /usr/bin/time; do
+    command -v "$tool" >/dev/null 2>&1 ||
+        { echo "bmr.sh: needs $tool (apt-get install -y bc time)" >&2; exit 2; }
+done
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -78,6 +82,12 @@ for spec in $SPECS; do
         done
         for pid in "${pids[@]}"; do wait "$pid"; done
         t1=$(now)
+        for p in "${parties[@]}"; do
+            if ! cmp -s "$TMP/p1.out" "$TMP/$p.out" || [ ! -s "$TMP/$p.out" ]; then
+                echo "bmr.sh: $kind with $n parties: $p disagrees or failed: $(cat "$TMP/$p.err")" >&2
+                exit 1
+            fi
+        done
         walls+=("$(echo "$t1 - $t0" | bc -l)")
         evrates+=("$(sed -n 's/^p2: \([0-9.]*\) million AND gates\/s/\1/p' "$TMP/p2.err")")
         evtotals+=("$(sed -n 's/^p2: time .* total \([0-9.]*\) ms/\1/p' "$TMP/p2.err")")
