@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(cmake gcc make flex bison check libssl-dev pkg-config openssl)
-# The test suite also runs the constant-time check under valgrind.
-[ "${1:-}" = test ] && packages+=(valgrind)
+# The test suite also runs the constant-time check under valgrind and
+# renders the manual pages with groff and man.
+[ "${1:-}" = test ] && packages+=(valgrind groff-base man-db)
 
 install_missing_packages() {
     local missing=()

@@ -238,13 +238,28 @@ int mpcc_cmd_compile(int argc, char **argv)
     int rc = drv_parse(argc, argv, "o", &a);
     if (rc >= 0)
         return rc;
-    if (a.out == NULL)
-        return drv_usage(argv[0], "expected -o OUTPUT");
     if (a.text && a.bristol)
         return drv_usage(argv[0], "choose one of --text and --bristol");
+    /* Without -o: PROG.mpc -> PROG.circ (PROG.txt with --bristol), beside it. */
+    char *derived = NULL;
+    if (a.out == NULL) {
+        const char *ext = a.bristol ? ".txt" : ".circ";
+        size_t len = strlen(a.prog);
+        if (len > 4 && strcmp(a.prog + len - 4, ".mpc") == 0)
+            len -= 4;
+        if ((derived = malloc(len + strlen(ext) + 1)) == NULL) {
+            fprintf(stderr, "mpcc: %s: out of memory\n", argv[0]);
+            return DRV_EXIT_FAIL;
+        }
+        memcpy(derived, a.prog, len);
+        strcpy(derived + len, ext);
+        a.out = derived;
+    }
     struct mpcc_program *p = drv_load(argv[0], &a, NULL, NULL);
-    if (p == NULL)
+    if (p == NULL) {
+        free(derived);
         return DRV_EXIT_FAIL;
+    }
     struct mpcc_error err = { 0 };
     rc = DRV_EXIT_OK;
     if (prog_write_file_as(p, a.out, a.bristol ? PROG_FORM_BRISTOL : a.text ? PROG_FORM_TEXT : PROG_FORM_BINARY,
@@ -254,6 +269,7 @@ int mpcc_cmd_compile(int argc, char **argv)
         rc = DRV_EXIT_FAIL;
     }
     prog_free(p);
+    free(derived);
     return rc;
 }
 

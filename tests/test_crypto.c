@@ -248,6 +248,16 @@ START_TEST(hash_matches_reference_all_layouts_both_paths)
                 memcpy(b, x, 32 * n);
                 crypto_hash_pairs_tw(&h, tw, b, n);
                 ck_assert_msg(memcmp(b, want, 32 * n) == 0, "pairs_tw path %d n %zu", p, n);
+                /* Groups: x[i * n_tw + t] under tw[t] (N-party evaluation). */
+                for (size_t n_tw = 1; n_tw <= n && n_tw <= 20; n_tw++) {
+                    size_t per = (2 * n) / n_tw;
+                    for (size_t i = 0; i < per * n_tw; i++)
+                        ref_hash(salt, x + 16 * i, tw[i % n_tw], want + 16 * i);
+                    memcpy(b, x, 16 * per * n_tw);
+                    crypto_hash_groups_tw(&h, tw, b, n_tw, per);
+                    ck_assert_msg(memcmp(b, want, 16 * per * n_tw) == 0,
+                                  "groups_tw path %d tweaks %zu per %zu", p, n_tw, per);
+                }
             }
         }
     }

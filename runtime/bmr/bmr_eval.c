@@ -41,23 +41,27 @@ static enum mpcc_status eval_window(struct bmr_eval *e, int slot, uint64_t n_win
             unsigned la = (unsigned)blk_lsb(e->ekey[a * N + me]);
             unsigned lb = (unsigned)blk_lsb(e->ekey[b * N + me]);
             uint64_t G = e->and_index + g;
-            size_t m = 0;
-            for (uint32_t j = 0; j < N; j++)
-                for (uint32_t i = 0; i < N; i++) {
-                    e->h[m] = e->ekey[a * N + i];
-                    e->tw[m++] = tweak(G, N, j, lb, 0);
-                    e->h[m] = e->ekey[b * N + i];
-                    e->tw[m++] = tweak(G, N, j, la, 1);
+            /* 2N tweaks (j, side), each hashing every party's key i:
+             * h[i * 2N + 2j + side], one key schedule per tweak. */
+            size_t T = 2 * (size_t)N;
+            for (uint32_t j = 0; j < N; j++) {
+                e->tw[2 * j] = tweak(G, N, j, lb, 0);
+                e->tw[2 * j + 1] = tweak(G, N, j, la, 1);
+            }
+            for (uint32_t i = 0; i < N; i++)
+                for (uint32_t j = 0; j < N; j++) {
+                    e->h[i * T + 2 * j] = e->ekey[a * N + i];
+                    e->h[i * T + 2 * j + 1] = e->ekey[b * N + i];
                 }
-            crypto_hash_singles_tw(e->hash, e->tw, e->h, m);
+            crypto_hash_groups_tw(e->hash, e->tw, e->h, T, N);
             size_t row = (2 * la + lb) * N;
             for (uint32_t j = 0; j < N; j++) {
                 block r = own[g * per_gate + row + j];
                 for (uint32_t k = 0; k < N; k++)
                     if (k != me)
                         r = blk_xor(r, peers[((size_t)k * e->win + g) * per_gate + row + j]);
-                for (uint32_t i = 0; i < 2 * N; i++)
-                    r = blk_xor(r, e->h[(size_t)j * 2 * N + i]);
+                for (uint32_t i = 0; i < N; i++)
+                    r = blk_xor(r, blk_xor(e->h[i * T + 2 * j], e->h[i * T + 2 * j + 1]));
                 ko[j] = r;
             }
             g++;

@@ -29,7 +29,7 @@ static void *bmr_alloc(size_t n, size_t size)
 uint64_t bmr_window_size(const struct circuit *c, uint32_t n_parties)
 {
     uint64_t n_and = circ_count_op(c, CIRC_AND);
-    uint64_t w = n_and < BMR_WINDOW_MIN ? BMR_WINDOW_MIN : n_and < BMR_WINDOW ? n_and : BMR_WINDOW;
+    uint64_t q = n_and / 4, w = q < BMR_WINDOW_MIN ? BMR_WINDOW_MIN : q < BMR_WINDOW ? q : BMR_WINDOW;
     uint64_t cap = BMR_WINDOW_BLOCKS / (8 * (uint64_t)n_parties * n_parties);
     return w < cap ? w : cap < 64 ? 64 : cap;
 }

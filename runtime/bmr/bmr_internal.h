@@ -18,12 +18,14 @@
 
 /* AND gates per window: the unit of the pairwise OT rounds and of the
  * table stream (memory per party is O(window * N), the evaluator's
- * O(window * N^2), not O(circuit)). A circuit with fewer AND gates uses a
- * window of its size (at least BMR_WINDOW_MIN, which also cuts the input
- * wires' OTs into pieces), and many parties a smaller one, so that the
+ * O(window * N^2), not O(circuit)). A circuit of fewer than 4 BMR_WINDOW
+ * AND gates uses a quarter of them (at least BMR_WINDOW_MIN, which also
+ * cuts the input wires' OTs into pieces), so that even a small circuit is
+ * evaluated one window behind its garbling rather than after it; and many
+ * parties a smaller window, so that the
  * evaluator's buffers (2 x window x 4 N^2 blocks) stay near
  * BMR_WINDOW_BLOCKS; bmr_window_size says which, the same on every party. */
-#define BMR_WINDOW 16384u
+#define BMR_WINDOW 32768u
 #define BMR_WINDOW_MIN 1024u
 #define BMR_WINDOW_BLOCKS (1u << 22) /* 64 MiB of table shares at the evaluator */
 uint64_t bmr_window_size(const struct circuit *c, uint32_t n_parties);

@@ -263,6 +263,97 @@ __attribute__((target(TGT_V))) static void pairs_v(block salt128, const uint64_t
     }
 }
 
+/* Tweaks t0 .. t0 + 4G - 1 (those past n_tw masked off), positions
+ * i0 .. i0 + C - 1: G zmm of keys (4 tweaks each), C zmm of blocks per key
+ * (position i of those 4 tweaks: one contiguous load in this layout), all
+ * G chains in flight at once. G and C are constants after inlining. */
+__attribute__((target(TGT_V), always_inline)) static inline void
+groups_kernel_v(__m512i salt, const uint64_t *tw, block *x, size_t n_tw, size_t t0, size_t i0,
+                int G, int C)
+{
+    __m512i k[4], s[4][4], st[4][4];
+    __mmask8 lanes[4];
+#pragma GCC unroll 4
+    for (int j = 0; j < G; j++) {
+        size_t t = t0 + 4 * (size_t)j, m = n_tw - t < 4 ? n_tw - t : 4;
+        lanes[j] = (__mmask8)((1u << (2 * m)) - 1u); /* 2 qwords per block */
+        k[j] = _mm512_xor_si512(salt, _mm512_maskz_expandloadu_epi64(0xaa & lanes[j], tw + t));
+#pragma GCC unroll 4
+        for (int i = 0; i < C; i++) {
+            s[j][i] = sigma_v(_mm512_maskz_loadu_epi64(lanes[j], &x[(i0 + (size_t)i) * n_tw + t]));
+            st[j][i] = _mm512_xor_si512(s[j][i], k[j]);
+        }
+    }
+#pragma GCC unroll 9
+    for (int r = 1; r < 10; r++) {
+#pragma GCC unroll 4
+        for (int j = 0; j < G; j++) {
+            k[j] = ks_step_v(k[j], aes_rcon[r]);
+#pragma GCC unroll 4
+            for (int i = 0; i < C; i++)
+                st[j][i] = _mm512_aesenc_epi128(st[j][i], k[j]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < G; j++) {
+        size_t t = t0 + 4 * (size_t)j;
+        k[j] = ks_step_v(k[j], aes_rcon[10]);
+#pragma GCC unroll 4
+        for (int i = 0; i < C; i++)
+            _mm512_mask_storeu_epi64(&x[(i0 + (size_t)i) * n_tw + t], lanes[j],
+                                     _mm512_xor_si512(_mm512_aesenclast_epi128(st[j][i], k[j]),
+                                                      s[j][i]));
+    }
+}
+
+#define GROUPS_CASE(G, C)                                                  \
+    case 4 * ((G) - 1) + (C) - 1:                                          \
+        groups_kernel_v(salt, tw, x, n_tw, t, i0, G, C);                   \
+        break
+
+/* x[i * n_tw + t] <- H(., tw[t]) for t < n_tw, i < per: up to 16 tweaks
+ * and 4 positions per kernel call. */
+__attribute__((target(TGT_V))) static void groups_v(block salt128, const uint64_t *tw, block *x,
+                                                    size_t n_tw, size_t per)
+{
+    __m512i salt = _mm512_broadcast_i32x4(salt128);
+    for (size_t t = 0; t < n_tw; t += 16) {
+        size_t rest = n_tw - t, g = rest >= 16 ? 4 : (rest + 3) / 4;
+        for (size_t i0 = 0; i0 < per; i0 += 4) {
+            size_t c = per - i0 < 4 ? per - i0 : 4;
+            switch (4 * (g - 1) + c - 1) {
+                GROUPS_CASE(1, 1); GROUPS_CASE(1, 2); GROUPS_CASE(1, 3); GROUPS_CASE(1, 4);
+                GROUPS_CASE(2, 1); GROUPS_CASE(2, 2); GROUPS_CASE(2, 3); GROUPS_CASE(2, 4);
+                GROUPS_CASE(3, 1); GROUPS_CASE(3, 2); GROUPS_CASE(3, 3); GROUPS_CASE(3, 4);
+                GROUPS_CASE(4, 1); GROUPS_CASE(4, 2); GROUPS_CASE(4, 3); GROUPS_CASE(4, 4);
+            }
+        }
+    }
+}
+#undef GROUPS_CASE
+
+/* The AES-NI form: the same hashes as singles, 64 at a time. */
+static void groups_ni(block salt, const uint64_t *tw, block *x, size_t n_tw, size_t per)
+{
+    uint64_t tt[64];
+    size_t total = n_tw * per;
+    for (size_t i = 0; i < total; i += 64) {
+        size_t m = total - i < 64 ? total - i : 64;
+        for (size_t j = 0; j < m; j++)
+            tt[j] = tw[(i + j) % n_tw];
+        singles_ni(salt, tt, x + i, m);
+    }
+}
+
+void crypto_hash_groups_tw(const struct crypto_hash *h, const uint64_t *tweaks, block *x,
+                           size_t n_tweaks, size_t per)
+{
+    if (h->use_vaes)
+        groups_v(h->salt, tweaks, x, n_tweaks, per);
+    else
+        groups_ni(h->salt, tweaks, x, n_tweaks, per);
+}
+
 void crypto_hash_singles_tw(const struct crypto_hash *h, const uint64_t *tweaks, block *x, size_t n)
 {
     if (h->use_vaes)

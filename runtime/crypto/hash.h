@@ -55,4 +55,10 @@ void crypto_hash_singles_tw(const struct crypto_hash *h, const uint64_t *tweaks,
 void crypto_hash_pairs_tw(const struct crypto_hash *h, const uint64_t *tweaks, block *x,
                           size_t n_tweaks);
 
+/* x[i * n_tweaks + t] <- H(x[i * n_tweaks + t], tweaks[t]) for t < n_tweaks,
+ * i < per: many blocks under each tweak (N-party evaluation: every party's
+ * key under one tweak), one key schedule per tweak. */
+void crypto_hash_groups_tw(const struct crypto_hash *h, const uint64_t *tweaks, block *x,
+                           size_t n_tweaks, size_t per);
+
 #endif

@@ -37,6 +37,8 @@ struct net_tls {
     const char *auth; /* net_tls_authentication */
     uint8_t *out;     /* records gathered for one send(): out[out_pos .. out_len) */
     size_t out_pos, out_len;
+    uint8_t *in;      /* bytes read ahead from the socket: in[in_pos .. in_len) */
+    size_t in_pos, in_len;
 };
 
 /* Sends what is gathered: 1 all sent, 0 the socket is full (try later),
@@ -81,14 +83,36 @@ static int net_tls_bio_write(BIO *b, const char *buf, int len)
     return len;
 }
 
+/* OpenSSL reads a record's header, then its body: both come from one large
+ * recv() into t->in. (OpenSSL's own read-ahead would do the same, but moves
+ * every unread byte to the front of its buffer before each record: with a
+ * buffer of many records that costs more than the cipher.) */
 static int net_tls_bio_read(BIO *b, char *buf, int len)
 {
-    const struct net_tls *t = BIO_get_data(b);
+    struct net_tls *t = BIO_get_data(b);
     BIO_clear_retry_flags(b);
-    ssize_t r = recv(t->fd, buf, (size_t)len, 0);
-    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-        BIO_set_retry_read(b);
-    return (int)r;
+    if (len <= 0)
+        return 0;
+    if (t->in_pos == t->in_len) {
+        t->in_pos = t->in_len = 0;
+        if ((size_t)len >= NET_TLS_IO_BUFFER) { /* as large as the buffer: straight in */
+            ssize_t r = recv(t->fd, buf, (size_t)len, 0);
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+                BIO_set_retry_read(b);
+            return (int)r;
+        }
+        ssize_t r = recv(t->fd, t->in, NET_TLS_IO_BUFFER, 0);
+        if (r <= 0) {
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+                BIO_set_retry_read(b);
+            return (int)r;
+        }
+        t->in_len = (size_t)r;
+    }
+    size_t n = t->in_len - t->in_pos < (size_t)len ? t->in_len - t->in_pos : (size_t)len;
+    memcpy(buf, t->in + t->in_pos, n);
+    t->in_pos += n;
+    return (int)n;
 }
 
 static long net_tls_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
@@ -97,6 +121,8 @@ static long net_tls_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
     struct net_tls *t = BIO_get_data(b);
     if (cmd == BIO_CTRL_WPENDING)
         return (long)(t->out_len - t->out_pos);
+    if (cmd == BIO_CTRL_PENDING)
+        return (long)(t->in_len - t->in_pos);
     if (cmd != BIO_CTRL_FLUSH)
         return 0;
     BIO_clear_retry_flags(b);
@@ -117,6 +143,7 @@ static void net_tls_impl_free(struct net_tls *t)
     if (t->fd >= 0)
         close(t->fd);
     free(t->out);
+    free(t->in);
     free(t);
 }
 
@@ -321,8 +348,7 @@ static enum mpcc_status net_tls_setup_ctx(struct net_tls *t, const struct net_tl
         return mpcc_error_set(err, MPCC_ERR_CRYPTO, "TLS set-up failed: %s", r);
     }
     SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
-    SSL_CTX_set_read_ahead(t->ctx, 1); /* fewer, larger reads from the socket */
-    SSL_CTX_set_default_read_buffer_len(t->ctx, NET_TLS_IO_BUFFER);
+    SSL_CTX_set_read_ahead(t->ctx, 0); /* net_tls_bio_read reads ahead */
     (void)SSL_CTX_set_ciphersuites(t->ctx, "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:"
                                            "TLS_AES_256_GCM_SHA384");
     SSL_CTX_set_options(t->ctx, SSL_OP_NO_TICKET);
@@ -605,7 +631,8 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
     }
     t->fd = tcp->fd;
     tcp->fd = -1;
-    if ((t->out = malloc(NET_TLS_IO_BUFFER)) == NULL) {
+    if ((t->out = malloc(NET_TLS_IO_BUFFER)) == NULL ||
+        (t->in = malloc(NET_TLS_IO_BUFFER)) == NULL) {
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for TLS");
         goto fail;
     }

@@ -101,6 +101,16 @@ fi
 expect_error "--text with --bristol" 2 "mpcc: compile: choose one of --text and --bristol" \
     compile "$mill" -o "$TMP/b.circ" --text --bristol
 
+# Without -o: PROG.circ beside PROG.mpc (PROG.txt with --bristol), both for
+# `compile` and for the `mpcc PROG.mpc` shorthand.
+cp "$mill" "$TMP/noout.mpc"
+if "$MPCC" compile "$TMP/noout.mpc" 2>"$TMP/err" && "$MPCC" run "$TMP/noout.circ" \
+    --input alice:wealth_a=5 --input bob:wealth_b=4 | grep -q "alice_is_richer = true"; then ok; else
+    bad "compile without -o: $(cat "$TMP/err"; ls "$TMP")"; fi
+rm -f "$TMP/noout.circ"
+"$MPCC" "$TMP/noout.mpc" --bristol 2>"$TMP/err" && head -1 "$TMP/noout.txt" | grep -q '^[0-9]* [0-9]*$' &&
+    [ ! -e "$TMP/noout.circ" ] && ok || bad "mpcc PROG.mpc --bristol without -o: $(cat "$TMP/err")"
+
 # ---- mpcrun: the same spellings (run in one process with --local)
 if [ -n "${MPCRUN:-}" ] && [ -x "$MPCRUN" ]; then
     "$MPCC" compile "$mill" --output="$TMP/m.circ"

@@ -187,8 +187,9 @@ static int cmd_help(int argc, char **argv);
  * (argument parsing and printing only; the work belongs in a library) and add
  * one row here. Rows print in this order in `mpcc --help`. */
 static const struct mpcc_command mpcc_commands[] = {
-    {"compile", "PROG.mpc -o OUT.circ [--text|--bristol] [-I DIR]... [--subcircuits=auto|always|never]",
-     "compile a program into a circuit with its interface (also: mpcc PROG.mpc -o OUT.circ)",
+    {"compile", "PROG.mpc [-o OUT.circ] [--text|--bristol] [-I DIR]... [--subcircuits=auto|always|never]",
+     "compile a program into a circuit with its interface (without -o: PROG.circ beside it,\n"
+     "      PROG.txt with --bristol; also: mpcc PROG.mpc [-o OUT.circ])",
      mpcc_cmd_compile},
     {"run", "PROG.mpc|PROG.circ [--input PARTY:NAME=VALUE]... [--input-file FILE]...",
      "compile and evaluate in plaintext; print each party's outputs", mpcc_cmd_run},
@@ -220,8 +221,12 @@ static void mpcc_print_usage(FILE *f)
         const struct mpcc_command *c = &mpcc_commands[i];
         fprintf(f, "  %s %s\n      %s\n", c->name, c->args, c->summary);
     }
-    fprintf(f, "\nValues are hexadecimal unsigned integers (optional 0x); bit i of a value\n"
-               "is wire offset i of its input. Details: docs/mpcc-cli.md\n");
+    fprintf(f, "\noptions: -o/--output FILE, -I/--include DIR, --input, --input-file FILE\n"
+               "(also spelt --inputs, as --input-file in mpcrun), --json, --profile, --text,\n"
+               "--bristol, --subcircuits; '--opt value' or '--opt=value', before or after\n"
+               "the file. 'man mpcc', 'man mpc' for the language.\n"
+               "\nValues of eval are hexadecimal unsigned integers (optional 0x); bit i of a\n"
+               "value is wire offset i of its input. Details: docs/mpcc-cli.md\n");
 }
 
 static int cmd_help(int argc, char **argv)
