@@ -9,9 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(cmake gcc make flex bison check libssl-dev pkg-config openssl)
-# The test suite also runs the constant-time check under valgrind and
-# renders the manual pages with groff and man.
-[ "${1:-}" = test ] && packages+=(valgrind groff-base man-db)
+# The test suite also runs the constant-time check under valgrind, renders
+# the manual pages with groff and man, and checks the editor files with
+# python3 and vim.
+[ "${1:-}" = test ] && packages+=(valgrind groff-base man-db python3 vim)
 
 install_missing_packages() {
     local missing=()
