@@ -241,10 +241,17 @@ enum mpcc_status bmr_run(const struct bmr_config *cfg, struct net_channel *const
     memset(&p, 0, sizeof p);
     memset(&e, 0, sizeof e);
     int evaluating = cfg->me == cfg->evaluator;
+    /* Progress, where the channels report it (every peer's is the same). */
+    struct mpcc_progress *pg = NULL;
+    for (uint32_t k = 0; k < cfg->n_parties && pg == NULL; k++)
+        if (k != cfg->me && chans[k] != NULL)
+            pg = net_progress(chans[k]);
+    mpcc_progress_phase(pg, MPCC_PHASE_BASE_OT);
     uint8_t *masked = calloc(c->n_input_bits + 1, 1);
     st = masked == NULL ? mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory")
                         : bmr_party_init(&p, cfg, chans, err);
     double t1 = proto_now();
+    mpcc_progress_phase(pg, MPCC_PHASE_INPUTS);
     if (st == MPCC_OK && evaluating)
         st = bmr_eval_init(&e, &p, err);
     if (st == MPCC_OK)
@@ -255,6 +262,7 @@ enum mpcc_status bmr_run(const struct bmr_config *cfg, struct net_channel *const
         st = input_keys(&p, &e, masked, err);
     double t2 = proto_now();
     uint64_t n_and = circ_count_op(c, CIRC_AND);
+    mpcc_progress_phase(pg, MPCC_PHASE_GARBLE);
     while (st == MPCC_OK) {
         uint64_t left = n_and - p.and_index;
         uint64_t n_win = left < p.win ? left : p.win;
@@ -268,12 +276,14 @@ enum mpcc_status bmr_run(const struct bmr_config *cfg, struct net_channel *const
         } else if (st == MPCC_OK) {
             st = bmr_eval_feed(&e, &p, n_win, err);
         }
+        mpcc_progress_ands(pg, n_win);
         if (p.and_index == n_and)
             break;
     }
     if (st == MPCC_OK && evaluating)
         st = bmr_eval_finish(&e, err);
     double t3 = proto_now();
+    mpcc_progress_phase(pg, MPCC_PHASE_OUTPUT);
     /* Everything so far must have arrived intact on every link before any
      * output share leaves, and the shares too before outputs are used. */
     if (st == MPCC_OK)

@@ -90,6 +90,8 @@ static enum mpcc_status net_write_all(struct net_channel *ch, const uint8_t *buf
         }
         off += done;
         ch->bytes_sent += done;
+        if (ch->progress != NULL)
+            atomic_fetch_add_explicit(&ch->progress->bytes_sent, done, memory_order_relaxed);
         deadline = net_now_ms() + ch->timeout_ms; /* progress: the timeout restarts */
     }
     return MPCC_OK;
@@ -143,6 +145,8 @@ static enum mpcc_status net_read_some(struct net_channel *ch, uint8_t *dst, size
     enum mpcc_status st = ch->ops->read_some(ch, dst, cap, got, deadline, why);
     if (st == MPCC_OK) {
         ch->bytes_recv += *got;
+        if (ch->progress != NULL)
+            atomic_fetch_add_explicit(&ch->progress->bytes_recv, *got, memory_order_relaxed);
         return MPCC_OK;
     }
     ch->broken = st;
@@ -315,6 +319,8 @@ void net_set_timeout(struct net_channel *ch, int timeout_ms)
 
 void net_set_max_frame(struct net_channel *ch, uint32_t max_len) { ch->max_frame = max_len; }
 uint64_t net_bytes_sent(const struct net_channel *ch) { return ch->bytes_sent; }
+void net_set_progress(struct net_channel *ch, struct mpcc_progress *p) { ch->progress = p; }
+struct mpcc_progress *net_progress(const struct net_channel *ch) { return ch->progress; }
 uint64_t net_bytes_recv(const struct net_channel *ch) { return ch->bytes_recv; }
 const char *net_peer(const struct net_channel *ch) { return ch->peer; }
 const char *net_kind(const struct net_channel *ch) { return ch->ops->kind; }

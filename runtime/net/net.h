@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "mpcc/error.h"
+#include "mpcc/progress.h"
 
 /* Largest frame payload accepted by default (net_set_max_frame changes it). */
 #define NET_FRAME_MAX_DEFAULT (64u << 20)
@@ -116,6 +117,10 @@ enum mpcc_status net_transcript_compare(struct net_channel *ch, const uint8_t mi
 void net_set_timeout(struct net_channel *ch, int timeout_ms);
 void net_set_max_frame(struct net_channel *ch, uint32_t max_len);
 uint64_t net_bytes_sent(const struct net_channel *ch);
+/* Also count this channel's bytes in p, and let the protocol report its
+ * phase and AND gates there (p outlives the channel's use; NULL: none). */
+void net_set_progress(struct net_channel *ch, struct mpcc_progress *p);
+struct mpcc_progress *net_progress(const struct net_channel *ch);
 uint64_t net_bytes_recv(const struct net_channel *ch);
 /* Milliseconds on a monotonic clock (for callers' own deadlines). */
 int64_t net_now_ms(void);

@@ -38,6 +38,7 @@ struct net_channel {
     uint8_t *rbuf;
     size_t rpos, rlen;
     uint64_t bytes_sent, bytes_recv;
+    struct mpcc_progress *progress; /* or NULL: where bytes are also counted */
     /* Running checksums (GHASH) of every byte passed to net_send and returned
      * by net_recv, for net_confirm_transcript (net_transcript.c). */
     struct net_transcript *tx_sum, *rx_sum;

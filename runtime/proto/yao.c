@@ -21,15 +21,21 @@
 /* Labels move in chunks of this many wires (bounded memory for any input size). */
 #define LABEL_CHUNK 8192u
 
+/* The tables go over the channel (ctx); the AND gates they stand for are
+ * counted wherever the channel reports progress. */
 static enum mpcc_status table_sink(void *ctx, const void *tables, size_t len,
                                    struct mpcc_error *err)
 {
-    return net_send(ctx, tables, len, err);
+    enum mpcc_status st = net_send(ctx, tables, len, err);
+    mpcc_progress_ands(net_progress(ctx), len / GC_TABLE_BYTES_PER_AND);
+    return st;
 }
 
 static enum mpcc_status table_source(void *ctx, void *buf, size_t len, struct mpcc_error *err)
 {
-    return net_recv(ctx, buf, len, "garbled tables", err);
+    enum mpcc_status st = net_recv(ctx, buf, len, "garbled tables", err);
+    mpcc_progress_ands(net_progress(ctx), len / GC_TABLE_BYTES_PER_AND);
+    return st;
 }
 
 /* Calls fn(ctx, wire, index) for each input bit owned by `evaluator_side`
@@ -257,6 +263,7 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     uint64_t n_ot = count_input_bits(run, 0);
     double t1 = proto_now();
     if (n_ot > 0) {
+        mpcc_progress_phase(net_progress(ch), MPCC_PHASE_BASE_OT);
         st = ot_cot_sender_new(ch, session, gc_garbler_delta(g), &cot, err);
         if (st != MPCC_OK)
             goto out;
@@ -273,12 +280,14 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     }
     double t2 = proto_now();
 
+    mpcc_progress_phase(net_progress(ch), MPCC_PHASE_GARBLE);
     st = gc_garble_prog(g, plan, table_sink, ch, err);
     if (st == MPCC_OK)
         st = net_flush(ch, err);
     if (st != MPCC_OK)
         goto out;
     double t3 = proto_now();
+    mpcc_progress_phase(net_progress(ch), MPCC_PHASE_OUTPUT);
 
     /* Outputs: decoding bits to the evaluator for its outputs; the
      * evaluator's colour bits back for ours. */
@@ -369,6 +378,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     uint64_t n_ot = count_input_bits(run, 1);
     double t1 = proto_now();
     if (n_ot > 0) {
+        mpcc_progress_phase(net_progress(ch), MPCC_PHASE_BASE_OT);
         st = ot_cot_receiver_new(ch, session, &cot, err);
         if (st != MPCC_OK)
             goto out;
@@ -388,10 +398,12 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     }
     double t2 = proto_now();
 
+    mpcc_progress_phase(net_progress(ch), MPCC_PHASE_GARBLE);
     st = gc_evaluate_prog(e, plan, table_source, ch, err);
     if (st != MPCC_OK)
         goto out;
     double t3 = proto_now();
+    mpcc_progress_phase(net_progress(ch), MPCC_PHASE_OUTPUT);
 
     uint64_t nob = c->n_output_bits;
     colour = malloc(nob ? nob : 1);
@@ -452,6 +464,7 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
         return err ? err->code : MPCC_ERR_NOMEM;
     s->t_prepare = proto_now() - tp;
     double t0 = proto_now();
+    mpcc_progress_phase(net_progress(ch), MPCC_PHASE_HANDSHAKE);
     st = proto_handshake(run, ch, s->session_id, err);
     s->t_handshake = proto_now() - t0;
     if (st == MPCC_OK && run->role == MPCC_GARBLER)

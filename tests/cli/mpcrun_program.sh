@@ -95,7 +95,7 @@ joint = 4
 busiest = 40"
 if [ "$out" = "$want" ]; then ok; else bad "--local: want [$want] got [$out]"; fi
 out=$("$MPCRUN" "$TMP/mill.circ" --local --json --input alice:wealth_a=3 --input bob:wealth_b=2 2>&1)
-if [ "$(echo $out)" = '{"alice": {"alice_is_richer": true} , "bob": {"alice_is_richer": true} }' ]
+if [ "$out" = '{"alice": {"alice_is_richer": true}, "bob": {"alice_is_richer": true}}' ]
 then ok; else bad "--local --json: got [$out]"; fi
 if command -v python3 >/dev/null; then
     if echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["bob"]["alice_is_richer"] is True'

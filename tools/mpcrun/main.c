@@ -23,6 +23,7 @@
 #include "runtime/net/net.h"
 #include "runtime/net/net_identity.h"
 #include "runtime/net/net_tls.h"
+#include "progress_line.h"
 
 #define MAX_INPUT_ARGS 4096
 #define MAX_PEER_ARGS 1024
@@ -70,6 +71,10 @@ static const char usage[] =
     "  --timeout SECONDS     give up when the peer is silent this long (default 30)\n"
     "  --json                print the outputs as one JSON object\n"
     "  --stats               print gate counts, bytes and time per phase to stderr\n"
+    "  --progress            show progress (phase, AND gates done, rate, ETA, bytes) on\n"
+    "                        stderr even for short runs, as plain lines when stderr is\n"
+    "                        not a terminal (on a terminal it shows by itself after 1 s)\n"
+    "  --quiet               no progress line\n"
     "  --local               run every party in this process (inputs PARTY:NAME=VALUE)\n"
     "  --bristol             CIRCUIT is raw Bristol Fashion; parties are 1 and 2, input K\n"
     "                        is given as hex by exactly one party, outputs print as hex\n"
@@ -120,6 +125,7 @@ struct options {
     const char *peer_fps[MAX_PEER_ARGS]; /* --peer-fingerprint NAME=FP */
     size_t n_peer_fps;
     int protocol; /* -1: by party count (bmr for 3 or more), else enum mpcc_mp_protocol */
+    enum progress_mode progress;
 };
 
 static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -139,7 +145,8 @@ enum {
     OPT_JSON = 256, OPT_STATS, OPT_LOCAL, OPT_BRISTOL, OPT_GARBLER, OPT_EVALUATOR, OPT_PARTIES, OPT_PEER,
     OPT_GARBLER_PARTY, OPT_EVALUATOR_PARTY, OPT_PARTY, OPT_LISTEN, OPT_CONNECT, OPT_TLS_CERT, OPT_TLS_KEY,
     OPT_TLS_CA, OPT_TLS_PEER_CERT, OPT_INPUT, OPT_INPUT_FILE, OPT_TIMEOUT, OPT_VERSION, OPT_PLAINTEXT,
-    OPT_SECRET_FILE, OPT_IDENTITY, OPT_PEER_FP, OPT_PROTOCOL
+    OPT_SECRET_FILE, OPT_IDENTITY, OPT_PEER_FP, OPT_PROTOCOL,
+    OPT_PROGRESS, OPT_QUIET
 };
 
 static const struct option long_options[] = {
@@ -171,6 +178,8 @@ static const struct option long_options[] = {
     {"identity", required_argument, NULL, OPT_IDENTITY},
     {"peer-fingerprint", required_argument, NULL, OPT_PEER_FP},
     {"protocol", required_argument, NULL, OPT_PROTOCOL},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"quiet", no_argument, NULL, OPT_QUIET},
     {NULL, 0, NULL, 0}
 };
 
@@ -258,6 +267,8 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->peer_fps[o->n_peer_fps++] = optarg;
             break;
         }
+        case OPT_PROGRESS: o->progress = PROGRESS_FORCED; break;
+        case OPT_QUIET: o->progress = PROGRESS_QUIET; break;
         case OPT_PROTOCOL:
             if (strcmp(optarg, "bmr") == 0)
                 o->protocol = MPCC_MP_BMR;
@@ -628,7 +639,13 @@ static int run_bristol(const struct options *o)
     if (open_channel(o, run.peer_name, &ch, &err) != MPCC_OK)
         goto fail;
     struct mpcc_stats stats;
-    if (mpcc_2pc_run(&run, ch, in_bits, out_bits, got, &stats, &err) != MPCC_OK)
+    struct progress_line pl;
+    progress_line_start(&pl, o->progress, circ_count_op(c, CIRC_AND), run.my_name);
+    net_set_progress(ch, progress_line_sink(&pl));
+    enum mpcc_status rst = mpcc_2pc_run(&run, ch, in_bits, out_bits, got, &stats, &err);
+    progress_line_stop(&pl);
+    net_set_progress(ch, NULL);
+    if (rst != MPCC_OK)
         goto fail;
     uint64_t off = 0;
     for (uint32_t k = 0; k < c->n_outputs; k++) {
@@ -722,10 +739,27 @@ static int print_local(const struct options *o, const struct mpcc_program *p,
         else
             printf("[%s]\n", p->iface->parties[i]);
         fflush(stdout);
-        if (values_print_outputs(p->iface, (const uint8_t *const *)outputs[i], o->json, stdout,
+        /* JSON: each party's object inside the one line (values_print_outputs
+         * ends it with a newline). */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = o->json ? open_memstream(&buf, &len) : stdout;
+        if (f == NULL) {
+            fprintf(stderr, "mpcrun: out of memory\n");
+            rc = 1;
+            break;
+        }
+        if (values_print_outputs(p->iface, (const uint8_t *const *)outputs[i], o->json, f,
                                  &err) != MPCC_OK) {
             fprintf(stderr, "mpcrun: %s\n", err.msg);
             rc = 1;
+        }
+        if (o->json) {
+            fclose(f);
+            while (len > 0 && buf[len - 1] == '\n')
+                buf[--len] = '\0';
+            fputs(buf, stdout);
+            free(buf);
         }
         if (o->stats)
             print_stats(p->iface->parties[i], protocol_name(protocol_for(o, p)), stats[i]);
@@ -911,7 +945,17 @@ static int run_mp_party(const struct options *o, const struct mpcc_program *p, u
             goto fail;
         }
     struct mpcc_stats stats;
-    if (mpcc_mp_run_program(&s, chans, inputs, &outputs, &stats, &err) != MPCC_OK)
+    struct progress_line pl;
+    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), o->party);
+    for (uint32_t q = 0; q < n; q++)
+        if (chans[q] != NULL)
+            net_set_progress(chans[q], progress_line_sink(&pl));
+    enum mpcc_status rst = mpcc_mp_run_program(&s, chans, inputs, &outputs, &stats, &err);
+    progress_line_stop(&pl);
+    for (uint32_t q = 0; q < n; q++)
+        if (chans[q] != NULL)
+            net_set_progress(chans[q], NULL);
+    if (rst != MPCC_OK)
         goto fail;
     if (print_party_outputs(o, p, outputs, &stats, &err) != MPCC_OK)
         goto fail;
@@ -956,6 +1000,9 @@ static int run_local(const struct options *o, const struct mpcc_program *p)
         values_set_free(inputs);
         return 1;
     }
+    struct progress_line pl; /* what party 0 (its thread) does and sends */
+    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), p->iface->parties[0]);
+    net_set_progress(lp[0].ch, progress_line_sink(&pl));
     pthread_t th[2];
     int started = 0;
     for (uint32_t i = 0; i < 2; i++) {
@@ -977,6 +1024,7 @@ static int run_local(const struct options *o, const struct mpcc_program *p)
         pthread_join(th[i], NULL);
     for (int i = started; i < 2; i++)
         net_free(lp[i].ch);
+    progress_line_stop(&pl);
     rc = 0;
     for (uint32_t i = 0; i < 2; i++)
         if (lp[i].st != MPCC_OK) {
@@ -1031,7 +1079,13 @@ static int run_program_party(const struct options *o, const struct mpcc_program 
     if (open_channel(o, p->iface->parties[1 - party], &ch, &err) != MPCC_OK)
         goto fail;
     struct mpcc_stats stats;
-    if (mpcc_run_program(p, (uint32_t)party, role, ch, inputs, &outputs, &stats, &err) != MPCC_OK)
+    struct progress_line pl;
+    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), o->party);
+    net_set_progress(ch, progress_line_sink(&pl));
+    enum mpcc_status rst = mpcc_run_program(p, (uint32_t)party, role, ch, inputs, &outputs, &stats, &err);
+    progress_line_stop(&pl);
+    net_set_progress(ch, NULL);
+    if (rst != MPCC_OK)
         goto fail;
     if (print_party_outputs(o, p, outputs, &stats, &err) != MPCC_OK)
         goto fail;
