@@ -267,4 +267,10 @@ for ((n = 1; n <= 20; n++)); do
     [ "$FAIL" != "$before" ] && { echo "program r$n:" >&2; cat "$f" >&2; echo "inputs: ${plain[*]}" >&2; }
 done
 
+# A listener whose peer never comes names it (not '?').
+"$MPCRUN" "$TMP/mill.circ" --party alice --listen 127.0.0.1:0 --timeout 1 --input wealth_a=1 \
+    >/dev/null 2>"$TMP/lonely.err"
+rc=$?
+[ "$rc" = 1 ] && grep -q "party 'bob' never connected (waited 1 s)" "$TMP/lonely.err" &&
+    ok || bad "lonely listener: rc $rc, [$(cat "$TMP/lonely.err")]"
 finish

@@ -490,7 +490,7 @@ static enum mpcc_status accept_peer(const struct options *o, const char *peer,
             return mpcc_error_set(err, st, "party '%s' never connected (waited %d s; refused "
                                   "%u other connection%s, the last: %s)", peer, o->timeout_s,
                                   refused, refused > 1 ? "s" : "", why);
-        if (st == MPCC_ERR_TIMEOUT && left <= 0)
+        if (st == MPCC_ERR_TIMEOUT) /* (net_tcp_accept's message could not name it) */
             return mpcc_error_set(err, st, "party '%s' never connected (waited %d s)", peer,
                                   o->timeout_s);
         if (st != MPCC_OK)
