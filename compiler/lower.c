@@ -215,6 +215,12 @@ static void lw_item_output(struct lower *lw, struct ast_item *it)
         for (const struct ast_name *p = it->names; p != NULL; p = p->next)
             rcp[n++] = (uint32_t)lw_party(lw, p->name);
     }
+    /* The output's gates (output NAME = expr;) count for its own line in
+     * a profile, not for the statement before it. */
+    struct ast_stmt at;
+    memset(&at, 0, sizeof at);
+    at.loc = it->loc;
+    lw_set_tag(lw, &at);
     struct lv_value v;
     if (!lx_expr_top(lw, it->value, &v) || lw->n_outputs == UINT32_MAX) {
         free(rcp);

@@ -435,6 +435,30 @@ START_TEST(compiler_profile_attributes_ands_to_lines)
 }
 END_TEST
 
+/* `output NAME = expr;` charges expr's gates to its own line, not to the
+ * statement before it (which has none here). */
+START_TEST(compiler_profile_counts_output_expressions)
+{
+    struct mpcc_profile prof = { 0 };
+    struct mpcc_program *p = compile_ok("party a, b;\n"
+                                        "input a uint8 x;\n"
+                                        "input b uint8 y;\n"
+                                        "uint8 z = x ^ y;\n"
+                                        "output all t = x * y;\n", &prof);
+    uint64_t on5 = 0, total = 0;
+    for (size_t i = 0; i < prof.n; i++) {
+        total += prof.lines[i].n_and;
+        if (prof.lines[i].line == 5)
+            on5 += prof.lines[i].n_and;
+    }
+    ck_assert_uint_gt(on5, 0);
+    ck_assert_uint_eq(on5, total);
+    ck_assert_uint_eq(total, circ_count_op(p->circ, CIRC_AND));
+    mpcc_profile_clear(&prof);
+    prog_free(p);
+}
+END_TEST
+
 START_TEST(compiler_imports_modules)
 {
     char dir[] = "/tmp/mpcc_import_XXXXXX";
@@ -742,6 +766,7 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_gate_counts_are_minimal);
     tcase_add_test(tc, compiler_functions_take_and_return_arrays);
     tcase_add_test(tc, compiler_profile_attributes_ands_to_lines);
+    tcase_add_test(tc, compiler_profile_counts_output_expressions);
     tcase_add_test(tc, compiler_imports_modules);
     tcase_add_test(tc, compiler_examples_match_expected_outputs);
     tcase_add_test(tc, compiler_compile_command_writes_a_readable_program);
