@@ -87,6 +87,14 @@ static int net_tls_bio_write(BIO *b, const char *buf, int len)
  * recv() into t->in. (OpenSSL's own read-ahead would do the same, but moves
  * every unread byte to the front of its buffer before each record: with a
  * buffer of many records that costs more than the cipher.) */
+static ssize_t net_tls_recv(BIO *b, int fd, void *dst, size_t cap)
+{
+    ssize_t r = recv(fd, dst, cap, 0);
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        BIO_set_retry_read(b);
+    return r;
+}
+
 static int net_tls_bio_read(BIO *b, char *buf, int len)
 {
     struct net_tls *t = BIO_get_data(b);
@@ -95,18 +103,11 @@ static int net_tls_bio_read(BIO *b, char *buf, int len)
         return 0;
     if (t->in_pos == t->in_len) {
         t->in_pos = t->in_len = 0;
-        if ((size_t)len >= NET_TLS_IO_BUFFER) { /* as large as the buffer: straight in */
-            ssize_t r = recv(t->fd, buf, (size_t)len, 0);
-            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-                BIO_set_retry_read(b);
+        if ((size_t)len >= NET_TLS_IO_BUFFER) /* as large as the buffer: straight in */
+            return (int)net_tls_recv(b, t->fd, buf, (size_t)len);
+        ssize_t r = net_tls_recv(b, t->fd, t->in, NET_TLS_IO_BUFFER);
+        if (r <= 0)
             return (int)r;
-        }
-        ssize_t r = recv(t->fd, t->in, NET_TLS_IO_BUFFER, 0);
-        if (r <= 0) {
-            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-                BIO_set_retry_read(b);
-            return (int)r;
-        }
         t->in_len = (size_t)r;
     }
     size_t n = t->in_len - t->in_pos < (size_t)len ? t->in_len - t->in_pos : (size_t)len;

@@ -267,6 +267,7 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
         st = ot_cot_sender_new(ch, session, gc_garbler_delta(g), &cot, err);
         if (st != MPCC_OK)
             goto out;
+        mpcc_progress_phase(net_progress(ch), MPCC_PHASE_INPUTS);
         if (stats)
             stats->t_base_ot = proto_now() - t1;
         struct input_walk theirs = {run, 0, 0, 0, 0};
@@ -382,6 +383,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
         st = ot_cot_receiver_new(ch, session, &cot, err);
         if (st != MPCC_OK)
             goto out;
+        mpcc_progress_phase(net_progress(ch), MPCC_PHASE_INPUTS);
         if (stats)
             stats->t_base_ot = proto_now() - t1;
         struct input_walk mine = {run, 1, 0, 0, 0};

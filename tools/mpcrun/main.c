@@ -640,11 +640,9 @@ static int run_bristol(const struct options *o)
         goto fail;
     struct mpcc_stats stats;
     struct progress_line pl;
-    progress_line_start(&pl, o->progress, circ_count_op(c, CIRC_AND), run.my_name);
-    net_set_progress(ch, progress_line_sink(&pl));
+    progress_line_start(&pl, o->progress, circ_count_op(c, CIRC_AND), run.my_name, &ch, 1);
     enum mpcc_status rst = mpcc_2pc_run(&run, ch, in_bits, out_bits, got, &stats, &err);
     progress_line_stop(&pl);
-    net_set_progress(ch, NULL);
     if (rst != MPCC_OK)
         goto fail;
     uint64_t off = 0;
@@ -946,15 +944,9 @@ static int run_mp_party(const struct options *o, const struct mpcc_program *p, u
         }
     struct mpcc_stats stats;
     struct progress_line pl;
-    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), o->party);
-    for (uint32_t q = 0; q < n; q++)
-        if (chans[q] != NULL)
-            net_set_progress(chans[q], progress_line_sink(&pl));
+    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), o->party, chans, n);
     enum mpcc_status rst = mpcc_mp_run_program(&s, chans, inputs, &outputs, &stats, &err);
     progress_line_stop(&pl);
-    for (uint32_t q = 0; q < n; q++)
-        if (chans[q] != NULL)
-            net_set_progress(chans[q], NULL);
     if (rst != MPCC_OK)
         goto fail;
     if (print_party_outputs(o, p, outputs, &stats, &err) != MPCC_OK)
@@ -1000,9 +992,9 @@ static int run_local(const struct options *o, const struct mpcc_program *p)
         values_set_free(inputs);
         return 1;
     }
-    struct progress_line pl; /* what party 0 (its thread) does and sends */
-    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), p->iface->parties[0]);
-    net_set_progress(lp[0].ch, progress_line_sink(&pl));
+    struct progress_line pl; /* what party 0 does and sends (its thread frees and clears lp[0].ch) */
+    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), p->iface->parties[0],
+                        &lp[0].ch, 1);
     pthread_t th[2];
     int started = 0;
     for (uint32_t i = 0; i < 2; i++) {
@@ -1080,11 +1072,9 @@ static int run_program_party(const struct options *o, const struct mpcc_program 
         goto fail;
     struct mpcc_stats stats;
     struct progress_line pl;
-    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), o->party);
-    net_set_progress(ch, progress_line_sink(&pl));
+    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), o->party, &ch, 1);
     enum mpcc_status rst = mpcc_run_program(p, (uint32_t)party, role, ch, inputs, &outputs, &stats, &err);
     progress_line_stop(&pl);
-    net_set_progress(ch, NULL);
     if (rst != MPCC_OK)
         goto fail;
     if (print_party_outputs(o, p, outputs, &stats, &err) != MPCC_OK)

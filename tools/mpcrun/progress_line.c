@@ -53,7 +53,7 @@ static void render(struct progress_line *l, int last)
     unsigned pct = l->and_total ? (unsigned)(100.0 * (double)done / (double)l->and_total) : 0;
     char line[256];
     snprintf(line, sizeof line, "%s: %s, %s of %s AND (%u%%), %s%s, sent %s, received %s",
-             l->who, last ? "done" : mpcc_phase_name(phase), d, tot, pct, rate, eta, s, r);
+             l->who, mpcc_phase_name(last ? MPCC_PHASE_DONE : phase), d, tot, pct, rate, eta, s, r);
     if (l->tty)
         fprintf(stderr, "\r%s\033[K", line);
     else
@@ -90,14 +90,23 @@ static void *progress_main(void *arg)
     return NULL;
 }
 
+static void progress_line_attach(struct progress_line *l, struct mpcc_progress *p)
+{
+    for (uint32_t i = 0; i < l->n_chans; i++)
+        if (l->chans[i] != NULL)
+            net_set_progress(l->chans[i], p);
+}
+
 void progress_line_start(struct progress_line *l, enum progress_mode mode, uint64_t and_total,
-                         const char *who)
+                         const char *who, struct net_channel *const *chans, uint32_t n)
 {
     memset(l, 0, sizeof *l);
     mpcc_progress_init(&l->pg);
     l->mode = mode;
     l->and_total = and_total;
     l->who = who;
+    l->chans = chans;
+    l->n_chans = n;
     l->tty = isatty(STDERR_FILENO);
     l->t0 = now_s();
     if (mode == PROGRESS_QUIET || (mode == PROGRESS_AUTO && !l->tty))
@@ -114,17 +123,14 @@ void progress_line_start(struct progress_line *l, enum progress_mode mode, uint6
         return;
     }
     l->running = 1;
-}
-
-struct mpcc_progress *progress_line_sink(struct progress_line *l)
-{
-    return l->running ? &l->pg : NULL;
+    progress_line_attach(l, &l->pg);
 }
 
 void progress_line_stop(struct progress_line *l)
 {
     if (!l->running)
         return;
+    progress_line_attach(l, NULL);
     pthread_mutex_lock(&l->mu);
     l->stop = 1;
     pthread_cond_broadcast(&l->cv);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "mpcc/progress.h"
+#include "runtime/net/net.h"
 
 enum progress_mode {
     PROGRESS_AUTO,   /* on a terminal, for runs longer than about a second */
@@ -27,19 +28,20 @@ struct progress_line {
     double t0, t_garble;      /* start; first seen garbling (0: not yet) */
     uint64_t and_at_garble;   /* AND gates done then */
     const char *who;
+    struct net_channel *const *chans; /* reporting here until stop (NULL ones skipped) */
+    uint32_t n_chans;
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
 };
 
-/* Starts the display (no thread when quiet, or auto off a terminal). */
+/* Starts the display (no thread when quiet, or auto off a terminal) and
+ * has the run's channels chans[0 .. n-1] report to it. chans is read again
+ * at stop: a channel freed meanwhile must have been set to NULL there. */
 void progress_line_start(struct progress_line *l, enum progress_mode mode, uint64_t and_total,
-                         const char *who);
-/* The progress the run's channels should report to, or NULL when nothing
- * is displayed. */
-struct mpcc_progress *progress_line_sink(struct progress_line *l);
-/* Stops the thread; clears the terminal line, or (forced, plain) prints a
- * last line. Call before printing outputs. Safe if never started. */
+                         const char *who, struct net_channel *const *chans, uint32_t n);
+/* Detaches the channels, stops the thread; clears the terminal line, or
+ * (forced) prints a last line. Call before printing outputs. */
 void progress_line_stop(struct progress_line *l);
 
 #endif
