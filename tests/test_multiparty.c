@@ -285,9 +285,9 @@ static void *party_main(void *arg)
         net_flush(t->chans[t->s.evaluator], &t->err);
         uint8_t d[8];
         if (st == MPCC_OK)
-            st = proto_mp_recv(t->chans[t->s.garbler], "g", PROTO_FRAME_OUTD, d, 1, "out", &t->err);
+            st = proto_mp_recv(t->chans[t->s.garbler], PROTO_FRAME_OUTD, d, 1, "out", &t->err);
     } else if (st == MPCC_OK && t->fake == 3) {
-        st = proto_mp_recv(t->chans[t->tap_from], "h", PROTO_FRAME_SHARE, t->tap, 1, "share",
+        st = proto_mp_recv(t->chans[t->tap_from], PROTO_FRAME_SHARE, t->tap, 1, "share",
                            &t->err);
         /* Answer the input party's transcript check, as a real computing
          * party would, so that it goes on to hear our abort. */
@@ -356,7 +356,7 @@ START_TEST(short_share_is_named_by_everyone)
         ck_assert_int_ne(t[q].st, MPCC_OK);
         ck_assert_msg(strstr(t[q].err.msg, "'q4'") != NULL, "party %d: %s", q, t[q].err.msg);
     }
-    ck_assert_msg(strstr(t[0].err.msg, "party 'q4' sent 3 bytes of input share, expected 4") !=
+    ck_assert_msg(strstr(t[0].err.msg, "peer 'q4' (in-memory) sent 3 bytes of input share, expected 4") !=
                       NULL,
                   "%s", t[0].err.msg);
     free_threads(p, t);

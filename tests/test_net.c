@@ -287,6 +287,49 @@ START_TEST(peer_closing_mid_transfer_is_named)
 }
 END_TEST
 
+/* A peer that stops the run sends an abort frame wherever its stream was
+ * and closes: a receiver reading a block of data names the peer's reason,
+ * even when the frame came in two reads (one before this receive). */
+START_TEST(abort_frame_before_a_close_mid_block_is_read_as_the_reason)
+{
+    static const char why[] = "peer 'h3': connection closed by peer";
+    for (int split = 0; split < 2; split++) {
+        int raw;
+        struct net_channel *ch = raw_pair(&raw, 5000);
+        uint8_t data[300] = {1, 2, 3}, frame[8 + sizeof why - 1];
+        uint32_t type = NET_FRAME_ABORT, n = sizeof why - 1;
+        for (int i = 0; i < 4; i++)
+            frame[i] = (uint8_t)(type >> (8 * i)), frame[4 + i] = (uint8_t)(n >> (8 * i));
+        memcpy(frame + 8, why, n);
+        raw_write(raw, data, sizeof data);
+        raw_write(raw, frame, sizeof frame);
+        close(raw);
+        struct mpcc_error err = {0};
+        uint8_t first[310], *block = malloc(1 << 20);
+        ck_assert_ptr_nonnull(block);
+        if (split) /* the first 10 bytes of the frame end an earlier receive */
+            ck_assert_int_eq(net_recv(ch, first, sizeof first, "inputs", &err), MPCC_OK);
+        ck_assert_int_eq(net_recv(ch, block, 1 << 20, "garbled tables", &err),
+                         MPCC_ERR_PROTOCOL);
+        ck_assert_str_eq(err.msg, "peer 'bob' (local socket) stopped the run (while we waited "
+                         "for garbled tables): peer 'h3': connection closed by peer");
+        free(block);
+        net_free(ch);
+    }
+    /* Data that merely ends in something frame-like but of the wrong length
+     * is a plain close. */
+    int raw;
+    struct net_channel *ch = raw_pair(&raw, 5000);
+    uint8_t fake[12] = {0x0f, 0x00, 0x50, 0x4d, 9, 0, 0, 0, 'a', 'b', 'c', 'd'};
+    raw_write(raw, fake, sizeof fake);
+    close(raw);
+    struct mpcc_error err = {0};
+    uint8_t buf[100];
+    ck_assert_int_eq(net_recv(ch, buf, sizeof buf, "x", &err), MPCC_ERR_CLOSED);
+    net_free(ch);
+}
+END_TEST
+
 START_TEST(sending_to_a_closed_peer_fails_without_sigpipe)
 {
     int raw;
@@ -517,6 +560,7 @@ static Suite *net_suite(void)
     tcase_add_test(tc, tcp_accept_times_out);
     tcase_add_test(tc, bad_addresses_are_rejected);
     tcase_add_test(tc, peer_closing_mid_transfer_is_named);
+    tcase_add_test(tc, abort_frame_before_a_close_mid_block_is_read_as_the_reason);
     tcase_add_test(tc, sending_to_a_closed_peer_fails_without_sigpipe);
     tcase_add_test(tc, truncated_frame_is_an_error);
     tcase_add_test(tc, oversized_and_mistyped_frames_are_rejected_before_reading);

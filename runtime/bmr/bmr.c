@@ -135,7 +135,7 @@ static enum mpcc_status input_keys(struct bmr_party *p, struct bmr_eval *e,
 static enum mpcc_status confirm_peer(struct bmr_party *p, uint32_t k, void *ctx,
                                     struct mpcc_error *err)
 {
-    return proto_mp_confirm(p->chans[k], net_peer(p->chans[k]), ctx, err);
+    return proto_mp_confirm(p->chans[k], ctx, err);
 }
 
 /* The transcript check on every link (all at once). */

@@ -105,7 +105,7 @@ enum mpcc_status bmr_edge_swap(struct bmr_party *p, uint32_t k, uint32_t type,
             if (st == MPCC_OK)
                 st = net_flush(ch, err);
         } else if (!sending && in_len > 0) {
-            st = proto_mp_recv(ch, net_peer(ch), type, in, in_len, what, err);
+            st = proto_mp_recv(ch, type, in, in_len, what, err);
         }
     }
     return st;

@@ -136,6 +136,52 @@ enum mpcc_status net_send(struct net_channel *ch, const void *buf, size_t len,
     return MPCC_OK;
 }
 
+static uint32_t net_get_u32(const uint8_t *p);
+
+/* Appends the got bytes just read to the channel's tail of received bytes. */
+static void net_tail_add(struct net_channel *ch, const uint8_t *src, size_t got)
+{
+    const size_t cap = sizeof ch->rtail;
+    if (got >= cap) {
+        memcpy(ch->rtail, src + got - cap, cap);
+        ch->rtail_len = cap;
+        return;
+    }
+    size_t keep = ch->rtail_len < cap - got ? ch->rtail_len : cap - got;
+    memmove(ch->rtail, ch->rtail + ch->rtail_len - keep, keep);
+    memcpy(ch->rtail + keep, src, got);
+    ch->rtail_len = keep + got;
+}
+
+/* When the connection closed right after an abort frame (the peer's last
+ * words, perhaps sent in the middle of a block we read as data), its reason,
+ * made printable, in why (NET_ABORT_MAX + 1 bytes); false otherwise. */
+static bool net_tail_abort(const struct net_channel *ch, char *why)
+{
+    for (size_t k = 0; k + 8 <= ch->rtail_len; k++) {
+        if (net_get_u32(ch->rtail + k) != NET_FRAME_ABORT)
+            continue;
+        uint32_t n = net_get_u32(ch->rtail + k + 4);
+        if (n > NET_ABORT_MAX || k + 8 + n != ch->rtail_len)
+            continue;
+        for (uint32_t i = 0; i < n; i++) {
+            char c = (char)ch->rtail[k + 8 + i];
+            why[i] = c < 32 || c > 126 ? '?' : c;
+        }
+        why[n] = '\0';
+        return true;
+    }
+    return false;
+}
+
+/* The error of a run the peer stopped, saying why. */
+static enum mpcc_status net_stopped(const struct net_channel *ch, const char *what,
+                                    const char *why, struct mpcc_error *err)
+{
+    return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s stopped the run (while we waited for %s): "
+                          "%s", ch->peer, what, why);
+}
+
 /* Reads at least one byte into dst (at most cap), waiting until deadline. */
 static enum mpcc_status net_read_some(struct net_channel *ch, uint8_t *dst, size_t cap,
                                       size_t *got, int64_t deadline, size_t have, size_t want,
@@ -145,6 +191,7 @@ static enum mpcc_status net_read_some(struct net_channel *ch, uint8_t *dst, size
     enum mpcc_status st = ch->ops->read_some(ch, dst, cap, got, deadline, why);
     if (st == MPCC_OK) {
         ch->bytes_recv += *got;
+        net_tail_add(ch, dst, *got);
         if (ch->progress != NULL)
             atomic_fetch_add_explicit(&ch->progress->bytes_recv, *got, memory_order_relaxed);
         return MPCC_OK;
@@ -153,6 +200,11 @@ static enum mpcc_status net_read_some(struct net_channel *ch, uint8_t *dst, size
     if (st == MPCC_ERR_TIMEOUT)
         return mpcc_error_set(err, st, "%s: timed out after %d ms waiting for %zu bytes of %s "
                               "(got %zu)", ch->peer, ch->timeout_ms, want, what, have);
+    char last_words[NET_ABORT_MAX + 1];
+    if (st == MPCC_ERR_CLOSED && net_tail_abort(ch, last_words)) {
+        ch->broken = MPCC_ERR_PROTOCOL;
+        return net_stopped(ch, what, last_words, err);
+    }
     return mpcc_error_set(err, st, "%s: %s while waiting for %zu bytes of %s (got %zu)",
                           ch->peer, why, want, what, have);
 }
@@ -256,8 +308,7 @@ static enum mpcc_status net_recv_header(struct net_channel *ch, uint32_t expecte
         for (uint32_t i = 0; i < n; i++)
             if (why[i] < 32 || why[i] > 126)
                 why[i] = '?';
-        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s stopped the run (while we waited for "
-                              "%s): %s", ch->peer, what, why);
+        return net_stopped(ch, what, why, err);
     }
     if (type != expected_type) {
         ch->broken = MPCC_ERR_PROTOCOL;

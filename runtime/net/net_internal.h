@@ -39,6 +39,11 @@ struct net_channel {
     size_t rpos, rlen;
     uint64_t bytes_sent, bytes_recv;
     struct mpcc_progress *progress; /* or NULL: where bytes are also counted */
+    /* The last bytes received (oldest first): a peer that stops a run sends
+     * an abort frame and closes, possibly in the middle of a block we are
+     * reading as data; on the close we look for that frame here. */
+    uint8_t rtail[NET_ABORT_MAX + 8];
+    size_t rtail_len;
     /* Running checksums (GHASH) of every byte passed to net_send and returned
      * by net_recv, for net_confirm_transcript (net_transcript.c). */
     struct net_transcript *tx_sum, *rx_sum;

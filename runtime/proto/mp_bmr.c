@@ -37,7 +37,7 @@ static enum mpcc_status session_id(const struct mpcc_mp_session *s,
         }
     for (uint32_t p = 0; p < n && st == MPCC_OK; p++)
         if (p != s->me)
-            st = proto_mp_recv(chans[p], f->parties[p], PROTO_FRAME_NONCE, nonce[p], 32,
+            st = proto_mp_recv(chans[p], PROTO_FRAME_NONCE, nonce[p], 32,
                                "session nonce", err);
     static const char label[] = "mpcc bmr session id v1";
     EVP_MD_CTX *md = st == MPCC_OK ? EVP_MD_CTX_new() : NULL;

@@ -68,10 +68,10 @@ bool mpcc_mp_linked(const struct mpcc_mp_session *s, uint32_t a, uint32_t b)
 
 /* ---- frames ---- */
 
-enum mpcc_status proto_mp_recv(struct net_channel *ch, const char *peer, uint32_t type,
-                               uint8_t *buf, size_t want, const char *what,
-                               struct mpcc_error *err)
+enum mpcc_status proto_mp_recv(struct net_channel *ch, uint32_t type, uint8_t *buf,
+                               size_t want, const char *what, struct mpcc_error *err)
 {
+    const char *peer = net_peer(ch);
     uint8_t hdr[8];
     enum mpcc_status st = net_recv(ch, hdr, sizeof hdr, what, err);
     if (st != MPCC_OK)
@@ -81,7 +81,7 @@ enum mpcc_status proto_mp_recv(struct net_channel *ch, const char *peer, uint32_
         char msg[PROTO_ABORT_MAX + 1];
         if (len > PROTO_ABORT_MAX)
             return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
-                                  "party '%s' stopped the run (with an oversized reason)", peer);
+                                  "%s stopped the run (with an oversized reason)", peer);
         st = net_recv(ch, msg, len, "reason for stopping", err);
         if (st != MPCC_OK)
             return st;
@@ -89,17 +89,17 @@ enum mpcc_status proto_mp_recv(struct net_channel *ch, const char *peer, uint32_
         for (uint32_t i = 0; i < len; i++)
             if (msg[i] < 32 || msg[i] > 126)
                 msg[i] = '?';
-        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "party '%s' stopped the run: %s", peer,
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s stopped the run: %s", peer,
                               msg);
     }
     if (t != type)
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
-                              "party '%s' sent a message of type 0x%08x where %s (0x%08x) was "
+                              "%s sent a message of type 0x%08x where %s (0x%08x) was "
                               "expected",
                               peer, t, what, type);
     if (len != want)
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
-                              "party '%s' sent %u bytes of %s, expected %zu", peer, len, what,
+                              "%s sent %u bytes of %s, expected %zu", peer, len, what,
                               want);
     return want ? net_recv(ch, buf, want, what, err) : MPCC_OK;
 }
@@ -270,23 +270,17 @@ static uint8_t **alloc_outputs(const struct iface *f, struct mpcc_error *err)
     return o;
 }
 
-enum mpcc_status proto_mp_confirm(struct net_channel *ch, const char *peer, const char *when,
+enum mpcc_status proto_mp_confirm(struct net_channel *ch, const char *when,
                                   struct mpcc_error *err)
 {
     uint8_t mine[32], theirs[32];
     enum mpcc_status st = net_transcript_send(ch, mine, err);
     if (st == MPCC_OK)
-        st = proto_mp_recv(ch, peer, NET_FRAME_TRANSCRIPT, theirs, sizeof theirs,
+        st = proto_mp_recv(ch, NET_FRAME_TRANSCRIPT, theirs, sizeof theirs,
                            "transcript check", err);
     return st == MPCC_OK ? net_transcript_compare(ch, mine, theirs, when, err) : st;
 }
 
-/* The transcript check with party p, understanding an abort in its place. */
-static enum mpcc_status mp_confirm(const struct mpcc_mp_session *s, struct net_channel *const *chans,
-                                   uint32_t p, const char *when, struct mpcc_error *err)
-{
-    return proto_mp_confirm(chans[p], pname(s, p), when, err);
-}
 
 /* An input/output party: share, then wait for the two halves of each output. */
 static enum mpcc_status run_io_party(const struct mpcc_mp_session *s,
@@ -324,19 +318,19 @@ static enum mpcc_status run_io_party(const struct mpcc_mp_session *s,
     /* The shares must arrive intact: a corrupted one would silently change
      * our input. */
     if (st == MPCC_OK)
-        st = mp_confirm(s, chans, s->garbler, "after the input shares", err);
+        st = proto_mp_confirm(chans[s->garbler], "after the input shares", err);
     if (st == MPCC_OK)
-        st = mp_confirm(s, chans, s->evaluator, "after the input shares", err);
+        st = proto_mp_confirm(chans[s->evaluator], "after the input shares", err);
     if (st == MPCC_OK)
-        st = proto_mp_recv(chans[s->garbler], pname(s, s->garbler), PROTO_FRAME_OUTD, d, mb,
+        st = proto_mp_recv(chans[s->garbler], PROTO_FRAME_OUTD, d, mb,
                            "output decoding bits", err);
     if (st == MPCC_OK)
-        st = proto_mp_recv(chans[s->evaluator], pname(s, s->evaluator), PROTO_FRAME_OUTC, col,
+        st = proto_mp_recv(chans[s->evaluator], PROTO_FRAME_OUTC, col,
                            mb, "output colour bits", err);
     if (st == MPCC_OK)
-        st = mp_confirm(s, chans, s->garbler, "after the output shares", err);
+        st = proto_mp_confirm(chans[s->garbler], "after the output shares", err);
     if (st == MPCC_OK)
-        st = mp_confirm(s, chans, s->evaluator, "after the output shares", err);
+        st = proto_mp_confirm(chans[s->evaluator], "after the output shares", err);
     if (st != MPCC_OK)
         goto out;
     pos = 0;
@@ -437,9 +431,9 @@ static enum mpcc_status run_computing(const struct mpcc_mp_session *s,
             st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for input shares");
             goto out;
         }
-        st = proto_mp_recv(chans[p], pname(s, p), PROTO_FRAME_SHARE, buf, nb, "input share", err);
+        st = proto_mp_recv(chans[p], PROTO_FRAME_SHARE, buf, nb, "input share", err);
         if (st == MPCC_OK)
-            st = mp_confirm(s, chans, p, "after the input shares", err);
+            st = proto_mp_confirm(chans[p], "after the input shares", err);
         if (st != MPCC_OK)
             goto out;
         uint64_t pos = 0;
@@ -455,7 +449,7 @@ static enum mpcc_status run_computing(const struct mpcc_mp_session *s,
     /* Both computing parties have every share: only then garble. */
     st = send_frame(chans[other], PROTO_FRAME_READY, NULL, 0, err);
     if (st == MPCC_OK)
-        st = proto_mp_recv(chans[other], pname(s, other), PROTO_FRAME_READY, NULL, 0,
+        st = proto_mp_recv(chans[other], PROTO_FRAME_READY, NULL, 0,
                            "ready message", err);
     if (st != MPCC_OK)
         goto out;
@@ -501,7 +495,7 @@ static enum mpcc_status run_computing(const struct mpcc_mp_session *s,
     }
     for (uint32_t p = 0; p < f->n_parties; p++)
         if (p != s->garbler && p != s->evaluator
-            && (st = mp_confirm(s, chans, p, "after the output shares", err)) != MPCC_OK)
+            && (st = proto_mp_confirm(chans[p], "after the output shares", err)) != MPCC_OK)
             goto out;
     off = 0;
     for (uint32_t k = 0; k < c->n_outputs; k++) {

@@ -66,17 +66,16 @@ enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
                                   const uint8_t enonce[32], const uint8_t *tls_exporter,
                                   uint8_t out[32], struct mpcc_error *err);
 
-/* Receives one frame of `type` with exactly `want` payload bytes from party
- * `peer` (its name, for errors). An ABORT frame instead becomes an error
- * quoting the peer's reason; a wrong type or length is an error raised
- * before the payload is read. */
-enum mpcc_status proto_mp_recv(struct net_channel *ch, const char *peer, uint32_t type,
-                               uint8_t *buf, size_t want, const char *what,
-                               struct mpcc_error *err);
+/* Receives one frame of `type` with exactly `want` payload bytes from the
+ * channel's peer (named in errors as the channel names it). An ABORT frame
+ * instead becomes an error quoting the peer's reason; a wrong type or length
+ * is an error raised before the payload is read. */
+enum mpcc_status proto_mp_recv(struct net_channel *ch, uint32_t type, uint8_t *buf,
+                               size_t want, const char *what, struct mpcc_error *err);
 
 /* The transcript check on ch (net_confirm_transcript), understanding an
- * ABORT frame from `peer` in place of its checksum. */
-enum mpcc_status proto_mp_confirm(struct net_channel *ch, const char *peer, const char *when,
+ * ABORT frame from the peer in place of its checksum. */
+enum mpcc_status proto_mp_confirm(struct net_channel *ch, const char *when,
                                   struct mpcc_error *err);
 
 /* XOR-shares n bits (0/1 bytes): share_a gets fresh random bits from a
