@@ -40,6 +40,21 @@ static int drv_usage(const char *cmd, const char *msg)
     return DRV_EXIT_USAGE;
 }
 
+const char *mpcc_stdlib_dir(void)
+{
+    const char *dir = getenv("MPCC_STDLIB");
+    /* The installed stdlib, else the source tree's (running from a build). */
+#ifdef MPCC_STDLIB_DIR
+    if (dir == NULL && access(MPCC_STDLIB_DIR, R_OK) == 0)
+        dir = MPCC_STDLIB_DIR;
+#endif
+#ifdef MPCC_STDLIB_SOURCE_DIR
+    if (dir == NULL)
+        dir = MPCC_STDLIB_SOURCE_DIR;
+#endif
+    return dir;
+}
+
 /* Long-only options of drv_parse (values above any character). */
 enum {
     DRV_OPT_INPUT = 256, DRV_OPT_INPUTS, DRV_OPT_PROFILE, DRV_OPT_JSON, DRV_OPT_SUBCIRCUITS,
@@ -199,16 +214,7 @@ static struct mpcc_program *drv_load(const char *cmd, const struct drv_args *a,
     o.include_dirs = a->include_dirs;
     o.n_include_dirs = a->n_include;
     o.subcircuits = a->subcircuits;
-    o.stdlib_dir = getenv("MPCC_STDLIB");
-    /* The installed stdlib, else the source tree's (running from a build). */
-#ifdef MPCC_STDLIB_DIR
-    if (o.stdlib_dir == NULL && access(MPCC_STDLIB_DIR, R_OK) == 0)
-        o.stdlib_dir = MPCC_STDLIB_DIR;
-#endif
-#ifdef MPCC_STDLIB_SOURCE_DIR
-    if (o.stdlib_dir == NULL)
-        o.stdlib_dir = MPCC_STDLIB_SOURCE_DIR;
-#endif
+    o.stdlib_dir = mpcc_stdlib_dir();
     o.diags = mpcc_diags_new();
     o.profile = profile;
     o.locs = locs;

@@ -27,6 +27,10 @@ int mpcc_cmd_stats(int argc, char **argv);
  * warnings; see audit.h. */
 int mpcc_cmd_audit(int argc, char **argv);
 
+/* The standard library's folder: $MPCC_STDLIB, else the installed one,
+ * else the source tree's (running from a build); NULL if none. */
+const char *mpcc_stdlib_dir(void);
+
 /* Evaluates p in plaintext on the complete input set in (see values.h);
  * *out receives p->circ->n_outputs malloc'd bit arrays (one 0/1 byte per bit,
  * output k has its type's bits); free with mpcc_free_outputs. */

@@ -99,6 +99,14 @@ struct mpcc_mp_session {
     enum mpcc_mp_protocol protocol; /* MPCC_MP_YAO after init; set it before connecting */
 };
 
+/* The computing pair by name (either may be NULL): the named parties, else
+ * the first two declared (a party named for one role leaves the other to
+ * the first of the two it is not). Errors: a name that is not a party, or
+ * one party for both roles. */
+enum mpcc_status mpcc_mp_pick_computing(const struct mpcc_program *prog, const char *garbler,
+                                        const char *evaluator, uint32_t *g, uint32_t *e,
+                                        struct mpcc_error *err);
+
 /* Fills s after checking the indices (garbler != evaluator, all in range). */
 enum mpcc_status mpcc_mp_session_init(struct mpcc_mp_session *s, const struct mpcc_program *prog,
                                       uint32_t me, uint32_t garbler, uint32_t evaluator,

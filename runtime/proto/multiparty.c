@@ -33,6 +33,33 @@ static const char *pname(const struct mpcc_mp_session *s, uint32_t p)
     return s->prog->iface->parties[p];
 }
 
+enum mpcc_status mpcc_mp_pick_computing(const struct mpcc_program *prog, const char *garbler,
+                                        const char *evaluator, uint32_t *g, uint32_t *e,
+                                        struct mpcc_error *err)
+{
+    const char *names[2] = {garbler, evaluator};
+    uint32_t idx[2] = {0, 1};
+    for (int i = 0; i < 2; i++)
+        if (names[i] != NULL) {
+            int64_t k = iface_party_index(prog->iface, names[i]);
+            if (k < 0)
+                return mpcc_error_set(err, MPCC_ERR_INVALID,
+                                      "%s party '%s' is not a party of this program",
+                                      i ? "evaluator" : "garbler", names[i]);
+            idx[i] = (uint32_t)k;
+        }
+    if (names[0] != NULL && names[1] == NULL)
+        idx[1] = idx[0] == 0 ? 1 : 0;
+    if (names[1] != NULL && names[0] == NULL)
+        idx[0] = idx[1] == 0 ? 1 : 0;
+    if (idx[0] == idx[1])
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "party '%s' cannot both garble and evaluate",
+                              prog->iface->parties[idx[0]]);
+    *g = idx[0];
+    *e = idx[1];
+    return MPCC_OK;
+}
+
 enum mpcc_status mpcc_mp_session_init(struct mpcc_mp_session *s, const struct mpcc_program *prog,
                                       uint32_t me, uint32_t garbler, uint32_t evaluator,
                                       struct mpcc_error *err)

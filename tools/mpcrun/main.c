@@ -773,30 +773,11 @@ static int print_local(const struct options *o, const struct mpcc_program *p,
 static int pick_computing(const struct options *o, const struct mpcc_program *p, uint32_t *g,
                           uint32_t *e)
 {
-    const char *names[2] = {o->garbler_party, o->evaluator_party};
-    uint32_t idx[2] = {0, 1};
-    for (int i = 0; i < 2; i++)
-        if (names[i] != NULL) {
-            int64_t k = iface_party_index(p->iface, names[i]);
-            if (k < 0) {
-                fprintf(stderr, "mpcrun: --%s-party '%s' is not a party of this program\n",
-                        i ? "evaluator" : "garbler", names[i]);
-                return 1;
-            }
-            idx[i] = (uint32_t)k;
-        }
-    if (names[0] != NULL && names[1] == NULL)
-        idx[1] = idx[0] == 0 ? 1 : 0;
-    if (names[1] != NULL && names[0] == NULL)
-        idx[0] = idx[1] == 0 ? 1 : 0;
-    if (idx[0] == idx[1]) {
-        fprintf(stderr, "mpcrun: party '%s' cannot both garble and evaluate\n",
-                p->iface->parties[idx[0]]);
-        return 1;
-    }
-    *g = idx[0];
-    *e = idx[1];
-    return 0;
+    struct mpcc_error err = {0};
+    if (mpcc_mp_pick_computing(p, o->garbler_party, o->evaluator_party, g, e, &err) == MPCC_OK)
+        return 0;
+    fprintf(stderr, "mpcrun: %s\n", err.msg);
+    return 1;
 }
 
 static int run_local_mp(const struct options *o, const struct mpcc_program *p)
