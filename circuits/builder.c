@@ -91,10 +91,29 @@ struct bld {
     struct circ_lib *lib;
 
     uint64_t n_and;
+    atomic_uint_least64_t *progress; /* or NULL (bld_set_progress) */
+    uint64_t and_reported;           /* n_and already added there */
     uint64_t peak_live;
     int failed;
     struct mpcc_error first_err;
 };
+
+/* AND nodes reach the progress counter in steps of this many (a power of 2). */
+#define BLD_PROGRESS_STEP 4096u
+
+/* Adds the AND nodes not yet reported to the progress counter. */
+static void bld_report(struct bld *b)
+{
+    if (b->progress != NULL && b->n_and > b->and_reported)
+        atomic_fetch_add_explicit(b->progress, b->n_and - b->and_reported, memory_order_relaxed);
+    b->and_reported = b->n_and;
+}
+
+void bld_set_progress(struct bld *b, atomic_uint_least64_t *counter)
+{
+    bld_report(b);
+    b->progress = counter;
+}
 
 void bld_note_error(struct bld *b, enum mpcc_status code, const char *what)
 {
@@ -162,6 +181,7 @@ void bld_free(struct bld *b)
 {
     if (b == NULL)
         return;
+    bld_report(b);
     free(b->nodes);
     free(b->table);
     free(b->input_widths);
@@ -277,8 +297,8 @@ static uint32_t bld_node(struct bld *b, uint32_t op, uint32_t x, uint32_t y)
     uint32_t id = b->n_nodes++;
     b->nodes[id] = key;
     b->table[h] = id | (hv & BLD_TAG_BITS);
-    if (op == BLD_OP_AND)
-        b->n_and++;
+    if (op == BLD_OP_AND && (++b->n_and & (BLD_PROGRESS_STEP - 1)) == 0 && b->progress)
+        bld_report(b);
     return id;
 }
 
@@ -710,6 +730,7 @@ static enum mpcc_status bld_emit_call(struct bld *b, struct circuit *c, struct b
 
 struct circuit *bld_finish(struct bld *b, struct mpcc_error *err)
 {
+    bld_report(b);
     struct circuit *c = NULL;
     uint8_t *flags = NULL;   /* per node: bit 0 live, bit 1 complement needed */
     uint32_t *refs = NULL;   /* per value (wire): reads still to come, UINT32_MAX = output */

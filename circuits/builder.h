@@ -18,6 +18,7 @@
 #ifndef MPCC_BUILDER_H
 #define MPCC_BUILDER_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "circuits/circuit.h"
@@ -88,6 +89,12 @@ struct circuit *bld_finish(struct bld *b, struct mpcc_error *err);
 
 /* After bld_finish: live AND gates attributed to tag. */
 uint64_t bld_tag_and_count(const struct bld *b, uint32_t tag);
+/* Reports the AND nodes this builder creates to *counter (which several
+ * builders may share): added in steps of a few thousand, relaxed, and the
+ * rest at bld_finish or bld_free. For a display in another thread; NULL
+ * stops reporting. */
+void bld_set_progress(struct bld *b, atomic_uint_least64_t *counter);
+
 /* AND nodes created so far (before dead-gate elimination). */
 uint64_t bld_and_count(const struct bld *b);
 /* After bld_finish: the largest number of values live at once (= the slots

@@ -318,6 +318,19 @@ static enum mpcc_status cm_profile(const struct lower *lw, struct mpcc_profile *
     return MPCC_OK;
 }
 
+const char *mpcc_compile_phase_name(int phase)
+{
+    static const char *const names[] = {"parsing", "checking", "lowering", "finishing",
+                                        "writing", "done"};
+    return phase >= 0 && phase <= MPCC_COMPILE_DONE ? names[phase] : "?";
+}
+
+static void cm_phase(const struct compile_options *opts, enum mpcc_compile_phase phase)
+{
+    if (opts != NULL && opts->progress != NULL)
+        atomic_store_explicit(&opts->progress->phase, (int)phase, memory_order_relaxed);
+}
+
 static enum mpcc_status cm_compile(const char *name, const char *text, size_t len,
                                    const struct compile_options *opts, int from_file,
                                    struct mpcc_program **out, struct mpcc_error *err)
@@ -350,6 +363,9 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
         goto out;
     }
     bld_set_lib(lw.b, lw.lib);
+    if (opts != NULL && opts->progress != NULL)
+        bld_set_progress(lw.b, &opts->progress->and_built);
+    cm_phase(opts, MPCC_COMPILE_READ);
     char *src = NULL;
     if (from_file) {
         int too_big;
@@ -369,8 +385,11 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
     }
     int ok;
     struct ast_item *items = cm_parse(&lw, name, src, len, &ok);
+    if (ok && !lw.oom)
+        cm_phase(opts, MPCC_COMPILE_CHECK);
     if (ok && !lw.oom
         && sema_program(&arena, &tc, lw.diags, name, items, cm_load_module, &lw, &lw.oom)) {
+        cm_phase(opts, MPCC_COMPILE_LOWER);
         lw_items(&lw, items);
         if (!lw.oom && lw.n_parties < 2 && diag_count(lw.diags) == errors_before) {
             struct ast_loc loc = { name, 1, 1 };
@@ -395,6 +414,7 @@ static enum mpcc_status cm_compile(const char *name, const char *text, size_t le
             st = mpcc_error_set(err, MPCC_ERR_PARSE, "%s: too many errors", name);
         goto out;
     }
+    cm_phase(opts, MPCC_COMPILE_FINISH);
     circ = bld_finish(lw.b, err);
     if (circ == NULL) {
         st = err ? err->code : MPCC_ERR_NOMEM;

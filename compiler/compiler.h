@@ -5,6 +5,7 @@
 #ifndef MPCC_COMPILER_H
 #define MPCC_COMPILER_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,24 @@ struct mpcc_source_locs {
 };
 void mpcc_source_locs_clear(struct mpcc_source_locs *l);
 
+/* A compile's progress, for a display in another thread (mpcc's status
+ * line): the compiler updates it, relaxed; a reader polls it. */
+enum mpcc_compile_phase {
+    MPCC_COMPILE_READ,   /* reading and parsing */
+    MPCC_COMPILE_CHECK,  /* types and imports (sema) */
+    MPCC_COMPILE_LOWER,  /* building gates */
+    MPCC_COMPILE_FINISH, /* dead gates out, slots renumbered */
+    MPCC_COMPILE_WRITE,  /* (set by the caller) writing the file */
+    MPCC_COMPILE_DONE
+};
+struct mpcc_compile_progress {
+    atomic_int phase;                /* enum mpcc_compile_phase */
+    atomic_uint_least64_t and_built; /* AND gates built so far (subcircuit bodies once,
+                                        before dead-gate elimination) */
+};
+/* "parsing", "checking", "lowering", "finishing", "writing", "done". */
+const char *mpcc_compile_phase_name(int phase);
+
 /* When repeated statements become subcircuits (lower_sub.c): AUTO once the
  * program has grown past about 65 536 gates (smaller programs are inlined
  * whole, so no sharing between statements is lost), ALWAYS from a shape's
@@ -52,6 +71,7 @@ struct compile_options {
     struct mpcc_profile *profile;    /* if non-NULL, receives AND counts per line */
     struct mpcc_source_locs *locs;   /* if non-NULL, receives the interface's source locations */
     enum mpcc_subcircuits subcircuits;
+    struct mpcc_compile_progress *progress; /* if non-NULL, kept up to date */
 };
 
 /* Compiles the file at path. On success *out is a new program (free with

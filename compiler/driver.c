@@ -10,6 +10,7 @@
 
 #include "circuits/eval.h"
 #include "circuits/stats.h"
+#include "common/status_line.h"
 #include "compiler.h"
 #include "audit.h"
 #include "driver.h"
@@ -32,6 +33,7 @@ struct drv_args {
     int text;
     int bristol; /* compile: flat Bristol Fashion, no interface */
     enum mpcc_subcircuits subcircuits;
+    enum status_mode progress; /* --progress / --quiet */
 };
 
 static int drv_usage(const char *cmd, const char *msg)
@@ -58,7 +60,7 @@ const char *mpcc_stdlib_dir(void)
 /* Long-only options of drv_parse (values above any character). */
 enum {
     DRV_OPT_INPUT = 256, DRV_OPT_INPUTS, DRV_OPT_PROFILE, DRV_OPT_JSON, DRV_OPT_SUBCIRCUITS,
-    DRV_OPT_TEXT, DRV_OPT_BRISTOL
+    DRV_OPT_TEXT, DRV_OPT_BRISTOL, DRV_OPT_PROGRESS, DRV_OPT_QUIET
 };
 
 static const struct option drv_options[] = {
@@ -72,11 +74,14 @@ static const struct option drv_options[] = {
     {"subcircuits", required_argument, NULL, DRV_OPT_SUBCIRCUITS},
     {"text", no_argument, NULL, DRV_OPT_TEXT},
     {"bristol", no_argument, NULL, DRV_OPT_BRISTOL},
+    {"progress", no_argument, NULL, DRV_OPT_PROGRESS},
+    {"quiet", no_argument, NULL, DRV_OPT_QUIET},
     {NULL, 0, NULL, 0},
 };
 
 /* Which command takes which option: o output, t text, i inputs, p profile,
- * j json; -I and --subcircuits go with every command that compiles. */
+ * j json; -I, --subcircuits, --progress and --quiet go with every command
+ * that compiles. */
 static int drv_option_allowed(int opt, const char *allowed)
 {
     switch (opt) {
@@ -164,6 +169,8 @@ static int drv_parse(int argc, char **argv, const char *allowed, struct drv_args
         case DRV_OPT_JSON: a->json = 1; break;
         case DRV_OPT_TEXT: a->text = 1; break;
         case DRV_OPT_BRISTOL: a->bristol = 1; break;
+        case DRV_OPT_PROGRESS: a->progress = STATUS_FORCED; break;
+        case DRV_OPT_QUIET: a->progress = STATUS_QUIET; break;
         case DRV_OPT_SUBCIRCUITS:
             if (strcmp(optarg, "auto") == 0)
                 a->subcircuits = MPCC_SUBS_AUTO;
@@ -198,9 +205,60 @@ static int drv_is_source(const char *path)
     return n > 4 && strcmp(path + n - 4, ".mpc") == 0;
 }
 
-/* Compiles a.prog (printing diagnostics) or reads a compiled program. */
+/* A compile's status line on stderr: phase, AND gates built, rate, time. */
+struct drv_progress {
+    struct mpcc_compile_progress pg;
+    atomic_uint_least64_t circuit_and; /* the compiled circuit's AND gates, calls expanded */
+    atomic_int failed;                 /* the compile failed: the last line says so */
+    struct status_line line;
+    const char *who;
+};
+
+static void drv_progress_format(void *ctx, char *line, size_t n, int last)
+{
+    struct drv_progress *pr = ctx;
+    int phase = atomic_load_explicit(&pr->pg.phase, memory_order_relaxed);
+    uint64_t built = atomic_load_explicit(&pr->pg.and_built, memory_order_relaxed);
+    double t = status_now() - pr->line.t0;
+    char ands[32], rate[40] = "";
+    status_human(ands, sizeof ands, (double)built, "");
+    if (phase == MPCC_COMPILE_LOWER && !last && t > 0.05) { /* the rate while gates are built */
+        char r[32];
+        status_human(r, sizeof r, (double)built / t, " AND/s");
+        snprintf(rate, sizeof rate, " (%s)", r);
+    }
+    uint64_t total = atomic_load_explicit(&pr->circuit_and, memory_order_relaxed);
+    if (last && atomic_load_explicit(&pr->failed, memory_order_relaxed)) {
+        snprintf(line, n, "mpcc: %s: failed (%s), %.1f s", pr->who, mpcc_compile_phase_name(phase),
+                 t);
+        return;
+    }
+    if (last && total > 0) { /* subcircuit bodies are built once, called many times */
+        char tot[32];
+        status_human(tot, sizeof tot, (double)total, "");
+        snprintf(line, n, "mpcc: %s: done, %s AND gates (%s built), %.1f s", pr->who, tot, ands,
+                 t);
+        return;
+    }
+    snprintf(line, n, "mpcc: %s: %s, %s AND gates built%s, %.1f s", pr->who,
+             mpcc_compile_phase_name(last ? MPCC_COMPILE_DONE : phase), ands, rate, t);
+}
+
+static void drv_progress_start(struct drv_progress *pr, const struct drv_args *a)
+{
+    memset(pr, 0, sizeof *pr);
+    const char *slash = strrchr(a->prog, '/');
+    pr->who = slash ? slash + 1 : a->prog;
+    status_line_start(&pr->line, a->progress, drv_progress_format, pr);
+}
+
+/* Compiles a.prog (printing diagnostics) or reads a compiled program. A
+ * compile shows its status line (a->progress) until it fails, or until
+ * drv_progress_stop(pr) when the caller passes pr (to show its writing
+ * phase too); pr->line.running tells whether it still runs. */
 static struct mpcc_program *drv_load(const char *cmd, const struct drv_args *a,
-                                     struct mpcc_profile *profile, struct mpcc_source_locs *locs)
+                                     struct mpcc_profile *profile, struct mpcc_source_locs *locs,
+                                     struct drv_progress *pr)
 {
     struct mpcc_error err = { 0 };
     struct mpcc_program *p = NULL;
@@ -210,7 +268,12 @@ static struct mpcc_program *drv_load(const char *cmd, const struct drv_args *a,
             fprintf(stderr, "mpcc: %s: %s\n", cmd, err.msg);
         return p;
     }
+    struct drv_progress own;
+    if (pr == NULL)
+        pr = &own;
+    drv_progress_start(pr, a);
     struct compile_options o = { 0 };
+    o.progress = &pr->pg;
     o.include_dirs = a->include_dirs;
     o.n_include_dirs = a->n_include;
     o.subcircuits = a->subcircuits;
@@ -222,7 +285,15 @@ static struct mpcc_program *drv_load(const char *cmd, const struct drv_args *a,
         fprintf(stderr, "mpcc: %s: out of memory\n", cmd);
         return NULL;
     }
-    if (mpcc_compile_file(a->prog, &o, &p, &err) != MPCC_OK) {
+    enum mpcc_status st = mpcc_compile_file(a->prog, &o, &p, &err);
+    if (st == MPCC_OK)
+        atomic_store_explicit(&pr->circuit_and, circ_count_op(p->circ, CIRC_AND),
+                              memory_order_relaxed);
+    else
+        atomic_store_explicit(&pr->failed, 1, memory_order_relaxed);
+    if (st != MPCC_OK || pr == &own)
+        status_line_stop(&pr->line); /* before any diagnostic */
+    if (st != MPCC_OK) {
         char *text = o.diags->n > 0 ? mpcc_diags_render(o.diags) : NULL;
         if (text != NULL) {
             fputs(text, stderr);
@@ -261,16 +332,22 @@ int mpcc_cmd_compile(int argc, char **argv)
         strcpy(derived + len, ext);
         a.out = derived;
     }
-    struct mpcc_program *p = drv_load(argv[0], &a, NULL, NULL);
+    struct drv_progress pr;
+    memset(&pr, 0, sizeof pr);
+    struct mpcc_program *p = drv_load(argv[0], &a, NULL, NULL, &pr);
     if (p == NULL) {
         free(derived);
         return DRV_EXIT_FAIL;
     }
     struct mpcc_error err = { 0 };
     rc = DRV_EXIT_OK;
-    if (prog_write_file_as(p, a.out, a.bristol ? PROG_FORM_BRISTOL : a.text ? PROG_FORM_TEXT : PROG_FORM_BINARY,
-                           &err) !=
-        MPCC_OK) {
+    atomic_store_explicit(&pr.pg.phase, MPCC_COMPILE_WRITE, memory_order_relaxed);
+    enum mpcc_status wst = prog_write_file_as(
+        p, a.out, a.bristol ? PROG_FORM_BRISTOL : a.text ? PROG_FORM_TEXT : PROG_FORM_BINARY, &err);
+    if (wst != MPCC_OK)
+        atomic_store_explicit(&pr.failed, 1, memory_order_relaxed);
+    status_line_stop(&pr.line);
+    if (wst != MPCC_OK) {
         fprintf(stderr, "mpcc: %s: %s\n", argv[0], err.msg);
         rc = DRV_EXIT_FAIL;
     }
@@ -384,7 +461,7 @@ int mpcc_cmd_run(int argc, char **argv)
     int rc = drv_parse(argc, argv, "i", &a);
     if (rc >= 0)
         return rc;
-    struct mpcc_program *p = drv_load(argv[0], &a, NULL, NULL);
+    struct mpcc_program *p = drv_load(argv[0], &a, NULL, NULL, NULL);
     if (p == NULL)
         return DRV_EXIT_FAIL;
     struct mpcc_error err = { 0 };
@@ -428,7 +505,7 @@ int mpcc_cmd_stats(int argc, char **argv)
     if (rc >= 0)
         return rc;
     struct mpcc_profile prof = { 0 };
-    struct mpcc_program *p = drv_load(argv[0], &a, &prof, NULL);
+    struct mpcc_program *p = drv_load(argv[0], &a, &prof, NULL, NULL);
     if (p == NULL)
         return DRV_EXIT_FAIL;
     struct mpcc_error err = { 0 };
@@ -488,7 +565,7 @@ int mpcc_cmd_audit(int argc, char **argv)
     if (rc >= 0)
         return rc;
     struct mpcc_source_locs locs = { 0 };
-    struct mpcc_program *p = drv_load(argv[0], &a, NULL, &locs);
+    struct mpcc_program *p = drv_load(argv[0], &a, NULL, &locs, NULL);
     if (p == NULL)
         return DRV_EXIT_FAIL;
     struct mpcc_error err = { 0 };

@@ -322,6 +322,8 @@ static int lsub_build(struct lower *lw, struct lsub_entry *ent, const struct lsu
         return 0;
     }
     bld_set_lib(sb, lw->lib);
+    if (lw->opts != NULL && lw->opts->progress != NULL)
+        bld_set_progress(sb, &lw->opts->progress->and_built);
     bld_wire *cin = lw_wires(lw, k->n_cls ? k->n_cls : 1);
     struct lv_value *vals = ast_alloc(&lw->scratch, (wh->n_vals ? wh->n_vals : 1) * sizeof *vals);
     if (cin == NULL || vals == NULL) {

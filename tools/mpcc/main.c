@@ -187,7 +187,8 @@ static int cmd_help(int argc, char **argv);
  * (argument parsing and printing only; the work belongs in a library) and add
  * one row here. Rows print in this order in `mpcc --help`. */
 static const struct mpcc_command mpcc_commands[] = {
-    {"compile", "PROG.mpc [-o OUT.circ] [--text|--bristol] [-I DIR]... [--subcircuits=auto|always|never]",
+    {"compile", "PROG.mpc [-o OUT.circ] [--text|--bristol] [-I DIR]... [--subcircuits=auto|always|never]"
+                " [--progress|--quiet]",
      "compile a program into a circuit with its interface (without -o: PROG.circ beside it,\n"
      "      PROG.txt with --bristol; also: mpcc PROG.mpc [-o OUT.circ])",
      mpcc_cmd_compile},
@@ -223,8 +224,10 @@ static void mpcc_print_usage(FILE *f)
     }
     fprintf(f, "\noptions: -o/--output FILE, -I/--include DIR, --input, --input-file FILE\n"
                "(also spelt --inputs, as --input-file in mpcrun), --json, --profile, --text,\n"
-               "--bristol, --subcircuits; '--opt value' or '--opt=value', before or after\n"
-               "the file. 'man mpcc', 'man mpc' for the language.\n"
+               "--bristol, --subcircuits, --progress (a progress line on stderr while\n"
+               "compiling; shown by itself on a terminal after a second), --quiet;\n"
+               "'--opt value' or '--opt=value', before or after the file. 'man mpcc',\n"
+               "'man mpc' for the language.\n"
                "\nValues of eval are hexadecimal unsigned integers (optional 0x); bit i of a\n"
                "value is wire offset i of its input. Details: docs/mpcc-cli.md\n");
 }

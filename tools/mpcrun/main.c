@@ -125,7 +125,7 @@ struct options {
     const char *peer_fps[MAX_PEER_ARGS]; /* --peer-fingerprint NAME=FP */
     size_t n_peer_fps;
     int protocol; /* -1: by party count (bmr for 3 or more), else enum mpcc_mp_protocol */
-    enum progress_mode progress;
+    enum status_mode progress;
 };
 
 static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -267,8 +267,8 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->peer_fps[o->n_peer_fps++] = optarg;
             break;
         }
-        case OPT_PROGRESS: o->progress = PROGRESS_FORCED; break;
-        case OPT_QUIET: o->progress = PROGRESS_QUIET; break;
+        case OPT_PROGRESS: o->progress = STATUS_FORCED; break;
+        case OPT_QUIET: o->progress = STATUS_QUIET; break;
         case OPT_PROTOCOL:
             if (strcmp(optarg, "bmr") == 0)
                 o->protocol = MPCC_MP_BMR;
