@@ -188,16 +188,20 @@ enum mpcc_status mpcc_mp_connect(const struct mpcc_mp_session *s, const struct m
  * in-memory channels (mpcrun --local): res has n_parties entries, each with
  * that party's outputs (free with mpcc_outputs_free), figures and error.
  * inputs holds every party's inputs (VALUES_ANY_PARTY). Returns MPCC_OK
- * when every party succeeded; otherwise err names the first that failed. */
+ * when every party succeeded; otherwise err names the first that failed.
+ * progress (or NULL) follows the first party: its phase, AND gates and the
+ * bytes on its channels. */
 struct mpcc_mp_local_result {
     enum mpcc_status st;
     uint8_t **outputs;
     struct mpcc_stats stats;
     struct mpcc_error err;
 };
+struct mpcc_progress;
 enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t garbler,
                                    uint32_t evaluator, enum mpcc_mp_protocol protocol,
                                    const struct values_set *inputs, int timeout_ms,
+                                   struct mpcc_progress *progress,
                                    struct mpcc_mp_local_result *res, struct mpcc_error *err);
 
 /* SHA-256 of a circuit's canonical in-memory form (for raw Bristol runs,

@@ -44,6 +44,7 @@ static void *local_main(void *arg)
 enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t garbler,
                                    uint32_t evaluator, enum mpcc_mp_protocol protocol,
                                    const struct values_set *inputs, int timeout_ms,
+                                   struct mpcc_progress *progress,
                                    struct mpcc_mp_local_result *res, struct mpcc_error *err)
 {
     const struct iface *f = prog->iface;
@@ -76,6 +77,9 @@ enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t gar
                 if (st != MPCC_OK)
                     goto out;
             }
+    for (uint32_t q = 0; progress != NULL && q < n; q++)
+        if (lp[0].chans[q] != NULL)
+            net_set_progress(lp[0].chans[q], progress);
     for (; started < n; started++)
         if (pthread_create(&th[started], NULL, local_main, &lp[started]) != 0) {
             st = mpcc_error_set(err, MPCC_ERR_NOMEM, "cannot start a thread for party %s",

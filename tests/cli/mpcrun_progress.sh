@@ -3,7 +3,8 @@
 # --progress redraws one stderr line in place and ends with the whole run's
 # figures; --quiet shows nothing; off a terminal nothing shows by default and
 # --progress writes plain lines; stdout (and --json) never carries it; two
-# processes (Yao) and three (N-party garbling) each count every AND gate.
+# processes (Yao) and three (N-party garbling) each count every AND gate, and
+# so does the first party of three in one process (--local).
 source "$(dirname "$0")/common.bash"
 MPCC=${MPCC:?} MPCRUN=${MPCRUN:?} SRC=${MPCC_SOURCE_DIR:?}
 command -v script >/dev/null || skip "script (util-linux) is not installed"
@@ -46,6 +47,11 @@ done
 # Three processes under N-party garbling.
 "$MPCC" compile "$SRC/examples/mult3.mpc" -o "$TMP/mult3.circ" || bad "compile mult3"
 AND3=$("$MPCC" stats "$TMP/mult3.circ" | awk '$1 == "and" { print $2 }')
+# Three parties in one process (--local): the first party's view.
+"$MPCRUN" "$TMP/mult3.circ" --local --input p1:x1=3 --input p2:x2=4 --input p3:x3=5 --progress \
+    >"$TMP/l3.out" 2>"$TMP/l3.err"
+grep -q "^p1: done, $AND3 of $AND3 AND (100%), .*sent [1-9]" "$TMP/l3.err" && grep -q "^product = 60" "$TMP/l3.out" &&
+    ok || bad "--local, three parties: [$(cat "$TMP/l3.out" "$TMP/l3.err")]"
 parties=(p1 p2 p3)
 : >"$TMP/roster"
 for p in "${parties[@]}"; do

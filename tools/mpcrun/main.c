@@ -798,8 +798,14 @@ static int run_local_mp(const struct options *o, const struct mpcc_program *p)
         return 1;
     }
     int rc = 0;
-    if (mpcc_mp_run_local(p, g, e, protocol_for(o, p), inputs, o->timeout_s * 1000, res, &err) !=
-        MPCC_OK) {
+    struct progress_line pl; /* what the first party does and sends */
+    progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), p->iface->parties[0],
+                        NULL, 0);
+    enum mpcc_status lst = mpcc_mp_run_local(p, g, e, protocol_for(o, p), inputs,
+                                             o->timeout_s * 1000, pl.line.running ? &pl.pg : NULL,
+                                             res, &err);
+    progress_line_stop(&pl);
+    if (lst != MPCC_OK) {
         rc = 1;
         for (uint32_t i = 0; i < n; i++)
             if (res[i].st != MPCC_OK)
