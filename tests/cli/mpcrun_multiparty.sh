@@ -178,6 +178,11 @@ for PROTO in bmr yao; do
         bad "hospitals3 with keys ($PROTO): h1 does not report h3's pinned key: $(cat "$TMP/hosp-keys-$PROTO.h1.err")"
     grep -q "^h2: protocol $PROTO$" "$TMP/hosp-keys-$PROTO.h2.err" && ok ||
         bad "hospitals3 with keys: --stats does not say protocol $PROTO: $(cat "$TMP/hosp-keys-$PROTO.h2.err")"
+    # Yao with three parties says once, to every party, who could read everything.
+    notes=$(grep -c "^mpcrun: note: with --protocol yao, h1 (garbler) and h2 (evaluator) compute for all 3 parties: together they could learn every party's inputs" \
+            "$TMP/hosp-keys-$PROTO.h3.err")
+    [ "$notes" = "$([ $PROTO = yao ] && echo 1 || echo 0)" ] && ok ||
+        bad "hospitals3 ($PROTO): the trust note appears $notes times: $(cat "$TMP/hosp-keys-$PROTO.h3.err")"
 done
 PROTO=bmr
 example mult3 p1 p2 p3

@@ -914,6 +914,12 @@ static int run_mp_party(const struct options *o, const struct mpcc_program *p, u
         mpcc_mp_session_init(&s, p, me, g, e, &err) != MPCC_OK)
         goto fail;
     s.protocol = protocol_for(o, p);
+    if (s.protocol == MPCC_MP_YAO && n >= 3)
+        fprintf(stderr, "mpcrun: note: with --protocol yao, %s (garbler) and %s (evaluator) "
+                        "compute for all %u parties: together they could learn every party's "
+                        "inputs (the default, --protocol bmr, protects each party against all "
+                        "the others)\n",
+                p->iface->parties[g], p->iface->parties[e], n);
     const struct mpcc_roster_entry *mine = mpcc_roster_find(roster, o->party);
     const char *addr = o->listen ? o->listen : mine ? mine->addr : NULL;
     struct mpcc_mp_net net = {.roster = roster, .listen = o->listen,
