@@ -83,7 +83,8 @@ struct ast_expr {
     const struct ast_fn_inst *callee;
 };
 
-enum ast_stmt_kind { AS_DECL, AS_ASSIGN, AS_IF, AS_FOR, AS_RETURN, AS_BLOCK, AS_EXPR, AS_ASSERT };
+enum ast_stmt_kind { AS_DECL, AS_ASSIGN, AS_IF, AS_FOR, AS_RETURN, AS_BLOCK, AS_EXPR, AS_ASSERT,
+                     AS_BREAK, AS_CONTINUE };
 
 struct ast_stmt {
     enum ast_stmt_kind kind;
@@ -101,7 +102,8 @@ struct ast_stmt {
     /* AS_IF; AS_ASSERT: static_assert(cond, "name") */
     struct ast_expr *cond;
     struct ast_stmt *then_s, *else_s;
-    /* AS_FOR: for name in from..to body; AS_BLOCK: body */
+    /* AS_FOR: for name in from..to body; AS_BLOCK: body; AS_BREAK, AS_CONTINUE:
+     * nothing (the innermost loop) */
     struct ast_expr *from, *to;
     struct ast_stmt *body;
     uint32_t tag; /* lowering: profile tag of this statement (0: none yet) */

@@ -56,12 +56,22 @@ struct lv_log {
     size_t n, cap;
 };
 
+/* One for loop being unrolled: whether a `break` has left it, and whether
+ * a `continue` has ended its current iteration, on the current path (bool
+ * variables, so that secret branches merge them like any other). */
+struct lv_loop {
+    struct lv_var *broken;
+    struct lv_var *continued; /* of the current iteration */
+    struct lv_loop *outer;    /* in the same function (or at top level) */
+};
+
 /* One inlined call. */
 struct lv_frame {
     const struct ast_fn_inst *fn;
     const struct mpcc_type *ret_t; /* TY_VOID when the function returns nothing */
     struct lv_var *ret;            /* return value (NULL for void) */
     struct lv_var *returned;       /* bool: has this call returned on the current path */
+    struct lv_loop *loops;         /* innermost loop of this call being unrolled, or NULL */
     struct lv_var *locals;
     int block_depth;
     struct ast_loc call_loc;
@@ -116,6 +126,7 @@ struct lower {
     struct lv_var *globals;
     int block_depth;           /* at top level */
     struct lv_frame *frame;    /* innermost inlined call, NULL at top level */
+    struct lv_loop *loops;     /* innermost top-level loop being unrolled, or NULL */
     int call_depth;
 
     int level;                 /* secret-branch nesting */

@@ -1,8 +1,9 @@
 /* lower_stmt.c - lowering of statements: declarations, assignments (with
  * public or secret indices), if/else (a public condition picks a branch; a
  * secret one runs both and muxes every variable either branch assigned),
- * unrolled for loops, and returns under secret conditions (a per-call
- * "returned" wire guards later assignments). The semantic pass has checked
+ * unrolled for loops, and returns, breaks and continues under secret
+ * conditions (a per-call "returned" wire and per-loop "broken" and
+ * "continued" wires guard later assignments). The semantic pass has checked
  * names and types. Calls are in lower_call.c, expressions in
  * lower_expr.c, items and the interface in lower.c. */
 #include <stdio.h>
@@ -76,14 +77,54 @@ static void ls_write_part(struct lower *lw, struct lv_var *v, uint64_t off, cons
     memmove(v->w + off, w, n * sizeof *w);
 }
 
+static struct lv_loop **ls_loops(struct lower *lw)
+{
+    return lw->frame ? &lw->frame->loops : &lw->loops;
+}
+
+/* The paths on which statements no longer run: this call has returned, or
+ * a loop around the statement (in this call) was left by `break` or its
+ * iteration ended by `continue`. BLD_FALSE when there are none. */
+static bld_wire ls_guard(struct lower *lw)
+{
+    bld_wire g = lw->frame ? lw->frame->returned->w[0] : BLD_FALSE;
+    for (const struct lv_loop *l = *ls_loops(lw); l != NULL; l = l->outer) {
+        g = bld_or(lw->b, g, l->broken->w[0]);
+        if (l->continued != NULL)
+            g = bld_or(lw->b, g, l->continued->w[0]);
+    }
+    return g;
+}
+
+/* True when no statement runs any more on any path (the guard is
+ * certainly true), so the rest of a block is skipped. */
+static int ls_stopped(struct lower *lw)
+{
+    if (lw->frame != NULL && lw->frame->returned->w[0] == BLD_TRUE)
+        return 1;
+    for (const struct lv_loop *l = *ls_loops(lw); l != NULL; l = l->outer)
+        if (l->broken->w[0] == BLD_TRUE || (l->continued != NULL && l->continued->w[0] == BLD_TRUE))
+            return 1;
+    return 0;
+}
+
+/* Sets a flag (returned, broken, continued) on the paths still running:
+ * flag |= !guard. */
+static void ls_raise(struct lower *lw, struct lv_var *flag)
+{
+    bld_wire t = bld_or(lw->b, flag->w[0], bld_not(lw->b, ls_guard(lw)));
+    ls_write(lw, flag, &t);
+}
+
 void ls_assign(struct lower *lw, struct lv_var *v, const bld_wire *w)
 {
-    bld_wire guard = lw->frame ? lw->frame->returned->w[0] : BLD_FALSE;
-    if (guard == BLD_FALSE || v == lw->frame->returned) {
+    bld_wire guard = ls_guard(lw);
+    if (guard == BLD_FALSE) {
         ls_write(lw, v, w);
         return;
     }
-    /* Some paths of this call have returned: they keep the old value. */
+    /* Some paths no longer run (returned, broken, continued): they keep
+     * the old value. */
     struct ast_mark m = ast_arena_mark(&lw->scratch);
     bld_wire *g = lw_wires(lw, v->t->bits);
     if (g != NULL) {
@@ -121,11 +162,6 @@ static int ls_scoped(struct lower *lw, struct ast_stmt *s)
     (*ls_depth(lw))--;
     ls_pop_scope(lw, saved);
     return ok;
-}
-
-static int ls_returned(const struct lower *lw)
-{
-    return lw->frame != NULL && lw->frame->returned->w[0] == BLD_TRUE;
 }
 
 /* ---- if ---- */
@@ -243,11 +279,23 @@ static int ls_for(struct lower *lw, struct ast_stmt *s)
                    (long long)LOWER_MAX_LOOP_ITERS);
         return !lw->oom;
     }
-    for (int64_t i = 0; i < cnt && !ls_returned(lw); i++) {
+    /* The loop's flags live in a scope around it; `continued` is declared
+     * afresh for each iteration. */
+    const struct mpcc_type *bt = lw_scalar(lw, TY_BOOL, 1);
+    const bld_wire no = BLD_FALSE;
+    struct lv_var *outer_saved = *ls_scope(lw);
+    (*ls_depth(lw))++;
+    struct lv_loop loop = { lw_declare(lw, "$broken", s->loc, bt, &no), NULL, *ls_loops(lw) };
+    int ok = loop.broken != NULL;
+    if (ok)
+        *ls_loops(lw) = &loop;
+    for (int64_t i = 0; ok && i < cnt && !ls_stopped(lw); i++) {
         struct lv_var *saved = *ls_scope(lw);
         (*ls_depth(lw))++;
-        struct lv_var *v = lw_declare(lw, s->name, s->loc, lw_scalar(lw, TY_UNTYPED, 0), NULL);
-        int ok = v != NULL;
+        loop.continued = lw_declare(lw, "$continued", s->loc, bt, &no);
+        struct lv_var *v = loop.continued == NULL ? NULL
+                         : lw_declare(lw, s->name, s->loc, lw_scalar(lw, TY_UNTYPED, 0), NULL);
+        ok = v != NULL;
         if (ok) {
             v->kind = LV_LOOP;
             v->readonly = 1;
@@ -255,11 +303,14 @@ static int ls_for(struct lower *lw, struct ast_stmt *s)
             ok = ls_stmt(lw, s->body);
         }
         (*ls_depth(lw))--;
-        ls_pop_scope(lw, saved);
-        if (!ok)
-            return 0;
+        ls_pop_scope(lw, saved); /* (frees `continued`) */
+        loop.continued = NULL;
     }
-    return 1;
+    if (*ls_loops(lw) == &loop)
+        *ls_loops(lw) = loop.outer;
+    (*ls_depth(lw))--;
+    ls_pop_scope(lw, outer_saved);
+    return ok;
 }
 
 /* ---- assignment ---- */
@@ -437,9 +488,10 @@ static int ls_assign_stmt(struct lower *lw, struct ast_stmt *s)
     struct lv_value val;
     if (!ls_locate(lw, s->lhs, &v, &t, &tg, &n))
         return 1;
+    bld_wire guard = ls_guard(lw);
     if ((s->op == '+' || s->op == '-' || s->op == '^' || s->op == '|') && ty_is_int(t)
         && lw->level > 0 && v->level < lw->level && n == 1 && tg[0].en == BLD_TRUE
-        && (lw->frame == NULL || lw->frame->returned->w[0] == BLD_FALSE))
+        && guard == BLD_FALSE)
         return ls_assign_on_path(lw, s, v, t, tg[0].off);
     if (s->op == '=') {
         if (!lx_expr_to_top(lw, s->rhs, t, &val, "assignment"))
@@ -449,8 +501,8 @@ static int ls_assign_stmt(struct lower *lw, struct ast_stmt *s)
         if (!lx_expr_top(lw, s->compound, &r) || !lx_convert(lw, s->loc, &r, t, &val, "compound assignment"))
             return 1;
     }
-    /* One public target and no return guard: write just that part. */
-    if (n == 1 && tg[0].en == BLD_TRUE && (lw->frame == NULL || lw->frame->returned->w[0] == BLD_FALSE)) {
+    /* One public target and no guard: write just that part. */
+    if (n == 1 && tg[0].en == BLD_TRUE && guard == BLD_FALSE) {
         ls_write_part(lw, v, tg[0].off, val.w, t->bits);
         return 1;
     }
@@ -489,8 +541,7 @@ static int ls_return(struct lower *lw, struct ast_stmt *s)
             return 1;
         ls_assign(lw, f->ret, v.w);
     }
-    bld_wire t = BLD_TRUE;
-    ls_write(lw, f->returned, &t);
+    ls_raise(lw, f->returned);
     return 1;
 }
 
@@ -520,7 +571,7 @@ int ls_stmt(struct lower *lw, struct ast_stmt *s)
 {
     if (lw->oom || lw->stop)
         return 0;
-    if (s == NULL || ls_returned(lw))
+    if (s == NULL || ls_stopped(lw))
         return 1;
     if (++lw->steps > LOWER_MAX_STEPS || bld_node_count(lw->b) > LOWER_MAX_NODES) {
         diag_error(lw->diags, s->loc, "the program is too large to unroll (limit: %llu statements, %llu gates)",
@@ -552,6 +603,12 @@ int ls_stmt(struct lower *lw, struct ast_stmt *s)
         break;
     case AS_RETURN:
         ok = ls_return(lw, s);
+        break;
+    case AS_BREAK:
+        ls_raise(lw, (*ls_loops(lw))->broken);
+        break;
+    case AS_CONTINUE:
+        ls_raise(lw, (*ls_loops(lw))->continued);
         break;
     case AS_BLOCK: {
         struct lv_var *saved = *ls_scope(lw);

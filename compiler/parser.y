@@ -283,25 +283,17 @@ stmt:
 | WHILE '(' expr ')' stmt            {
                                        (void)$3; (void)$5;
                                        p_error(ps, @1, "there are no while loops: a circuit has a fixed size, so every loop "
-                                               "needs constant bounds; write 'for i in 0..MAX { if (cond) { ... } }'");
+                                               "needs constant bounds; write 'for i in 0..MAX { if (!(cond)) { break; } ... }'");
                                        $$ = NULL;
                                      }
 | WHILE '(' error ')' stmt           {
                                        (void)$5;
                                        p_error(ps, @1, "there are no while loops: a circuit has a fixed size, so every loop "
-                                               "needs constant bounds; write 'for i in 0..MAX { if (cond) { ... } }'");
+                                               "needs constant bounds; write 'for i in 0..MAX { if (!(cond)) { break; } ... }'");
                                        $$ = NULL;
                                      }
-| BREAK ';'                          {
-                                       p_error(ps, @1, "there is no break yet: keep a flag instead, e.g. 'bool done = false; "
-                                               "for i in 0..N { if (!done && a[i] == b) { found = true; done = true; } }'");
-                                       $$ = NULL;
-                                     }
-| CONTINUE ';'                       {
-                                       p_error(ps, @1, "there is no continue yet: put the rest of the loop body under "
-                                               "'if (!skip) { ... }'");
-                                       $$ = NULL;
-                                     }
+| BREAK ';'                          { CHECK($$ = p_stmt(ps, AS_BREAK, @1)); }
+| CONTINUE ';'                       { CHECK($$ = p_stmt(ps, AS_CONTINUE, @1)); }
 | FOR IDENT IN expr DOTDOT expr block {
                                        CHECK($$ = p_stmt(ps, AS_FOR, @1)); $$->name = $2; $$->from = $4; $$->to = $6;
                                        $$->body = $7; $$->lhs = NULL;

@@ -91,6 +91,7 @@ struct sm_frame {
     struct sm_sym *locals;
     int depth;
     int has_return;                 /* a `return expr;` was seen */
+    int loops;                      /* for loops around the statement being checked */
     struct ast_loc call_loc;
     struct sm_frame *parent;
 };
@@ -131,6 +132,7 @@ struct sema {
     struct sm_sym *globals;
     int depth;                /* block depth at top level */
     struct sm_frame *frame;   /* function being checked, NULL at top level */
+    int loops;                /* for loops around the top-level statement being checked */
 };
 
 /* --- sema.c --- */

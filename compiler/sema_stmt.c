@@ -146,8 +146,11 @@ static void sm_for(struct sema *s, struct ast_stmt *st)
     struct sm_sym *saved = *sm_scope(s);
     (*sm_depth(s))++;
     struct sm_sym *iv = sm_declare(s, st->name, st->loc, SM_LOOP, sm_t(s, TY_UNTYPED, 0));
+    int *loops = s->frame ? &s->frame->loops : &s->loops;
+    (*loops)++;
     if (iv != NULL)
         sm_stmt(s, st->body);
+    (*loops)--;
     (*sm_depth(s))--;
     sm_pop_scope(s, saved);
 }
@@ -203,6 +206,14 @@ void sm_stmt(struct sema *s, struct ast_stmt *st)
         break;
     case AS_RETURN:
         sm_return(s, st);
+        break;
+    case AS_BREAK:
+    case AS_CONTINUE:
+        /* Loops do not reach into the functions called in them. */
+        if ((s->frame ? s->frame->loops : s->loops) == 0)
+            diag_error(s->diags, st->loc, "'%s' outside a for loop%s",
+                       st->kind == AS_BREAK ? "break" : "continue",
+                       s->frame ? " of this function" : "");
         break;
     case AS_BLOCK: {
         struct sm_sym *saved = *sm_scope(s);

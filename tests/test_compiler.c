@@ -748,6 +748,86 @@ START_TEST(compiler_operators_match_c_signed)
 }
 END_TEST
 
+/* break and continue: a first-match search, a skip, nested loops with a
+ * break in the inner one, a function leaving its loop by return and by
+ * break, all against C on random inputs; a public break stops unrolling
+ * (no gate for the iterations after it). */
+static const char loops_src[] =
+    "party p, q;\n"
+    "input p uint8 x[8];\n"
+    "input q uint8 key;\n"
+    "uint8 first = 255;\n"
+    "uint16 evens = 0;\n"
+    "uint16 pairs = 0;\n"
+    "for i in 0..8 { if (x[i] == key) { first = uint8(i); break; } }\n"
+    "for i in 0..8 { if (x[i] % 2 == 1) { continue; } if (x[i] > key) { break; } evens += uint16(x[i]); }\n"
+    "for i in 0..8 { for j in 0..8 { if (x[j] >= x[i]) { break; } pairs += 1; } if (x[i] == 0) { continue; } pairs += 100; }\n"
+    "fn last_below(uint8 v[8], uint8 k) -> uint8 {\n"
+    "    uint8 r = 0;\n"
+    "    for i in 0..8 { if (v[i] == k) { return r; } if (v[i] > k) { break; } r = v[i]; }\n"
+    "    return r + 1;\n"
+    "}\n"
+    "output all first;\n"
+    "output all evens;\n"
+    "output all pairs;\n"
+    "output all lb = last_below(x, key);\n";
+
+START_TEST(compiler_break_and_continue_match_c)
+{
+    uint64_t seed = 99;
+    for (int round = 0; round < 200; round++) {
+        uint8_t x[8], key = (uint8_t)(rng_next(&seed) % 16);
+        char xin[200], kin[40];
+        int n = snprintf(xin, sizeof xin, "p:x=[");
+        for (int i = 0; i < 8; i++) {
+            x[i] = (uint8_t)(rng_next(&seed) % 16); /* small: matches and zeros are common */
+            n += snprintf(xin + n, sizeof xin - (size_t)n, "%s%u", i ? "," : "", x[i]);
+        }
+        snprintf(xin + n, sizeof xin - (size_t)n, "]");
+        snprintf(kin, sizeof kin, "q:key=%u", key);
+        /* the same in C */
+        unsigned first = 255, evens = 0, pairs = 0, lb;
+        for (int i = 0; i < 8; i++)
+            if (x[i] == key) { first = (unsigned)i; break; }
+        for (int i = 0; i < 8; i++) {
+            if (x[i] % 2 == 1) continue;
+            if (x[i] > key) break;
+            evens += x[i];
+        }
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 8; j++) { if (x[j] >= x[i]) break; pairs += 1; }
+            if (x[i] == 0) continue;
+            pairs += 100;
+        }
+        {
+            unsigned r = 0;
+            int done = 0;
+            for (int i = 0; i < 8 && !done; i++) {
+                if (x[i] == key) { lb = r; done = 1; break; }
+                if (x[i] > key) break;
+                r = x[i];
+            }
+            if (!done) lb = (r + 1) & 0xff;
+        }
+        char want[200];
+        snprintf(want, sizeof want, "first=%u; evens=%u; pairs=%u; lb=%u", first, evens, pairs, lb);
+        const char *in[] = {xin, kin, NULL};
+        char *got = run(loops_src, in);
+        ck_assert_msg(strcmp(got, want) == 0, "inputs %s %s: got %s, want %s", xin, kin, got, want);
+        free(got);
+    }
+    /* A public break stops unrolling: the same gates as the shorter loop. */
+    ck_assert_uint_eq(and_count("party p, q;\ninput p uint16 x[100];\ninput q uint16 y;\nuint16 s = y;\n"
+                                "for i in 0..100 { if (i == 3) { break; } s = s * x[i]; }\noutput all s;\n"),
+                      and_count("party p, q;\ninput p uint16 x[100];\ninput q uint16 y;\nuint16 s = y;\n"
+                                "for i in 0..3 { s = s * x[i]; }\noutput all s;\n"));
+    /* A public continue skips the rest of that iteration only. */
+    check_run("party p, q;\ninput p uint8 a;\ninput q uint8 b;\nuint8 s = 0;\n"
+              "for i in 0..5 { if (i % 2 == 0) { continue; } s += a; }\noutput all s;\n",
+              (const char *const[]){"p:a=3", "q:b=0", NULL}, "s=6");
+}
+END_TEST
+
 static Suite *compiler_suite(void)
 {
     Suite *s = suite_create("compiler");
@@ -756,6 +836,7 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_literals_and_constants);
     tcase_add_test(tc, compiler_secret_if_else_and_nesting);
     tcase_add_test(tc, compiler_return_inside_secret_branch);
+    tcase_add_test(tc, compiler_break_and_continue_match_c);
     tcase_add_test(tc, compiler_compound_assignment_in_secret_branches);
     tcase_add_test(tc, compiler_arrays_public_and_secret_index);
     tcase_add_test(tc, compiler_structs_loops_casts);

@@ -193,24 +193,32 @@ START_TEST(diagnostics_c_style_for_gets_a_hint)
 }
 END_TEST
 
-/* while, break and continue are reserved and get an explanation with the
- * way to write the same, each at its own location, and nothing else. */
+/* while is reserved and gets the bounded form as its explanation; break
+ * and continue outside a loop (or outside the function's own loops) are
+ * errors at their own locations, and nothing else is. */
 START_TEST(diagnostics_while_break_continue_explain_themselves)
 {
     struct mpcc_diags *d = compile_bad(HDR "input a uint8 x[4];\nbool f = false;\n"
                                            "for i in 0..4 { if (x[i] == 3) { f = true; break; } }\n"
-                                           "uint8 k = 0;\nwhile (k < 3) { k += 1; }\n"
-                                           "for i in 0..4 { continue; }\n");
-    ck_assert_uint_eq(d->n, 3);
-    ck_assert_str_eq(d->v[0].msg, "there is no break yet: keep a flag instead, e.g. 'bool done = false; "
-                                  "for i in 0..N { if (!done && a[i] == b) { found = true; done = true; } }'");
-    ck_assert_int_eq(d->v[0].line, 4);
-    ck_assert_int_eq(d->v[0].col, 44);
-    ck_assert_str_eq(d->v[1].msg, "there are no while loops: a circuit has a fixed size, so every loop needs "
-                                  "constant bounds; write 'for i in 0..MAX { if (cond) { ... } }'");
-    ck_assert_int_eq(d->v[1].line, 6);
-    ck_assert_int_eq(d->v[1].col, 1);
-    ck_assert_str_eq(d->v[2].msg, "there is no continue yet: put the rest of the loop body under 'if (!skip) { ... }'");
+                                           "uint8 k = 0;\nwhile (k < 3) { k += 1; }\n");
+    ck_assert_uint_eq(d->n, 1);
+    ck_assert_str_eq(d->v[0].msg, "there are no while loops: a circuit has a fixed size, so every loop needs "
+                                  "constant bounds; write 'for i in 0..MAX { if (!(cond)) { break; } ... }'");
+    ck_assert_int_eq(d->v[0].line, 6);
+    ck_assert_int_eq(d->v[0].col, 1);
+    mpcc_diags_free(d);
+    d = compile_bad(HDR "input a uint8 x[4];\nbool f = false;\n"
+                        "for i in 0..4 { if (x[i] == 3) { f = true; break; } }\n"
+                        "uint8 k = 0;\nfor i in 0..4 { continue; }\n"
+                        "if (f) { break; }\n"
+                        "fn g() -> uint8 { continue; return 1; }\n"
+                        "for i in 0..2 { k = g(); }\n");
+    ck_assert_uint_eq(d->n, 2);
+    ck_assert_str_eq(d->v[0].msg, "'break' outside a for loop");
+    ck_assert_int_eq(d->v[0].line, 7);
+    ck_assert_int_eq(d->v[0].col, 10);
+    ck_assert_str_eq(d->v[1].msg, "'continue' outside a for loop of this function");
+    ck_assert_int_eq(d->v[1].line, 8);
     mpcc_diags_free(d);
 }
 END_TEST

@@ -3,7 +3,8 @@
  * language's rules (docs/language.md) in C arithmetic on 128-bit words.
  * The programs mix widths 1..128, signed and unsigned, implicit widening,
  * untyped constants, casts, shifts by constant and secret amounts, ?:,
- * comparisons, public constant conditions and secret if/else, so that
+ * comparisons, public constant conditions and secret if/else, loops
+ * left by break or continue under secret or public conditions, so that
  * constant folding meets every typing rule. Every program must compile and
  * agree on every input, compiled inline and with every repeated statement
  * a subcircuit (the loops exercise calls and replays; that form is also
@@ -567,6 +568,12 @@ struct stmts {
     int loop_n;
     struct node *loop_cond; /* NULL: unconditional */
     struct node *loop_rhs;
+    /* if (exit_cond[k]) { break; | continue; } before (k = 0) and after
+     * (k = 1) the assignment: exit_kind 0 none, 1 break, 2 continue;
+     * exit_cond NULL: the public condition i == exit_at. */
+    int exit_kind[2];
+    struct node *exit_cond[2];
+    int exit_at[2];
     struct node *outs[4];
     int n_out;
 };
@@ -654,15 +661,33 @@ static void gen_program(struct prog *p, struct stmts *st, struct buf *src)
         } else {
             st->loop_rhs = gen_int(p, t, 3);
         }
-        bput(src, "for i in 0..%d {", st->loop_n);
-        if (st->loop_cond != NULL) {
-            bput(src, " if (");
-            put_expr(src, st->loop_cond);
-            bput(src, ") {");
+        for (int x = 0; x < 2; x++) {
+            st->exit_kind[x] = rint_below(&p->r, 3) == 0 ? 1 + (int)rint_below(&p->r, 2) : 0;
+            st->exit_cond[x] = rint_below(&p->r, 3) ? gen_bool(p, 1) : NULL;
+            st->exit_at[x] = (int)rint_below(&p->r, (unsigned)st->loop_n);
         }
-        bput(src, " v%d = ", k);
-        put_expr(src, st->loop_rhs);
-        bput(src, ";%s }\n", st->loop_cond != NULL ? " }" : "");
+        bput(src, "for i in 0..%d {", st->loop_n);
+        for (int x = 0; x < 2; x++) {
+            if (x == 1) {
+                if (st->loop_cond != NULL) {
+                    bput(src, " if (");
+                    put_expr(src, st->loop_cond);
+                    bput(src, ") {");
+                }
+                bput(src, " v%d = ", k);
+                put_expr(src, st->loop_rhs);
+                bput(src, ";%s", st->loop_cond != NULL ? " }" : "");
+            }
+            if (st->exit_kind[x] == 0)
+                continue;
+            bput(src, " if (");
+            if (st->exit_cond[x] != NULL)
+                put_expr(src, st->exit_cond[x]);
+            else
+                bput(src, "i == %d", st->exit_at[x]);
+            bput(src, ") { %s; }", st->exit_kind[x] == 1 ? "break" : "continue");
+        }
+        bput(src, " }\n");
     }
     st->n_out = 1 + (int)rint_below(&p->r, 3);
     for (int i = 0; i < st->n_out; i++) {
@@ -691,9 +716,18 @@ static void run_stmts(const struct prog *p, const struct stmts *st, struct env *
                             .a = &lhs, .b = st->compound_rhs };
         e->var[st->compound_var] = ev(p, e, &bin);
     }
-    for (int i = 0; st->loop_var >= 0 && i < st->loop_n; i++)
-        if (st->loop_cond == NULL || ev(p, e, st->loop_cond) != 0)
-            e->var[st->loop_var] = ev(p, e, st->loop_rhs);
+    for (int i = 0; st->loop_var >= 0 && i < st->loop_n; i++) {
+        int stop = 0; /* 1 break, 2 continue */
+        for (int x = 0; x < 2 && !stop; x++) {
+            if (x == 1 && (st->loop_cond == NULL || ev(p, e, st->loop_cond) != 0))
+                e->var[st->loop_var] = ev(p, e, st->loop_rhs);
+            if (st->exit_kind[x] != 0 &&
+                (st->exit_cond[x] != NULL ? ev(p, e, st->exit_cond[x]) != 0 : i == st->exit_at[x]))
+                stop = st->exit_kind[x];
+        }
+        if (stop == 1)
+            break;
+    }
 }
 
 static u128 rand_value(struct rng *r, struct rty t)
