@@ -143,8 +143,8 @@ struct ast_item {
     struct ast_name *generics; /* FN: generic parameters fn f<N, W, T>(...) (NULL: none) */
     struct ast_expr *value;  /* CONST; OUTPUT (NULL: the variable called name) */
     struct ast_field *fields; /* STRUCT fields; FN parameters */
-    struct ast_tref *tref;   /* INPUT type; FN return type */
-    struct ast_expr *dims;   /* INPUT */
+    struct ast_tref *tref;   /* INPUT type; FN return type; CONST its type (NULL: untyped) */
+    struct ast_expr *dims;   /* INPUT, CONST */
     struct ast_stmt *body;   /* FN body (a block's list); AI_STMT: the statement */
     struct ast_loc name_loc;
     struct ast_item *next;
@@ -182,6 +182,8 @@ struct ast_fn_inst {
 /* Deep copy of a function item (parameters, return type, body) in the
  * arena, without sema annotations; NULL on allocation failure. */
 struct ast_item *ast_clone_fn(struct ast_arena *a, const struct ast_item *fn);
+/* A copy of one expression (its `next` not followed); NULL when out of memory. */
+struct ast_expr *ast_clone_expr(struct ast_arena *a, const struct ast_expr *e);
 
 /* Reverses a list built by prepending. */
 struct ast_expr *ast_expr_reverse(struct ast_expr *l);

@@ -133,3 +133,10 @@ struct ast_item *ast_clone_fn(struct ast_arena *a, const struct ast_item *fn)
     r->body = cl_stmt(&c, fn->body);
     return c.failed ? NULL : r;
 }
+
+struct ast_expr *ast_clone_expr(struct ast_arena *a, const struct ast_expr *e)
+{
+    struct cl c = { a, 0 };
+    struct ast_expr *r = cl_expr(&c, e);
+    return c.failed ? NULL : r;
+}

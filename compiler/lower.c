@@ -154,6 +154,25 @@ static void lw_item_const(struct lower *lw, const struct ast_item *it)
 {
     struct lv_value v;
     struct ce_int c;
+    if (it->tref == NULL && it->value->kind == AE_ARRAY)
+        return; /* an untyped constant array: the semantic pass put its literal at every use */
+    if (it->tref != NULL) { /* typed: built as that type, every bit constant */
+        if (!lx_expr_to_top(lw, it->value, it->type, &v, "constant"))
+            return;
+        for (uint64_t i = 0; i < it->type->bits; i++)
+            if (!bld_is_const(v.w[i])) {
+                diag_error(lw->diags, it->value->loc,
+                           "the value of constant '%s' must be known at compile time", it->name);
+                return;
+            }
+        struct lv_var *var = lw_declare(lw, it->name, it->name_loc, it->type, v.w);
+        if (var != NULL) {
+            (void)lx_value_const(&v, &var->c);
+            var->readonly = 1;
+            var->kind = LV_CONST;
+        }
+        return;
+    }
     if (!lx_expr(lw, it->value, &v))
         return;
     if (v.t->kind == TY_UNTYPED || lx_value_const(&v, &c)) {

@@ -274,10 +274,44 @@ static int lx_index_secret(struct lower *lw, const struct lv_value *arr, const s
     return 1;
 }
 
+/* An untyped constant array's element (or row, for a further index) by
+ * public indices known now: the semantic pass let loop variables through,
+ * typing the element untyped and the rows unknown. */
+static const struct ast_expr *lx_literal_pick(struct lower *lw, const struct ast_expr *e)
+{
+    const struct ast_expr *lit = e->a->kind == AE_ARRAY ? e->a : lx_literal_pick(lw, e->a);
+    if (lit == NULL)
+        return NULL;
+    struct ce_int c;
+    int64_t k = -1, n = 0;
+    if (!lx_const_int(lw, e->b, &c, "index"))
+        return NULL;
+    const struct ast_expr *x = lit->kind == AE_ARRAY ? lit->args : NULL;
+    if (ce_to_i64(&c, &k))
+        for (; x != NULL && n < k; x = x->next)
+            n++;
+    if (lit->kind != AE_ARRAY || k < 0 || x == NULL) {
+        char num[200];
+        ce_to_string(&c, num, sizeof num);
+        for (n = 0, x = lit->kind == AE_ARRAY ? lit->args : NULL; x != NULL; x = x->next)
+            n++;
+        diag_error(lw->diags, e->b->loc, "index %s is out of range for a constant array %s%lld elements",
+                   num, lit->kind == AE_ARRAY ? "of " : "row of ", (long long)n);
+        return NULL;
+    }
+    return x;
+}
+
 static int lx_index(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
 {
     struct lv_value arr, idx;
     char a[64];
+    if (e->type != NULL && e->type->kind == TY_UNTYPED &&
+        (e->a->kind == AE_ARRAY || (e->a->kind == AE_INDEX && e->a->type != NULL &&
+                                    e->a->type->kind == TY_UNKNOWN))) {
+        const struct ast_expr *x = lx_literal_pick(lw, e);
+        return x != NULL && lx_expr(lw, x, out);
+    }
     if (!lx_expr(lw, e->a, &arr) || !lx_expr(lw, e->b, &idx))
         return 0;
     struct ce_int c;

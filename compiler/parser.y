@@ -167,6 +167,10 @@ items:
 item:
   PARTY name_list ';'                { CHECK($$ = p_item(ps, AI_PARTY, @1)); $$->names = ast_name_reverse($2); }
 | CONST IDENT '=' expr ';'           { CHECK($$ = p_item(ps, AI_CONST, @1)); $$->name = $2; $$->name_loc = LOC(@2); $$->value = $4; }
+| CONST tref IDENT dims '=' expr ';' {
+                                       CHECK($$ = p_item(ps, AI_CONST, @1)); $$->tref = $2; $$->name = $3;
+                                       $$->name_loc = LOC(@3); $$->dims = ast_expr_reverse($4); $$->value = $6;
+                                     }
 | STRUCT IDENT '{' fields '}'        { CHECK($$ = p_item(ps, AI_STRUCT, @1)); $$->name = $2; $$->name_loc = LOC(@2); $$->fields = ast_field_reverse($4); }
 | INPUT IDENT tref IDENT dims ';'    {
                                        CHECK($$ = p_item(ps, AI_INPUT, @1));

@@ -739,6 +739,9 @@ const struct mpcc_type *sm_call(struct sema *s, struct ast_expr *call)
     }
     if (sm_recursion(s, fn, call->loc))
         return unknown;
+    /* An untyped constant array argument is its literal (typed by the parameter). */
+    for (struct ast_expr *a = call->args; a != NULL; a = a->next)
+        (void)sm_expand_const_array(s, a);
     struct ast_item *it = fn->item;
     uint32_t n_params = 0, n_args = 0;
     for (const struct ast_field *p = it->fields; p != NULL; p = p->next)
@@ -827,11 +830,75 @@ static void sm_item_party(struct sema *s, const struct ast_item *it)
     }
 }
 
+/* Checks that every element of an untyped constant array (rows of nested
+ * literals included) is a number or bool known at compile time. */
+static int sm_const_lit_ok(struct sema *s, struct ast_expr *e, const char *name)
+{
+    if (e->kind == AE_ARRAY) {
+        int ok = 1;
+        if (e->args == NULL) {
+            diag_error(s->diags, e->loc, "constant array '%s' has no elements", name);
+            return 0;
+        }
+        for (struct ast_expr *x = e->args; x != NULL; x = x->next)
+            ok &= sm_const_lit_ok(s, x, name);
+        return ok;
+    }
+    struct sv v;
+    const struct mpcc_type *t = sm_expr(s, e, &v);
+    if (t->kind == TY_UNKNOWN || sv_report(s, &v))
+        return 0;
+    if (v.state != SV_KNOWN || (t->kind != TY_UNTYPED && t->kind != TY_BOOL && t->kind != TY_UINT
+                                && t->kind != TY_INT)) {
+        diag_error(s->diags, e->loc, "the elements of constant array '%s' must be numbers or booleans "
+                   "known at compile time", name);
+        return 0;
+    }
+    return 1;
+}
+
+/* const NAME: TYPE DIMS = VALUE; a value of that type known at compile time
+ * (for scalars checked here, for arrays and structs where lowering builds
+ * it: every bit must come out constant). */
+static void sm_item_typed_const(struct sema *s, struct ast_item *it)
+{
+    const struct mpcc_type *t = sm_resolve_type(s, it->tref, it->dims);
+    if (t == NULL)
+        t = sm_t(s, TY_UNKNOWN, 0);
+    it->type = t;
+    char what[96];
+    snprintf(what, sizeof what, "constant '%s'", it->name);
+    struct sv v;
+    sv_set_none(&v);
+    if (t->kind == TY_ARRAY || t->kind == TY_STRUCT) {
+        sm_expr_to(s, it->value, t, what);
+    } else {
+        (void)sm_expr(s, it->value, &v);
+        if (sm_convert(s, it->value, &v, t, what) && t->kind != TY_UNKNOWN && v.state != SV_KNOWN)
+            diag_error(s->diags, it->value->loc, "the value of constant '%s' must be known at compile time",
+                       it->name);
+    }
+    struct sm_sym *sym = sm_declare(s, it->name, it->name_loc, SM_CONST, t);
+    if (sym != NULL)
+        sym->v = v;
+}
+
 static void sm_item_const(struct sema *s, struct ast_item *it)
 {
     struct sv v;
     if (sm_name_taken(s, it->name, it->name_loc))
         return;
+    if (it->tref != NULL) {
+        sm_item_typed_const(s, it);
+        return;
+    }
+    if (it->value->kind == AE_ARRAY) { /* an untyped constant array: uses become its literal */
+        int ok = sm_const_lit_ok(s, it->value, it->name);
+        struct sm_sym *sym = sm_declare(s, it->name, it->name_loc, SM_CONST, sm_t(s, TY_UNKNOWN, 0));
+        if (sym != NULL)
+            sym->lit = ok ? it->value : NULL;
+        return;
+    }
     const struct mpcc_type *t = sm_expr(s, it->value, &v);
     it->type = t;
     if (sv_report(s, &v))

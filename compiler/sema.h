@@ -61,6 +61,8 @@ struct sm_sym {
     enum sm_sym_kind kind;
     const struct mpcc_type *t; /* SM_TYPE: the bound type */
     struct sv v;               /* SM_CONST, SM_GENERIC */
+    const struct ast_expr *lit; /* SM_CONST: an untyped constant array's literal (each use
+                                   is replaced by a copy of it), else NULL */
     int depth;                 /* block depth (0: top level of its function or of the program) */
     struct ast_loc loc;
     struct sm_sym *next;
@@ -156,6 +158,9 @@ const struct mpcc_type *sm_call(struct sema *s, struct ast_expr *call);
 /* Types e (annotating e->type) and tells what is known of its value. Never
  * NULL: after an error the type is TY_UNKNOWN, which checks accept silently. */
 const struct mpcc_type *sm_expr(struct sema *s, struct ast_expr *e, struct sv *v);
+/* If e names an untyped constant array (`const E = [1, 2];`), replaces e in
+ * place by a copy of its literal and returns 1 (0 otherwise). */
+int sm_expand_const_array(struct sema *s, struct ast_expr *e);
 /* Types e as a value of type t (array and struct literals take t). */
 void sm_expr_to(struct sema *s, struct ast_expr *e, const struct mpcc_type *t, const char *what);
 /* Checks that e (already typed, value v) converts implicitly to t;

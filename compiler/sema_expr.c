@@ -252,8 +252,29 @@ static void sm_struct_lit(struct sema *s, struct ast_expr *e, const struct mpcc_
     }
 }
 
+int sm_expand_const_array(struct sema *s, struct ast_expr *e)
+{
+    if (e->kind != AE_NAME)
+        return 0;
+    const struct sm_sym *sym = sm_lookup(s, e->name);
+    if (sym == NULL || sym->kind != SM_CONST || sym->lit == NULL)
+        return 0;
+    struct ast_expr *copy = ast_clone_expr(s->arena, sym->lit);
+    if (copy == NULL) {
+        sm_nomem(s);
+        return 0;
+    }
+    struct ast_expr *next = e->next;
+    struct ast_loc loc = e->loc;
+    *e = *copy;
+    e->next = next;
+    e->loc = loc;
+    return 1;
+}
+
 void sm_expr_to(struct sema *s, struct ast_expr *e, const struct mpcc_type *t, const char *what)
 {
+    (void)sm_expand_const_array(s, e);
     if (e->kind == AE_ARRAY) {
         sm_array_lit(s, e, t, what);
         return;
@@ -318,6 +339,12 @@ static const struct mpcc_type *sm_name(struct sema *s, struct ast_expr *e, struc
         diag_error(s->diags, e->loc, "'%s' is a type parameter, not a value", e->name);
         return sm_poison(s, e, v);
     }
+    if (sym->kind == SM_CONST && sym->lit != NULL) {
+        diag_error(s->diags, e->loc, "constant array '%s' has no type of its own: use it where an array "
+                   "type is known (to initialise or assign an array, as an argument), index it with a "
+                   "constant, or give it a type ('const uint32 %s[N] = [...];')", e->name, e->name);
+        return sm_poison(s, e, v);
+    }
     if (sym->kind == SM_CONST || sym->kind == SM_GENERIC)
         *v = sym->v;
     if ((sym->kind == SM_VAR || sym->kind == SM_INPUT) && s->frame != NULL && s->frame->fi != NULL) {
@@ -358,8 +385,139 @@ static const struct mpcc_type *sm_cast(struct sema *s, struct ast_expr *e, struc
     return t;
 }
 
+/* The depth of a constant literal's rows: 0 for a scalar, 1 for [1, 2],
+ * 2 for [[1, 2], [3, 4]] (its first elements; ragged rows meet lowering). */
+static int lit_depth(const struct ast_expr *x)
+{
+    int d = 0;
+    for (; x != NULL && x->kind == AE_ARRAY; x = x->args)
+        d++;
+    return d;
+}
+
+/* Types every element of a literal, through its rows. */
+static void sm_check_leaves(struct sema *s, struct ast_expr *lit)
+{
+    for (struct ast_expr *x = lit->args; x != NULL; x = x->next) {
+        struct sv xv;
+        if (x->kind == AE_ARRAY)
+            sm_check_leaves(s, x);
+        else
+            (void)sm_expr(s, x, &xv);
+    }
+}
+
+/* e[k] on an array literal (an untyped constant array's, or one written
+ * out). With k known now, e becomes that element: 1. With k a public value
+ * known only once loops are unrolled (a loop variable), e stays an index
+ * into the literal for lowering to resolve: 2 when that gives a scalar (an
+ * untyped constant whose value is not known yet), 3 when a row (which
+ * must be indexed further). 0 when e->a is no literal; -1 after an error.
+ * Rows resolved this way are marked with the unknown type. */
+static int sm_index_literal(struct sema *s, struct ast_expr *e)
+{
+    const char *name = e->a->kind == AE_NAME ? e->a->name : NULL;
+    int depth; /* of e->a's rows, when e->a stays an unresolved index */
+    if (sm_expand_const_array(s, e->a) || e->a->kind == AE_ARRAY) {
+        depth = -1;
+    } else if (e->a->kind == AE_INDEX) {
+        const struct ast_expr *root = e->a;
+        while (root->kind == AE_INDEX)
+            root = root->a;
+        name = root->kind == AE_NAME ? root->name : name;
+        int r = sm_index_literal(s, e->a); /* a row of a nested constant array */
+        if (r == 2) {
+            diag_error(s->diags, e->loc, "this element of the constant array is a number, not a row");
+            return -1;
+        }
+        if (r <= 0)
+            return r;
+        if (r == 1) {
+            depth = -1; /* e->a became the row itself */
+        } else {
+            e->a->type = sm_t(s, TY_UNKNOWN, 0);
+            const struct ast_expr *row = e->a;
+            int levels = 0;
+            while (row->kind == AE_INDEX)
+                row = row->a, levels++;
+            depth = lit_depth(row) - levels;
+        }
+    } else {
+        return 0;
+    }
+    if (depth < 0 && e->a->kind != AE_ARRAY)
+        return 0;
+    struct sv iv;
+    int64_t k = -1, n = 0;
+    const struct mpcc_type *it = sm_expr(s, e->b, &iv);
+    if (is_unknown(it) || iv.state == SV_SYMBOLIC) /* (a generic function on its own: its
+                                                       instances are checked with values) */
+        return -1;
+    if (!is_int(it) && it->kind != TY_UNTYPED) {
+        char a[64];
+        tname(it, a, sizeof a);
+        diag_error(s->diags, e->b->loc, "array index must be an integer, found %s", a);
+        return -1;
+    }
+    if (iv.state != SV_KNOWN && it->kind != TY_UNTYPED) {
+        diag_error(s->diags, e->b->loc, "%s%s%s has no type of its own, so its indices must be public "
+                   "(constants or loop variables); give it a type to index it with a secret "
+                   "('const uint32 %s[N] = [...];')",
+                   name ? "constant array '" : "an array literal", name ? name : "", name ? "'" : "",
+                   name ? name : "E");
+        return -1;
+    }
+    if (depth >= 0 || iv.state != SV_KNOWN) {
+        /* A public index known only when the loop is unrolled, or a row
+         * that is: lowering picks the element. The elements are checked
+         * here once. */
+        if (depth < 0) {
+            sm_check_leaves(s, e->a);
+            depth = lit_depth(e->a);
+        }
+        return depth > 1 ? 3 : 2;
+    }
+    struct ce_int c = iv.c;
+    if (!ce_to_i64(&c, &k))
+        k = -1;
+    struct ast_expr *x = e->a->args;
+    for (; x != NULL && n < k; x = x->next)
+        n++;
+    if (k < 0 || x == NULL) {
+        char num[200];
+        ce_to_string(&c, num, sizeof num);
+        for (n = 0, x = e->a->args; x != NULL; x = x->next)
+            n++;
+        diag_error(s->diags, e->b->loc, "index %s is out of range for %s%s%s (%lld elements)", num,
+                   name ? "constant array '" : "an array literal", name ? name : "", name ? "'" : "",
+                   (long long)n);
+        return -1;
+    }
+    struct ast_expr *next = e->next;
+    struct ast_loc loc = e->loc;
+    *e = *x;
+    e->next = next;
+    e->loc = loc;
+    return 1;
+}
+
 static const struct mpcc_type *sm_index(struct sema *s, struct ast_expr *e, struct sv *v)
 {
+    int lit = sm_index_literal(s, e);
+    if (lit == 2) {
+        sv_set_none(v);
+        return sm_set(e, sm_t(s, TY_UNTYPED, 0));
+    }
+    if (lit == 3) {
+        diag_error(s->diags, e->loc, "a row of a constant array without a type, picked by a loop "
+                   "variable, can only be indexed further; give the array a type to use its rows "
+                   "('const uint32 NAME[N][M] = [...];')");
+        return sm_poison(s, e, v);
+    }
+    if (lit > 0)
+        return sm_expr(s, e, v);
+    if (lit < 0)
+        return sm_poison(s, e, v);
     struct sv av, iv;
     const struct mpcc_type *at = sm_expr(s, e->a, &av);
     const struct mpcc_type *it = sm_expr(s, e->b, &iv);

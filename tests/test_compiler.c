@@ -828,6 +828,85 @@ START_TEST(compiler_break_and_continue_match_c)
 }
 END_TEST
 
+/* Constant arrays: untyped ones stand for their literal wherever a type is
+ * known (initialisations, arguments, generic inference) and take constant
+ * or loop-variable indices; typed ones are public values of their type
+ * (secret indices, rows); neither costs a gate of its own. */
+START_TEST(compiler_constant_arrays)
+{
+    static const char prog[] =
+        "party p, q;\n"
+        "const EDGES = [10, 20, 30];\n"
+        "const GRID = [[1, 2], [3, 4]];\n"
+        "const uint8 TABLE[4] = [3, 1, 4, 1];\n"
+        "const int8 NEG[2][2] = [[-1, 2], [3, -4]];\n"
+        "const uint16 LIMIT = 300;\n"
+        "input p uint8 x;\n"
+        "input q uint8 k;\n"
+        "fn below(uint8 v, uint8 e[3]) -> uint8 { uint8 n = 0; for i in 0..3 { if (v < e[i]) { n += 1; } } return n; }\n"
+        "fn first<N, W>(uint<W> v[N]) -> uint<W> { return v[N - 1]; }\n"
+        "fn table_at(uint8 i) -> uint8 { return TABLE[i]; }\n"
+        "uint8 over = 0;\n"
+        "for i in 0..3 { if (x > EDGES[i]) { over += 1; } }\n"
+        "uint8 g = 0;\n"
+        "for i in 0..2 { for j in 0..2 { g += uint8(GRID[i][j] * (j + 1)); } }\n"
+        "uint8 e[3] = EDGES;\n"
+        "output all over;\n"
+        "output all g;\n"
+        "output all b = below(x, EDGES);\n"
+        "output all f = first(e) + EDGES[1] + GRID[1][0];\n"
+        "output all t = table_at(k);\n"
+        "output all n = NEG[k % 2][1];\n"
+        "output all lim = uint16(x) * 2 > LIMIT;\n"
+        "output all whole = TABLE;\n";
+    check_run(prog, (const char *const[]){"p:x=25", "q:k=2", NULL},
+              "over=2; g=16; b=1; f=53; t=4; n=2; lim=false; whole=[3, 1, 4, 1]");
+    check_run(prog, (const char *const[]){"p:x=200", "q:k=3", NULL},
+              "over=3; g=16; b=0; f=53; t=1; n=-4; lim=true; whole=[3, 1, 4, 1]");
+    /* Reading constants costs nothing beyond what the comparisons need. */
+    ck_assert_uint_eq(and_count("party p, q;\nconst E = [10, 20, 30];\ninput p uint8 x;\ninput q uint8 y;\n"
+                                "uint8 n = 0;\nfor i in 0..3 { if (x > E[i]) { n += 1; } }\noutput all n;\n"),
+                      and_count("party p, q;\ninput p uint8 x;\ninput q uint8 y;\n"
+                                "uint8 n = 0;\nif (x > 10) { n += 1; }\nif (x > 20) { n += 1; }\n"
+                                "if (x > 30) { n += 1; }\noutput all n;\n"));
+}
+END_TEST
+
+static void compile_error_has(const char *src, const char *want)
+{
+    struct mpcc_program *p = NULL;
+    struct mpcc_error err = { 0 };
+    struct compile_options o = { 0 };
+    ck_assert_int_eq(mpcc_compile_source("test.mpc", src, strlen(src), &o, &p, &err), MPCC_ERR_PARSE);
+    ck_assert_msg(strstr(err.msg, want) != NULL, "got [%s], want [%s]", err.msg, want);
+}
+
+START_TEST(compiler_constant_array_errors_name_the_cause)
+{
+    const char *hdr = "party p, q;\nconst E = [10, 20, 30];\ninput p uint8 x;\ninput q uint8 k;\n";
+    char src[512];
+    snprintf(src, sizeof src, "%soutput all c = E[k];\n", hdr);
+    compile_error_has(src, "test.mpc:5:18: constant array 'E' has no type of its own, so its indices must be "
+                           "public (constants or loop variables); give it a type to index it with a secret");
+    snprintf(src, sizeof src, "%soutput all c = E;\n", hdr);
+    compile_error_has(src, "test.mpc:5:16: constant array 'E' has no type of its own: use it where an array type is known");
+    snprintf(src, sizeof src, "%soutput all c = E[3];\n", hdr);
+    compile_error_has(src, "test.mpc:5:18: index 3 is out of range for constant array 'E' (3 elements)");
+    snprintf(src, sizeof src, "%suint8 s = 0;\nfor i in 0..4 { s += E[i]; }\noutput all s;\n", hdr);
+    compile_error_has(src, "test.mpc:6:24: index 3 is out of range for a constant array of 3 elements");
+    snprintf(src, sizeof src, "%sE = [1, 2, 3];\noutput all x;\n", hdr);
+    compile_error_has(src, "cannot assign to constant 'E'");
+    compile_error_has("party p, q;\ninput p uint8 x;\nconst F = [1, x];\noutput all x;\n",
+                      "test.mpc:3:15: the elements of constant array 'F' must be numbers or booleans known at compile time");
+    compile_error_has("party p, q;\ninput p uint8 x;\nconst uint8 F[2] = [1, x];\noutput all x;\n",
+                      "test.mpc:3:20: the value of constant 'F' must be known at compile time");
+    compile_error_has("party p, q;\ninput p uint8 x;\nconst uint8 F[2] = [1, 300];\noutput all x;\n",
+                      "300 does not fit in uint8");
+    compile_error_has("party p, q;\ninput p uint8 x;\nconst uint8 K = x;\noutput all x;\n",
+                      "the value of constant 'K' must be known at compile time");
+}
+END_TEST
+
 static Suite *compiler_suite(void)
 {
     Suite *s = suite_create("compiler");
@@ -837,6 +916,8 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_secret_if_else_and_nesting);
     tcase_add_test(tc, compiler_return_inside_secret_branch);
     tcase_add_test(tc, compiler_break_and_continue_match_c);
+    tcase_add_test(tc, compiler_constant_arrays);
+    tcase_add_test(tc, compiler_constant_array_errors_name_the_cause);
     tcase_add_test(tc, compiler_compound_assignment_in_secret_branches);
     tcase_add_test(tc, compiler_arrays_public_and_secret_index);
     tcase_add_test(tc, compiler_structs_loops_casts);

@@ -266,6 +266,51 @@ START_TEST(stdlib_preconditions_are_compile_errors)
 }
 END_TEST
 
+/* ---- array ---- */
+
+/* concat, slice, reverse and fill only move wires: against C on random
+ * inputs (64 lanes), no AND gate, and their preconditions refused. */
+START_TEST(stdlib_array_moves_wires_and_matches_c)
+{
+    struct lanes l;
+    lanes_open(&l, "import \"array\";\nparty a, b;\ninput a uint8 x[3];\ninput b uint8 y[4];\n"
+                   "output all c = concat(x, y);\noutput all s = slice(concat(y, x), 2, 4);\n"
+                   "output all r = reverse(y);\noutput all f = fill(x[1], 5);\n"
+                   "output all k = concat(x, [uint8(7), 9]);\n");
+    ck_assert_uint_eq(and_gates(&l), 0);
+    uint64_t seed = 17;
+    uint8_t x[64][3], y[64][4];
+    for (unsigned lane = 0; lane < 64; lane++) {
+        for (unsigned i = 0; i < 3; i++)
+            put(&l, 8 * i, 8, x[lane][i] = (uint8_t)rng(&seed), lane);
+        for (unsigned i = 0; i < 4; i++)
+            put(&l, 24 + 8 * i, 8, y[lane][i] = (uint8_t)rng(&seed), lane);
+    }
+    run(&l);
+    for (unsigned lane = 0; lane < 64; lane++) {
+        uint8_t cat[7], yx[7];
+        memcpy(cat, x[lane], 3), memcpy(cat + 3, y[lane], 4);
+        memcpy(yx, y[lane], 4), memcpy(yx + 4, x[lane], 3);
+        uint64_t pos = 0;
+        for (unsigned i = 0; i < 7; i++, pos += 8)
+            ck_assert_uint_eq(get(&l, pos, 8, lane), cat[i]);
+        for (unsigned i = 0; i < 4; i++, pos += 8)
+            ck_assert_uint_eq(get(&l, pos, 8, lane), yx[2 + i]);
+        for (unsigned i = 0; i < 4; i++, pos += 8)
+            ck_assert_uint_eq(get(&l, pos, 8, lane), y[lane][3 - i]);
+        for (unsigned i = 0; i < 5; i++, pos += 8)
+            ck_assert_uint_eq(get(&l, pos, 8, lane), x[lane][1]);
+        for (unsigned i = 0; i < 5; i++, pos += 8)
+            ck_assert_uint_eq(get(&l, pos, 8, lane), i < 3 ? x[lane][i] : i == 3 ? 7 : 9);
+    }
+    lanes_close(&l);
+    expect_compile_error("import \"array\";\nparty a, b;\ninput a uint8 v[4];\noutput all t = slice(v, 2, 3);\n",
+                         "static assertion failed: slice(v, START, K) needs 1 <= K and START + K <= N");
+    expect_compile_error("import \"array\";\nparty a, b;\ninput a uint8 v[4];\noutput all t = fill(v[0], 0);\n",
+                         "array size 0 is out of range");
+}
+END_TEST
+
 /* ---- sort ---- */
 
 static int cmp_u8(const void *a, const void *b)
@@ -914,6 +959,7 @@ static Suite *stdlib_suite(void)
     tcase_add_test(tc, stdlib_math_gate_counts);
     tcase_add_test(tc, stdlib_count_true_is_exact_for_every_n);
     tcase_add_test(tc, stdlib_preconditions_are_compile_errors);
+    tcase_add_test(tc, stdlib_array_moves_wires_and_matches_c);
     tcase_add_test(tc, stdlib_sort_matches_qsort_for_every_length);
     tcase_add_test(tc, stdlib_sort_by_key_moves_structs_with_their_keys);
     tcase_add_test(tc, stdlib_sort_comparator_and_gate_counts);
