@@ -63,7 +63,7 @@ for spec in $SPECS; do
     *) echo "bmr.sh: unknown program '$kind'" >&2; exit 2 ;;
     esac
     "$BUILD/mpcc" compile "$src" -o "$TMP/prog.circ"
-    and=$("$BUILD/mpcc" stats "$TMP/prog.circ" | sed -n 's/^and //p')
+    and=$("$BUILD/mpcc" stats "$TMP/prog.circ" | sed -n 's/^and: //p')
     walls=() rates=() evrates=() evtotals=() rss=() bpa=()
     for r in $(seq 1 "$RUNS"); do
         : >"$TMP/roster"

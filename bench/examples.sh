@@ -18,8 +18,8 @@ for want in "$EX"/inputs/*_expected.txt; do
     name=$(basename "$want" _expected.txt)
     [ -f "$EX/$name.mpc" ] || continue
     stats=$("$BUILD/mpcc" stats "$EX/$name.mpc")
-    and=$(echo "$stats" | awk '$1 == "and" { print $2 }')
-    gates=$(echo "$stats" | awk '$1 == "gates" { print $2 }')
+    and=$(echo "$stats" | awk '$1 == "and:" { print $2 }')
+    gates=$(echo "$stats" | awk '$1 == "gates:" { print $2 }')
     read -r -a parties <<<"$(sed -n 's/^party \(.*\);.*/\1/p' "$EX/$name.mpc" | head -1 | tr -d ',')"
     ev=${parties[1]}
     proto=() wall=()

@@ -50,7 +50,7 @@ for spec in $SIZES; do
         t0=$(now); "$BUILD/mpcc" stats "$TMP/$name.circ" >"$TMP/stats.txt"; t1=$(now)
         st+=("$(echo "$t1 - $t0" | bc)")
     done
-    and=$(awk '$1 == "and" { print $2 }' "$TMP/stats.txt")
+    and=$(awk '$1 == "and:" { print $2 }' "$TMP/stats.txt")
     wall=() ra=() rb=()
     for r in $(seq 1 "$RUNS"); do
         port=$((7600 + r))

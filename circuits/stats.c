@@ -302,3 +302,44 @@ enum mpcc_status circ_stats_compute(const struct circuit *c, struct circ_stats *
     st->peak_live_wires = top.peak;
     return s;
 }
+
+/* The widths of n values: " (8, 16 bits)" as text, "[8, 16]" as JSON. */
+static void print_widths(FILE *out, uint32_t n, const uint32_t *w, int json)
+{
+    fputs(json ? "[" : n > 0 ? " (" : "", out);
+    for (uint32_t i = 0; i < n; i++)
+        fprintf(out, "%s%u", i ? ", " : "", w[i]);
+    fputs(json ? "]" : n > 0 ? " bits)" : "", out);
+}
+
+void circ_stats_print(const struct circ_stats *st, const struct circuit *c, int json, int open,
+                      FILE *out)
+{
+    const char *names[] = {"gates", "and", "xor", "inv", "wires"};
+    unsigned long long vals[] = {st->n_gates, st->n_and, st->n_xor, st->n_inv, st->n_wires};
+    if (json)
+        fputc('{', out);
+    for (int i = 0; i < 5; i++)
+        fprintf(out, json ? "%s\"%s\": %llu" : "%s%s: %llu\n", i && json ? ", " : "", names[i], vals[i]);
+    if (json) {
+        fputs(", \"inputs\": ", out);
+        print_widths(out, c->n_inputs, c->input_widths, 1);
+        fputs(", \"outputs\": ", out);
+        print_widths(out, c->n_outputs, c->output_widths, 1);
+    } else {
+        fprintf(out, "inputs: %u", c->n_inputs);
+        print_widths(out, c->n_inputs, c->input_widths, 0);
+        fprintf(out, "\noutputs: %u", c->n_outputs);
+        print_widths(out, c->n_outputs, c->output_widths, 0);
+        fputc('\n', out);
+    }
+    const char *more[] = {"input_bits", "output_bits", "and_depth", "depth", "peak_live_wires",
+                          "subcircuits", "calls"};
+    unsigned long long mv[] = {st->n_input_bits, st->n_output_bits, st->and_depth, st->depth,
+                               st->peak_live_wires, st->n_subs, st->n_calls};
+    int n_more = st->n_subs > 0 ? 7 : 5;
+    for (int i = 0; i < n_more; i++)
+        fprintf(out, json ? ", \"%s\": %llu" : "%s: %llu\n", more[i], mv[i]);
+    if (json && !open)
+        fputs("}\n", out);
+}

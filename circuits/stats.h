@@ -6,6 +6,7 @@
 #define MPCC_STATS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "circuits/circuit.h"
 #include "mpcc/error.h"
@@ -44,5 +45,14 @@ struct circ_stats {
  * circ_validate's message) a circuit that reads a wire before writing it. */
 enum mpcc_status circ_stats_compute(const struct circuit *c, struct circ_stats *st,
                                     struct mpcc_error *err);
+
+/* Prints st (of circuit c) as `mpcc stats` shows it, the same for every
+ * kind of file: "name: value" lines (gates, and, xor, inv, wires, inputs
+ * and outputs with their widths, input_bits, output_bits, and_depth,
+ * depth, peak_live_wires, and subcircuits and calls when there are calls),
+ * or with json the same names as one JSON object's members, without the
+ * closing brace (a caller may add members) when open is non-zero. */
+void circ_stats_print(const struct circ_stats *st, const struct circuit *c, int json, int open,
+                      FILE *out);
 
 #endif

@@ -498,10 +498,83 @@ out:
     return rc;
 }
 
+/* The AND gates of each function: the profile's lines summed by function,
+ * in order of first appearance, as aligned lines or JSON objects. */
+static void drv_profile_functions(const struct mpcc_profile *prof, FILE *out, int json)
+{
+    int first = 1;
+    for (size_t i = 0; i < prof->n; i++) {
+        size_t j;
+        for (j = 0; j < i; j++)
+            if (strcmp(prof->lines[j].function, prof->lines[i].function) == 0)
+                break;
+        if (j < i)
+            continue;
+        uint64_t sum = 0;
+        for (j = i; j < prof->n; j++)
+            if (strcmp(prof->lines[j].function, prof->lines[i].function) == 0)
+                sum += prof->lines[j].n_and;
+        const char *name = prof->lines[i].function[0] ? prof->lines[i].function : "(top level)";
+        if (json)
+            fprintf(out, "%s{\"function\": \"%s\", \"and\": %llu}", first ? "" : ", ", name,
+                    (unsigned long long)sum);
+        else
+            fprintf(out, "  %-24s %12llu\n", name, (unsigned long long)sum);
+        first = 0;
+    }
+}
+
+static void drv_print_profile(const struct mpcc_profile *prof)
+{
+    printf("\nAND gates by source line:\n");
+    for (size_t i = 0; i < prof->n; i++)
+        if (prof->lines[i].n_and > 0)
+            printf("  %s:%d %s%s%12llu\n", prof->lines[i].file, prof->lines[i].line,
+                   prof->lines[i].function[0] ? "in " : "", prof->lines[i].function,
+                   (unsigned long long)prof->lines[i].n_and);
+    printf("\nAND gates by function:\n");
+    drv_profile_functions(prof, stdout, 0);
+}
+
+/* Writes s as a JSON string (file names may hold any character). */
+static void drv_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+/* The members "lines" and "functions" closing the stats object. */
+static void drv_print_profile_json(const struct mpcc_profile *prof)
+{
+    printf(", \"lines\": [");
+    int first = 1;
+    for (size_t i = 0; i < prof->n; i++) {
+        if (prof->lines[i].n_and == 0)
+            continue;
+        printf("%s{\"file\": ", first ? "" : ", ");
+        drv_json_string(stdout, prof->lines[i].file);
+        printf(", \"line\": %d, \"function\": \"%s\", \"and\": %llu}", prof->lines[i].line,
+               prof->lines[i].function, (unsigned long long)prof->lines[i].n_and);
+        first = 0;
+    }
+    printf("], \"functions\": [");
+    drv_profile_functions(prof, stdout, 1);
+    printf("]}\n");
+}
+
 int mpcc_cmd_stats(int argc, char **argv)
 {
     struct drv_args a;
-    int rc = drv_parse(argc, argv, "p", &a);
+    int rc = drv_parse(argc, argv, "pj", &a);
     if (rc >= 0)
         return rc;
     struct mpcc_profile prof = { 0 };
@@ -515,42 +588,15 @@ int mpcc_cmd_stats(int argc, char **argv)
         fprintf(stderr, "mpcc: %s: %s\n", argv[0], err.msg);
         goto out;
     }
-    printf("gates %llu\nand %llu\nxor %llu\ninv %llu\nwires %u\ninput_bits %llu\noutput_bits %llu\n"
-           "and_depth %llu\ndepth %llu\npeak_live_wires %llu\n",
-           (unsigned long long)st.n_gates, (unsigned long long)st.n_and,
-           (unsigned long long)st.n_xor, (unsigned long long)st.n_inv, st.n_wires,
-           (unsigned long long)st.n_input_bits, (unsigned long long)st.n_output_bits,
-           (unsigned long long)st.and_depth, (unsigned long long)st.depth,
-           (unsigned long long)st.peak_live_wires);
-    if (st.n_subs > 0)
-        printf("subcircuits %u\ncalls %llu\n", st.n_subs, (unsigned long long)st.n_calls);
-    if (a.profile) {
-        if (!drv_is_source(a.prog)) {
-            fprintf(stderr, "mpcc: %s: --profile needs a .mpc source\n", argv[0]);
-            goto out;
-        }
-        printf("\nAND gates by source line:\n");
-        for (size_t i = 0; i < prof.n; i++)
-            if (prof.lines[i].n_and > 0)
-                printf("  %s:%d %s%s%12llu\n", prof.lines[i].file, prof.lines[i].line,
-                       prof.lines[i].function[0] ? "in " : "", prof.lines[i].function,
-                       (unsigned long long)prof.lines[i].n_and);
-        printf("\nAND gates by function:\n");
-        for (size_t i = 0; i < prof.n; i++) {
-            size_t j;
-            for (j = 0; j < i; j++)
-                if (strcmp(prof.lines[j].function, prof.lines[i].function) == 0)
-                    break;
-            if (j < i)
-                continue;
-            uint64_t sum = 0;
-            for (j = i; j < prof.n; j++)
-                if (strcmp(prof.lines[j].function, prof.lines[i].function) == 0)
-                    sum += prof.lines[j].n_and;
-            printf("  %-24s %12llu\n", prof.lines[i].function[0] ? prof.lines[i].function : "(top level)",
-                   (unsigned long long)sum);
-        }
+    if (a.profile && !drv_is_source(a.prog)) {
+        fprintf(stderr, "mpcc: %s: --profile needs a .mpc source\n", argv[0]);
+        goto out;
     }
+    circ_stats_print(&st, p->circ, a.json, a.json && a.profile, stdout);
+    if (a.profile && a.json)
+        drv_print_profile_json(&prof);
+    else if (a.profile)
+        drv_print_profile(&prof);
     rc = fflush(stdout) == 0 ? DRV_EXIT_OK : DRV_EXIT_FAIL;
 out:
     mpcc_profile_clear(&prof);

@@ -100,6 +100,48 @@ for key in gates and xor inv wires and_depth depth peak_live_wires; do
     if grep -qE "^$key: [0-9]+$" "$tmp/out"; then pass; else fail "stats: no '$key: N' line"; fi
 done
 
+# One format for every kind of file: a program, its .circ and its Bristol
+# export list the same names (the program adds subcircuits/calls only when
+# it has calls), and --json holds the same names and values.
+cat >"$tmp/prog.mpc" <<'X'
+party a, b;
+input a uint16 x[3];
+input b uint16 y;
+output all s = x[0] * y + x[1] * y + x[2];
+X
+"$MPCC" compile "$tmp/prog.mpc" -o "$tmp/prog.circ" && "$MPCC" compile "$tmp/prog.mpc" --bristol -o "$tmp/prog.txt" ||
+    fail "compile prog.mpc"
+for f in prog.mpc prog.circ prog.txt; do
+    "$MPCC" stats "$tmp/$f" >"$tmp/st.$f" 2>&1 || fail "stats $f: $(cat "$tmp/st.$f")"
+    "$MPCC" stats "$tmp/$f" --json >"$tmp/js.$f" 2>&1 || fail "stats --json $f: $(cat "$tmp/js.$f")"
+    keys=$(sed 's/:.*//' "$tmp/st.$f" | tr '\n' ' ')
+    [ "$keys" = "gates and xor inv wires inputs outputs input_bits output_bits and_depth depth peak_live_wires " ] &&
+        pass || fail "stats $f: names [$keys]"
+    grep -qx "inputs: 2 (48, 16 bits)" "$tmp/st.$f" && grep -qx "outputs: 1 (16 bits)" "$tmp/st.$f" &&
+        pass || fail "stats $f: [$(cat "$tmp/st.$f")]"
+    if command -v python3 >/dev/null; then
+        python3 - "$tmp/st.$f" "$tmp/js.$f" <<'PY' && pass || fail "stats --json $f does not match its text: $(cat "$tmp/js.$f")"
+import json, sys
+text = dict(l.split(": ", 1) for l in open(sys.argv[1]).read().splitlines())
+js = json.loads(open(sys.argv[2]).read())
+assert list(js) == list(text), (list(js), list(text))
+for k, v in js.items():
+    if isinstance(v, list):
+        assert text[k] == "%d (%s bits)" % (len(v), ", ".join(map(str, v))), (k, v, text[k])
+    else:
+        assert str(v) == text[k], (k, v, text[k])
+PY
+    fi
+done
+cmp -s "$tmp/st.prog.mpc" "$tmp/st.prog.circ" && pass || fail "stats of a program and of its .circ differ"
+grep -qx "and: $(sed -n 's/^and: //p' "$tmp/st.prog.mpc")" "$tmp/st.prog.txt" && pass ||
+    fail "the Bristol export has other AND counts: $(cat "$tmp/st.prog.txt")"
+"$MPCC" stats "$tmp/prog.mpc" --profile --json >"$tmp/pj" 2>&1 &&
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["lines"][0]["line"] == 4 and d["lines"][0]["and"] == d["and"], d' "$tmp/pj" &&
+    pass || fail "stats --profile --json: $(cat "$tmp/pj")"
+expect_error "an option Bristol stats do not take" 2 "mpcc: stats: the only option for a Bristol Fashion file is --json" \
+    stats "$tmp/prog.txt" --profile
+
 # ---- errors ----
 expect_error "too few values" 1 "mpcc: eval: aes_128.txt takes 2 input values, 1 given" \
     eval "$bristol/aes_128.txt" 000102030405060708090a0b0c0d0e0f

@@ -166,8 +166,8 @@ for want_file in "$EX"/inputs/*_expected.txt; do
     done
     # The text form has the calls expanded: the same AND and XOR gates as the
     # binary one (Bristol may add INV gates to copy outputs to the last wires).
-    a=$("$MPCC" stats "$TMP/$name.always.binary.circ" | grep -E '^(and|xor) ')
-    b=$("$MPCC" stats "$TMP/$name.always.text.circ" | grep -E '^(and|xor) ')
+    a=$("$MPCC" stats "$TMP/$name.always.binary.circ" | grep -E '^(and|xor): ')
+    b=$("$MPCC" stats "$TMP/$name.always.text.circ" | grep -E '^(and|xor): ')
     [ "$a" = "$b" ] && ok || bad "$name: binary [$a] and text [$b] counts differ"
 done
 
@@ -187,10 +187,10 @@ for mode in auto never; do
     [ "$got" = "a: s = $sum
 b: s = $sum" ] && ok || bad "ip $mode: got [$got], wanted s = $sum"
 done
-calls=$("$MPCC" stats "$TMP/ip.auto.circ" | awk '$1 == "calls" { print $2 }')
+calls=$("$MPCC" stats "$TMP/ip.auto.circ" | awk '$1 == "calls:" { print $2 }')
 [ -n "$calls" ] && [ "$calls" -gt 0 ] && ok || bad "ip auto: no calls in [$("$MPCC" stats "$TMP/ip.auto.circ")]"
-ands_auto=$("$MPCC" stats "$TMP/ip.auto.circ" | awk '$1 == "and" { print $2 }')
-ands_never=$("$MPCC" stats "$TMP/ip.never.circ" | awk '$1 == "and" { print $2 }')
+ands_auto=$("$MPCC" stats "$TMP/ip.auto.circ" | awk '$1 == "and:" { print $2 }')
+ands_never=$("$MPCC" stats "$TMP/ip.never.circ" | awk '$1 == "and:" { print $2 }')
 [ "$ands_auto" = "$ands_never" ] && ok || bad "ip: $ands_auto AND gates with calls, $ands_never flat"
 size_auto=$(stat -c %s "$TMP/ip.auto.circ") size_never=$(stat -c %s "$TMP/ip.never.circ")
 [ "$size_auto" -lt $((size_never / 4)) ] && ok || bad "ip: the file with calls ($size_auto B) is not smaller than flat ($size_never B)"

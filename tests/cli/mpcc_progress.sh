@@ -20,7 +20,7 @@ for i in 0..40 { for j in 0..40 { s = s + x[i] * y[j]; } }
 output all s;
 X
 cp "$SRC/examples/millionaires.mpc" "$TMP/m.mpc"
-AND=$("$MPCC" stats "$TMP/m.mpc" | awk '$1 == "and" { print $2 }')
+AND=$("$MPCC" stats "$TMP/m.mpc" | awk '$1 == "and:" { print $2 }')
 
 # Auto on a terminal: the line appears during the long compile, then goes.
 raw=$(pty "$MPCC" compile "$TMP/long.mpc" -o "$TMP/long.circ" --subcircuits=never)
@@ -42,7 +42,7 @@ raw=$(pty "$MPCC" compile "$TMP/long.mpc" -o "$TMP/long2.circ" --subcircuits=nev
 [ ! -s "$TMP/e0" ] && ok || bad "pipe, auto: [$(cat "$TMP/e0")]"
 "$MPCC" compile "$TMP/long.mpc" -o "$TMP/long4.circ" --progress 2>"$TMP/e1"
 grep -q $'\r' "$TMP/e1" && bad "pipe --progress draws with carriage returns" || ok
-LONG_AND=$("$MPCC" stats "$TMP/long4.circ" | awk '$1 == "and" { print $2 }')
+LONG_AND=$("$MPCC" stats "$TMP/long4.circ" | awk '$1 == "and:" { print $2 }')
 tail -1 "$TMP/e1" | grep -qx "mpcc: long.mpc: done, .* AND gates (.* built), [0-9.]* s" &&
     ok || bad "pipe --progress, last line: [$(cat "$TMP/e1")]"
 [ "$LONG_AND" -gt 1500000 ] && ok || bad "the long program has $LONG_AND AND gates"

@@ -204,7 +204,7 @@ echo "p1:a = [4294967295, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 4000000000]" >"$TMP/sub
 echo "p2:b = [4294967295, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 3999999999]" >"$TMP/sub3_p2.txt"
 echo "p3:c = [7, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 4294967295]" >"$TMP/sub3_p3.txt"
 "$MPCC" compile "$TMP/sub3.mpc" --subcircuits=always -o "$TMP/sub3.circ"
-if "$MPCC" stats "$TMP/sub3.circ" | grep -q '^calls [1-9]'; then ok; else bad "sub3: no calls"; fi
+if "$MPCC" stats "$TMP/sub3.circ" | grep -q '^calls: [1-9]'; then ok; else bad "sub3: no calls"; fi
 "$MPCC" run "$TMP/sub3.mpc" --inputs "$TMP/sub3_p1.txt" --inputs "$TMP/sub3_p2.txt" \
     --inputs "$TMP/sub3_p3.txt" >"$TMP/sub3.plain"
 DECL=(p1 p2 p3)

@@ -143,7 +143,7 @@ for prog in ip loop; do
         xs+=($(( (RANDOM << 45 | RANDOM << 30 | RANDOM << 15 | RANDOM) ))); ys+=($(( (RANDOM << 15 | RANDOM) )))
     done
     xl=$(IFS=,; echo "[${xs[*]}]"); yl=$(IFS=,; echo "[${ys[*]}]")
-    calls=$("$MPCC" stats "$TMP/$prog.circ" | awk '$1 == "calls" { print $2 }')
+    calls=$("$MPCC" stats "$TMP/$prog.circ" | awk '$1 == "calls:" { print $2 }')
     [ -n "$calls" ] && [ "$calls" -gt 0 ] && ok || bad "$prog: the circuit has no calls"
     plain=$("$MPCC" run "$TMP/$prog.circ" --input "a:x=$xl" --input "b:y=$yl" 2>&1)
     want_a=$(sed -n 's/^a: //p' <<<"$plain") want_b=$(sed -n 's/^b: //p' <<<"$plain")

@@ -9,7 +9,7 @@ source "$(dirname "$0")/common.bash"
 MPCC=${MPCC:?} MPCRUN=${MPCRUN:?} SRC=${MPCC_SOURCE_DIR:?}
 command -v script >/dev/null || skip "script (util-linux) is not installed"
 "$MPCC" compile "$SRC/examples/millionaires.mpc" -o "$TMP/m.circ" || bad "compile millionaires"
-AND=$("$MPCC" stats "$TMP/m.circ" | awk '$1 == "and" { print $2 }')
+AND=$("$MPCC" stats "$TMP/m.circ" | awk '$1 == "and:" { print $2 }')
 LOCAL=("$TMP/m.circ" --local --input alice:wealth_a=5 --input bob:wealth_b=4)
 DONE="alice: done, $AND of $AND AND (100%)"
 
@@ -46,7 +46,7 @@ done
 
 # Three processes under N-party garbling.
 "$MPCC" compile "$SRC/examples/mult3.mpc" -o "$TMP/mult3.circ" || bad "compile mult3"
-AND3=$("$MPCC" stats "$TMP/mult3.circ" | awk '$1 == "and" { print $2 }')
+AND3=$("$MPCC" stats "$TMP/mult3.circ" | awk '$1 == "and:" { print $2 }')
 # Three parties in one process (--local): the first party's view.
 "$MPCRUN" "$TMP/mult3.circ" --local --input p1:x1=3 --input p2:x2=4 --input p3:x3=5 --progress \
     >"$TMP/l3.out" 2>"$TMP/l3.err"

@@ -65,15 +65,6 @@ static const char *mpcc_basename(const char *path)
     return slash != NULL ? slash + 1 : path;
 }
 
-/* Prints "label: n (w1, w2 bits)" for a list of value widths. */
-static void mpcc_print_widths(const char *label, uint32_t n, const uint32_t *widths)
-{
-    printf("%s: %u", label, n);
-    for (uint32_t i = 0; i < n; i++)
-        printf("%s%u", i == 0 ? " (" : ", ", widths[i]);
-    printf("%s\n", n > 0 ? " bits)" : "");
-}
-
 /* ---- mpcc stats FILE ---- */
 
 /* 1 when path names a program (.mpc source or .circ compiled program)
@@ -90,10 +81,23 @@ static int cmd_stats(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (argv[i][0] != '-' && is_program_path(argv[i]))
             return mpcc_cmd_stats(argc, argv);
-    if (argc != 2)
+    /* A Bristol Fashion file: FILE and --json, in any order. */
+    const char *file = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return mpcc_usage_error(argv[0], "the only option for a Bristol Fashion file is --json");
+        else if (file == NULL)
+            file = argv[i];
+        else
+            return mpcc_usage_error(argv[0], "expected one FILE argument");
+    }
+    if (file == NULL)
         return mpcc_usage_error(argv[0], "expected one FILE argument");
     struct mpcc_error err = {0};
-    struct circuit *c = circ_read_bristol_file(argv[1], &err);
+    struct circuit *c = circ_read_bristol_file(file, &err);
     if (c == NULL)
         return mpcc_fail(NULL, &err);
     struct circ_stats st;
@@ -101,14 +105,7 @@ static int cmd_stats(int argc, char **argv)
         circ_free(c);
         return mpcc_fail(argv[0], &err);
     }
-    printf("gates: %llu\nand: %llu\nxor: %llu\ninv: %llu\nwires: %u\n",
-           (unsigned long long)st.n_gates, (unsigned long long)st.n_and,
-           (unsigned long long)st.n_xor, (unsigned long long)st.n_inv, st.n_wires);
-    mpcc_print_widths("inputs", c->n_inputs, c->input_widths);
-    mpcc_print_widths("outputs", c->n_outputs, c->output_widths);
-    printf("and_depth: %llu\ndepth: %llu\npeak_live_wires: %llu\n",
-           (unsigned long long)st.and_depth, (unsigned long long)st.depth,
-           (unsigned long long)st.peak_live_wires);
+    circ_stats_print(&st, c, json, 0, stdout);
     circ_free(c);
     return mpcc_finish_stdout(argv[0]);
 }
@@ -194,8 +191,9 @@ static const struct mpcc_command mpcc_commands[] = {
      mpcc_cmd_compile},
     {"run", "PROG.mpc|PROG.circ [--input PARTY:NAME=VALUE]... [--input-file FILE]...",
      "compile and evaluate in plaintext; print each party's outputs", mpcc_cmd_run},
-    {"stats", "FILE [--profile]",
-     "gate counts, depths, peak live wires (Bristol, .mpc or .circ; --profile: per line)",
+    {"stats", "FILE [--profile] [--json]",
+     "gate counts, depths, peak live wires (Bristol, .mpc or .circ; --profile: per line;\n"
+     "      --json: one JSON object)",
      cmd_stats},
     {"eval", "FILE HEX...", "evaluate a Bristol circuit in plaintext on hexadecimal inputs",
      cmd_eval},
