@@ -330,6 +330,37 @@ START_TEST(abort_frame_before_a_close_mid_block_is_read_as_the_reason)
 }
 END_TEST
 
+/* net_check_abort: nothing pending and ordinary data are fine (the data is
+ * still read in full afterwards); a pending abort, or a close, is the error. */
+START_TEST(check_abort_sees_aborts_and_leaves_data_alone)
+{
+    int raw;
+    struct net_channel *ch = raw_pair(&raw, 5000);
+    struct mpcc_error err = {0};
+    ck_assert_int_eq(net_check_abort(ch, "x", &err), MPCC_OK);
+    uint8_t data[20] = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 11, 12};
+    raw_write(raw, data, sizeof data);
+    usleep(20000);
+    ck_assert_int_eq(net_check_abort(ch, "x", &err), MPCC_OK);
+    uint8_t back[20];
+    ck_assert_int_eq(net_recv(ch, back, sizeof back, "data", &err), MPCC_OK);
+    ck_assert_mem_eq(back, data, sizeof data);
+    static const char why[] = "roles differ";
+    uint8_t frame[8 + sizeof why - 1] = {0x0f, 0x00, 0x50, 0x4d, sizeof why - 1, 0, 0, 0};
+    memcpy(frame + 8, why, sizeof why - 1);
+    raw_write(raw, frame, sizeof frame);
+    usleep(20000);
+    ck_assert_int_eq(net_check_abort(ch, "the others", &err), MPCC_ERR_PROTOCOL);
+    ck_assert_str_eq(err.msg, "peer 'bob' (local socket) stopped the run (while we waited for the "
+                     "others): roles differ");
+    net_free(ch);
+    ch = raw_pair(&raw, 5000);
+    close(raw);
+    ck_assert_int_eq(net_check_abort(ch, "x", &err), MPCC_ERR_CLOSED);
+    net_free(ch);
+}
+END_TEST
+
 START_TEST(sending_to_a_closed_peer_fails_without_sigpipe)
 {
     int raw;
@@ -561,6 +592,7 @@ static Suite *net_suite(void)
     tcase_add_test(tc, bad_addresses_are_rejected);
     tcase_add_test(tc, peer_closing_mid_transfer_is_named);
     tcase_add_test(tc, abort_frame_before_a_close_mid_block_is_read_as_the_reason);
+    tcase_add_test(tc, check_abort_sees_aborts_and_leaves_data_alone);
     tcase_add_test(tc, sending_to_a_closed_peer_fails_without_sigpipe);
     tcase_add_test(tc, truncated_frame_is_an_error);
     tcase_add_test(tc, oversized_and_mistyped_frames_are_rejected_before_reading);

@@ -182,6 +182,26 @@ static enum mpcc_status net_stopped(const struct net_channel *ch, const char *wh
                           "%s", ch->peer, what, why);
 }
 
+/* A read that failed with st (why: the implementation's reason): the
+ * channel is broken; the error names the peer, or quotes its abort frame
+ * when it closed right after one. */
+static enum mpcc_status net_read_failed(struct net_channel *ch, enum mpcc_status st,
+                                        const char *why, size_t want, const char *what,
+                                        size_t have, struct mpcc_error *err)
+{
+    ch->broken = st;
+    if (st == MPCC_ERR_TIMEOUT)
+        return mpcc_error_set(err, st, "%s: timed out after %d ms waiting for %zu bytes of %s "
+                              "(got %zu)", ch->peer, ch->timeout_ms, want, what, have);
+    char last_words[NET_ABORT_MAX + 1];
+    if (st == MPCC_ERR_CLOSED && net_tail_abort(ch, last_words)) {
+        ch->broken = MPCC_ERR_PROTOCOL;
+        return net_stopped(ch, what, last_words, err);
+    }
+    return mpcc_error_set(err, st, "%s: %s while waiting for %zu bytes of %s (got %zu)",
+                          ch->peer, why, want, what, have);
+}
+
 /* Reads at least one byte into dst (at most cap), waiting until deadline. */
 static enum mpcc_status net_read_some(struct net_channel *ch, uint8_t *dst, size_t cap,
                                       size_t *got, int64_t deadline, size_t have, size_t want,
@@ -196,17 +216,7 @@ static enum mpcc_status net_read_some(struct net_channel *ch, uint8_t *dst, size
             atomic_fetch_add_explicit(&ch->progress->bytes_recv, *got, memory_order_relaxed);
         return MPCC_OK;
     }
-    ch->broken = st;
-    if (st == MPCC_ERR_TIMEOUT)
-        return mpcc_error_set(err, st, "%s: timed out after %d ms waiting for %zu bytes of %s "
-                              "(got %zu)", ch->peer, ch->timeout_ms, want, what, have);
-    char last_words[NET_ABORT_MAX + 1];
-    if (st == MPCC_ERR_CLOSED && net_tail_abort(ch, last_words)) {
-        ch->broken = MPCC_ERR_PROTOCOL;
-        return net_stopped(ch, what, last_words, err);
-    }
-    return mpcc_error_set(err, st, "%s: %s while waiting for %zu bytes of %s (got %zu)",
-                          ch->peer, why, want, what, have);
+    return net_read_failed(ch, st, why, want, what, have, err);
 }
 
 static enum mpcc_status net_recv_bytes(struct net_channel *ch, void *buf, size_t len,
@@ -324,6 +334,43 @@ static enum mpcc_status net_recv_header(struct net_channel *ch, uint32_t expecte
     }
     *len = n;
     return MPCC_OK;
+}
+
+enum mpcc_status net_check_abort(struct net_channel *ch, const char *what, struct mpcc_error *err)
+{
+    if (ch->broken != MPCC_OK)
+        return net_broken(ch, err);
+    size_t have = ch->rlen - ch->rpos;
+    if (have < 8) {
+        if (ch->rpos > 0) { /* room behind what is buffered */
+            memmove(ch->rbuf, ch->rbuf + ch->rpos, have);
+            ch->rpos = 0;
+            ch->rlen = have;
+        }
+        char why[NET_WHY_MAX] = "";
+        size_t got = 0;
+        enum mpcc_status st = ch->ops->read_some(ch, ch->rbuf + ch->rlen, NET_BUFFER_BYTES - ch->rlen,
+                                                 &got, net_now_ms(), why);
+        if (st == MPCC_ERR_TIMEOUT) /* nothing pending */
+            return MPCC_OK;
+        if (st != MPCC_OK)
+            return net_read_failed(ch, st, why, 8, what, have, err);
+        ch->bytes_recv += got;
+        if (ch->progress != NULL)
+            atomic_fetch_add_explicit(&ch->progress->bytes_recv, got, memory_order_relaxed);
+        net_tail_add(ch, ch->rbuf + ch->rlen, got);
+        ch->rlen += got;
+        have += got;
+    }
+    if (have < 8 || net_get_u32(ch->rbuf + ch->rpos) != NET_FRAME_ABORT)
+        return MPCC_OK;
+    size_t len = 0; /* (the header is read, and the reason with it, as any abort) */
+    enum mpcc_status st = net_recv_header(ch, NET_FRAME_ABORT + 1, 0, &len, what, err);
+    if (st == MPCC_OK) { /* (cannot happen: the type is an abort's) */
+        ch->broken = MPCC_ERR_PROTOCOL;
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s: unexpected frame", ch->peer);
+    }
+    return st;
 }
 
 enum mpcc_status net_recv_frame(struct net_channel *ch, uint32_t expected_type, void *buf,

@@ -85,6 +85,12 @@ enum mpcc_status net_send_frame(struct net_channel *ch, uint32_t type, const voi
 enum mpcc_status net_recv_frame(struct net_channel *ch, uint32_t expected_type, void *buf,
                                 size_t cap, size_t *len, const char *what,
                                 struct mpcc_error *err);
+/* Without waiting: when what the peer sent next is an abort frame (or it
+ * closed after one, or closed), the error naming it ("PEER stopped the run
+ * (while we waited for `what`): WHY"); MPCC_OK when nothing, or anything
+ * else, is pending (bytes read stay buffered for the next receive). For a
+ * party waiting on other peers (mpcc_mp_connect's listener). */
+enum mpcc_status net_check_abort(struct net_channel *ch, const char *what, struct mpcc_error *err);
 /* Same, into a malloc'd buffer (caller frees *buf) of at most max_len bytes;
  * the length is checked before the allocation. */
 enum mpcc_status net_recv_frame_alloc(struct net_channel *ch, uint32_t expected_type,

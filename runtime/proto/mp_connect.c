@@ -209,6 +209,10 @@ static enum mpcc_status connect_to(const struct mpcc_mp_session *s,
     return MPCC_OK;
 }
 
+/* A listener waiting for parties checks the parties already connected for
+ * an abort this often. */
+#define ACCEPT_SLICE_MS 200
+
 /* Accepts until every party in `want` (flags per party) has a channel. */
 static enum mpcc_status accept_all(const struct mpcc_mp_session *s, const struct mpcc_mp_net *cfg,
                                    struct net_listener *l, uint8_t *want, int64_t deadline_ms,
@@ -224,9 +228,19 @@ static enum mpcc_status accept_all(const struct mpcc_mp_session *s, const struct
         if (missing == 0)
             return MPCC_OK;
         int64_t left = deadline_ms - net_now_ms();
+        int slice = left < ACCEPT_SLICE_MS ? (int)left : ACCEPT_SLICE_MS;
         struct net_channel *ch = NULL;
-        enum mpcc_status st = left > 0 ? net_tcp_accept(l, "?", (int)left, &ch, err)
-                                       : MPCC_ERR_TIMEOUT;
+        enum mpcc_status st = left > 0 ? net_tcp_accept(l, "?", slice, &ch, err) : MPCC_ERR_TIMEOUT;
+        if (st == MPCC_ERR_TIMEOUT && left > slice) {
+            /* While we wait, a party already here may have stopped the run
+             * (it found a conflict, or another party failed it): say so now,
+             * not when the wait times out. */
+            for (uint32_t p = 0; p < f->n_parties; p++)
+                if (chans[p] != NULL &&
+                    (st = net_check_abort(chans[p], "the other parties to connect", err)) != MPCC_OK)
+                    return st;
+            continue;
+        }
         if (st != MPCC_OK) {
             if (st != MPCC_ERR_TIMEOUT)
                 return st;
@@ -368,11 +382,15 @@ enum mpcc_status mpcc_mp_connect(const struct mpcc_mp_session *s, const struct m
         goto out;
     bool bmr = s->protocol == MPCC_MP_BMR;
     bool computing = s->me == s->garbler || s->me == s->evaluator;
+    /* BMR, and any run of two parties: each party is called by those
+     * declared after it, whoever computes, so parties that disagree on the
+     * roles still meet and the hello names the conflict at once. Yao with
+     * more parties: the garbler is called by all, the evaluator by the input
+     * parties (input parties need no port). */
+    bool by_order = bmr || n == 2;
     uint32_t n_want = 0;
     for (uint32_t p = 0; p < n; p++) {
-        /* Yao: the garbler is called by all, the evaluator by the input
-         * parties. BMR: each party is called by those declared after it. */
-        if (bmr)
+        if (by_order)
             want[p] = p > s->me;
         else
             want[p] = computing && mpcc_mp_linked(s, s->me, p) &&
@@ -392,17 +410,17 @@ enum mpcc_status mpcc_mp_connect(const struct mpcc_mp_session *s, const struct m
             goto out;
         notify(cfg, l);
     }
-    for (uint32_t p = 0; bmr && p < s->me; p++) {
+    for (uint32_t p = 0; by_order && p < s->me; p++) {
         st = connect_to(s, cfg, p, deadline, &chans[p], err);
         if (st != MPCC_OK)
             goto out;
     }
-    if (!bmr && s->me != s->garbler) {
+    if (!by_order && s->me != s->garbler) {
         st = connect_to(s, cfg, s->garbler, deadline, &chans[s->garbler], err);
         if (st != MPCC_OK)
             goto out;
     }
-    if (!bmr && !computing) {
+    if (!by_order && !computing) {
         st = connect_to(s, cfg, s->evaluator, deadline, &chans[s->evaluator], err);
         if (st != MPCC_OK)
             goto out;

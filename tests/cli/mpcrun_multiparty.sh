@@ -316,6 +316,41 @@ want="run configuration mismatch: we have garbler 'h1' and evaluator 'h2', party
 if echo "$out" | grep -q "run configuration mismatch: we have garbler 'h2' and evaluator 'h1'" &&
    grep -qF "$want" "$TMP/cf.h1.err"; then ok
 else bad "configuration mismatch: $out / $(cat "$TMP/cf.h1.err")"; fi
+# Role conflicts with a full roster are reported at once by every party,
+# not after the timeout (issue 19): two parties swapping the roles (each
+# would have listened for the other), and three under yao, where h1 hears
+# of the conflict only from h2.
+"$MPCC" compile "$EX/millionaires.mpc" -o "$TMP/mill2.circ" || bad "compile millionaires"
+( "$MPCRUN" "$TMP/mill2.circ" --party alice --peer alice=127.0.0.1:0 --input wealth_a=5 \
+      --timeout 8 >"$TMP/rc2.a.out" 2>"$TMP/rc2.a.err"; echo $? >"$TMP/rc2.a.rc" ) &
+pa=$(wait_port "$TMP/rc2.a.err")
+start=$SECONDS
+out=$("$MPCRUN" "$TMP/mill2.circ" --party bob --peer alice=127.0.0.1:$pa --peer bob=127.0.0.1:0 \
+      --input wealth_b=3 --garbler-party bob --timeout 8 2>&1)
+wait
+if [ $((SECONDS - start)) -le 3 ] && [ "$(cat "$TMP/rc2.a.rc")" != 0 ] &&
+   echo "$out" | grep -q "run configuration mismatch: we have garbler 'bob' and evaluator 'alice'" &&
+   grep -q "run configuration mismatch: we have garbler 'alice' and evaluator 'bob'" "$TMP/rc2.a.err"; then ok
+else bad "two parties swapping roles ($((SECONDS - start)) s): $out / $(cat "$TMP/rc2.a.err")"; fi
+start=$SECONDS
+( "$MPCRUN" "$H" --party h1 --peer h1=127.0.0.1:0 --input-file "$EX/inputs/hospitals3_h1.txt" \
+      --timeout 8 --protocol yao >"$TMP/rc3.h1.out" 2>"$TMP/rc3.h1.err"; echo $? >"$TMP/rc3.h1.rc" ) &
+p1=$(wait_port "$TMP/rc3.h1.err")
+( "$MPCRUN" "$H" --party h2 --peer h1=127.0.0.1:$p1 --peer h2=127.0.0.1:0 \
+      --input-file "$EX/inputs/hospitals3_h2.txt" --timeout 8 --protocol yao \
+      >"$TMP/rc3.h2.out" 2>"$TMP/rc3.h2.err"; echo $? >"$TMP/rc3.h2.rc" ) &
+p2=$(wait_port "$TMP/rc3.h2.err")
+"$MPCRUN" "$H" --party h3 --peer h1=127.0.0.1:$p1 --peer h2=127.0.0.1:$p2 \
+    --garbler-party h2 --evaluator-party h1 --input-file "$EX/inputs/hospitals3_h3.txt" \
+    --timeout 8 --protocol yao >"$TMP/rc3.h3.out" 2>"$TMP/rc3.h3.err"; echo $? >"$TMP/rc3.h3.rc"
+wait
+all=1
+for q in h1 h2 h3; do
+    [ "$(cat "$TMP/rc3.$q.rc")" != 0 ] && [ ! -s "$TMP/rc3.$q.out" ] &&
+        grep -q "run configuration mismatch" "$TMP/rc3.$q.err" || all=0
+done
+[ $all = 1 ] && [ $((SECONDS - start)) -le 4 ] && grep -q "stopped the run" "$TMP/rc3.h1.err" && ok ||
+    bad "three parties, yao, h3 disagreeing ($((SECONDS - start)) s): $(cat "$TMP/rc3.h1.err" "$TMP/rc3.h2.err" "$TMP/rc3.h3.err")"
 # Protocol disagreement: h1 runs yao, h2 the default (bmr): both refuse.
 ( "$MPCRUN" "$H" --party h1 --peer h1=127.0.0.1:0 --input-file "$EX/inputs/hospitals3_h1.txt" \
       --timeout 4 --protocol yao >"$TMP/pm.h1.out" 2>"$TMP/pm.h1.err"; echo $? >"$TMP/pm.h1.rc" ) &
