@@ -25,19 +25,7 @@ for tool in bc /usr/bin/time; do
 done
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-now() { date +%s.%N; }
-
-wait_port() { # waits for "listening on port N" in $1
-    local i p
-    for i in $(seq 1 400); do
-        p=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$1" 2>/dev/null | head -1)
-        if [ -n "$p" ]; then echo "$p"; return 0; fi
-        sleep 0.01
-    done
-    echo "bmr.sh: a party did not start: $(cat "$1")" >&2
-    return 1
-}
+source "$(dirname "$0")/lib.sh"
 
 for spec in $SPECS; do
     kind=${spec%%:*} n=${spec#*:}

@@ -10,7 +10,7 @@ BUILD=$(cd "${1:?usage: bench/compile_scaling.sh BUILD_DIR [RUNS]}" && pwd)
 RUNS=${2:-3}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+source "$(dirname "$0")/lib.sh"
 
 program() { # NAME N -> source on stdout
     case $1 in

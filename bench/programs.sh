@@ -15,8 +15,7 @@ shift $(( $# >= 2 ? 2 : $# ))
 SIZES=${*:-ip:2500 ip:25000 sort:1024 loop:28500}
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-now() { date +%s.%N; }
+source "$(dirname "$0")/lib.sh"
 
 # values FILE NAME N BITS: NAME=[N random BITS-bit values]
 values() {

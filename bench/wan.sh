@@ -29,17 +29,7 @@ NETSIM=$BUILD/tests/netsim
 [ -x "$NETSIM" ] || { echo "wan.sh: $NETSIM is missing (build with tests)" >&2; exit 2; }
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-port_of() { # waits for "listening on port N" in $1
-    local i p
-    for i in $(seq 1 400); do
-        p=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$1" 2>/dev/null | head -1)
-        if [ -n "$p" ]; then echo "$p"; return 0; fi
-        sleep 0.01
-    done
-    echo "wan.sh: did not start: $(cat "$1")" >&2
-    return 1
-}
+source "$(dirname "$0")/lib.sh"
 
 printf 'import "crypto";\nparty g, e;\ninput g uint128 key;\ninput e uint128 blk;\noutput all c = aes128_encrypt(key, blk);\n' >"$TMP/aes.mpc"
 printf 'party g, e;\nconst K = %s;\ninput g uint32 a[8];\ninput e uint32 b[8];\nuint32 s = 1;\nfor i in 0..K { s = s * (a[i %% 8] ^ b[i %% 8]) + a[(i + 1) %% 8]; }\noutput all s;\n' "$K" >"$TMP/loop.mpc"
@@ -56,10 +46,10 @@ one_run() {
     "$BUILD/mpcrun" "$TMP/$prog.circ" --party g --listen 127.0.0.1:0 "${gin[@]}" --timeout 300 \
         >"$TMP/g.out" 2>"$TMP/g.err" &
     local pg=$! port nport
-    port=$(port_of "$TMP/g.err")
+    port=$(wait_port "$TMP/g.err")
     "$NETSIM" --target "127.0.0.1:$port" --rate-mbit "$rate" --delay-ms "$delay" 2>"$TMP/n.err" &
     local pn=$!
-    nport=$(port_of "$TMP/n.err")
+    nport=$(wait_port "$TMP/n.err")
     local t0 t1
     t0=$(date +%s%N)
     "$BUILD/mpcrun" "$TMP/$prog.circ" --party e --connect "127.0.0.1:$nport" "${ein[@]}" --timeout 300 \
