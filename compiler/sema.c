@@ -667,12 +667,33 @@ static const struct mpcc_type *sm_call_generic(struct sema *s, struct sm_fn *fn,
             char tn[64];
             if (ok && b[i].other_sign != NULL) {
                 ty_name(b[i].other_sign, tn, sizeof tn);
-                diag_error(s->diags, call->loc,
-                           "'%s' takes %s<%s> values, not %s: signed and unsigned widths do not bind each "
-                           "other (convert the argument, or use a function for %s values%s)",
-                           it->name, b[i].other_sign->kind == TY_INT ? "uint" : "int", g->name, tn,
-                           b[i].other_sign->kind == TY_INT ? "signed" : "unsigned",
-                           b[i].other_sign->kind == TY_INT ? ", e.g. sort_s, median_s" : "");
+                /* The function's own signed variant, when the library has one. */
+                char variant[96] = "";
+                int to_signed = b[i].other_sign->kind == TY_INT;
+                size_t nl = strlen(it->name);
+                if (to_signed && nl + 3 < sizeof variant) {
+                    snprintf(variant, sizeof variant, "%s_s", it->name);
+                    if (sm_find_fn(s, variant) == NULL)
+                        variant[0] = '\0';
+                } else if (!to_signed && nl > 2 && strcmp(it->name + nl - 2, "_s") == 0 &&
+                           nl - 2 < sizeof variant) {
+                    snprintf(variant, sizeof variant, "%.*s", (int)(nl - 2), it->name);
+                    if (sm_find_fn(s, variant) == NULL)
+                        variant[0] = '\0';
+                }
+                if (variant[0] != '\0')
+                    diag_error(s->diags, call->loc,
+                               "'%s' takes %s<%s> values, not %s: use %s for %s values",
+                               it->name, to_signed ? "uint" : "int", g->name, tn, variant,
+                               to_signed ? "signed" : "unsigned");
+                else
+                    diag_error(s->diags, call->loc,
+                               "'%s' takes %s<%s> values, not %s: signed and unsigned widths do not "
+                               "bind each other (convert the argument, or use a function for %s "
+                               "values%s)",
+                               it->name, to_signed ? "uint" : "int", g->name, tn,
+                               to_signed ? "signed" : "unsigned",
+                               to_signed ? ", e.g. sort_s, median_s" : "");
             } else if (ok) {
                 diag_error(s->diags, call->loc,
                            "cannot infer '%s' for this call of '%s' from its arguments (constants bind "

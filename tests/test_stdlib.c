@@ -378,7 +378,11 @@ START_TEST(stdlib_signed_sort_matches_qsort)
     check_sort_family(1, 17, 78);
     ck_assert_uint_eq(cost("sort", "input a int16 v[8];", "sort_s(v)"), 19 * 2 * 16);
     expect_compile_error("import \"sort\";\nparty a, b;\ninput a int16 v[5];\noutput all m = median(v);\n",
-                         "'median' takes uint<W> values, not int16: signed and unsigned widths do not bind each "
+                         "'median' takes uint<W> values, not int16: use median_s for signed values");
+    expect_compile_error("import \"sort\";\nparty a, b;\ninput a uint16 v[5];\noutput all m = sort_s(v);\n",
+                         "'sort_s' takes int<W> values, not uint16: use sort for unsigned values");
+    expect_compile_error("import \"stats\";\nparty a, b;\ninput a int16 v[5];\noutput all m = mean(v);\n",
+                         "'mean' takes uint<W> values, not int16: signed and unsigned widths do not bind each "
                          "other (convert the argument, or use a function for signed values, e.g. sort_s, median_s)");
 }
 END_TEST
@@ -415,6 +419,50 @@ START_TEST(stdlib_sort_by_key_moves_structs_with_their_keys)
         ck_assert_uint_eq(seen, 0x1ff); /* a permutation */
     }
     lanes_close(&l);
+}
+END_TEST
+
+/* Signed keys and signed argmax: against C on random values (equal keys and
+ * the extremes included), at the cost of their unsigned forms. */
+START_TEST(stdlib_signed_keys_and_argmax_match_c)
+{
+    const char *src = "import \"sort\";\nimport \"stats\";\nparty a, b;\n"
+                      "struct P { int8 t; uint8 id; }\n"
+                      "input a P ps[7];\n"
+                      "int8 k[7];\nfor i in 0..7 { k[i] = ps[i].t; }\n"
+                      "output all s = sort_by_key_s(k, ps);\n"
+                      "output all am = argmax_s(k);\n";
+    struct lanes l;
+    lanes_open(&l, src);
+    uint64_t seed = 23;
+    int8_t t[64][7];
+    for (unsigned lane = 0; lane < 64; lane++)
+        for (unsigned i = 0; i < 7; i++) {
+            uint64_t r = rng(&seed);
+            t[lane][i] = (int8_t)(r % 4 == 0 ? (r % 8 == 0 ? -128 : 127) : (int)(r >> 8) % 9 - 4);
+            put(&l, 16 * i, 8, (uint8_t)t[lane][i], lane);
+            put(&l, 16 * i + 8, 8, i, lane);
+        }
+    run(&l);
+    for (unsigned lane = 0; lane < 64; lane++) {
+        unsigned seen = 0, am = 0;
+        for (unsigned i = 0; i < 7; i++) {
+            int8_t key = (int8_t)get(&l, 16 * i, 8, lane);
+            unsigned id = (unsigned)get(&l, 16 * i + 8, 8, lane);
+            ck_assert_uint_lt(id, 7);
+            ck_assert_int_eq(key, t[lane][id]);
+            if (i > 0)
+                ck_assert_int_le((int8_t)get(&l, 16 * (i - 1), 8, lane), key);
+            seen |= 1u << id;
+            if (t[lane][i] > t[lane][am])
+                am = i;
+        }
+        ck_assert_uint_eq(seen, 0x7f);
+        ck_assert_uint_eq(get(&l, 16 * 7, 16, lane), am);
+    }
+    lanes_close(&l);
+    ck_assert_uint_eq(cost("stats", "input a int16 v[8];", "argmax_s(v)"),
+                      cost("stats", "input a uint16 v[8];", "argmax(v)"));
 }
 END_TEST
 
@@ -962,6 +1010,7 @@ static Suite *stdlib_suite(void)
     tcase_add_test(tc, stdlib_array_moves_wires_and_matches_c);
     tcase_add_test(tc, stdlib_sort_matches_qsort_for_every_length);
     tcase_add_test(tc, stdlib_sort_by_key_moves_structs_with_their_keys);
+    tcase_add_test(tc, stdlib_signed_keys_and_argmax_match_c);
     tcase_add_test(tc, stdlib_sort_comparator_and_gate_counts);
     tcase_add_test(tc, stdlib_signed_sort_matches_qsort);
     tcase_add_test(tc, stdlib_stats_matches_c);
