@@ -139,6 +139,10 @@ static void put_type(FILE *m, const struct iface_type *t)
         fprintf(m, "\"kind\": \"%s\", \"width\": %u}", t->kind == IFACE_INT ? "int" : "uint",
                 t->width);
         return;
+    case IFACE_FIXED:
+        fprintf(m, "\"kind\": \"fixed\", \"width\": %u, \"fraction_bits\": %u}", t->width,
+                t->width / 2);
+        return;
     case IFACE_ARRAY:
         fprintf(m, "\"kind\": \"array\", \"length\": %u, \"element\": ", t->length);
         put_type(m, t->elem);

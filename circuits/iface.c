@@ -39,6 +39,23 @@ struct iface_type *iface_type_int(bool is_signed, uint32_t width)
     return t;
 }
 
+bool iface_fixed_width_ok(uint32_t width)
+{
+    return width >= IFACE_FIXED_MIN_WIDTH && width <= IFACE_FIXED_MAX_WIDTH && width % 2 == 0;
+}
+
+struct iface_type *iface_type_fixed(uint32_t width)
+{
+    if (!iface_fixed_width_ok(width))
+        return NULL;
+    struct iface_type *t = type_alloc(IFACE_FIXED);
+    if (t) {
+        t->width = width;
+        t->bits = width;
+    }
+    return t;
+}
+
 uint32_t iface_type_depth(const struct iface_type *t)
 {
     uint32_t d = 0;
@@ -140,6 +157,8 @@ struct iface_type *iface_type_clone(const struct iface_type *t)
     case IFACE_UINT:
     case IFACE_INT:
         return iface_type_int(t->kind == IFACE_INT, t->width);
+    case IFACE_FIXED:
+        return iface_type_fixed(t->width);
     case IFACE_ARRAY: {
         struct iface_type *e = iface_type_clone(t->elem);
         return e ? iface_type_array(e, t->length) : NULL;
@@ -176,6 +195,7 @@ bool iface_type_equal(const struct iface_type *a, const struct iface_type *b)
         return true;
     case IFACE_UINT:
     case IFACE_INT:
+    case IFACE_FIXED:
         return a->width == b->width;
     case IFACE_ARRAY:
         return a->length == b->length && iface_type_equal(a->elem, b->elem);
@@ -220,6 +240,9 @@ size_t iface_type_to_string(const struct iface_type *t, char *buf, size_t len)
         break;
     case IFACE_INT:
         str_append(buf, len, &pos, "int", base->width, "");
+        break;
+    case IFACE_FIXED:
+        str_append(buf, len, &pos, "fixed", base->width, "");
         break;
     case IFACE_STRUCT:
         str_append(buf, len, &pos, base->name, 0, NULL);

@@ -4,7 +4,7 @@
  * or write files (program.h) nor parse or print values (values.h).
  *
  * Bit layout of a typed value: integers two's complement, least significant
- * bit first; bool one bit; arrays element 0 first; struct fields in
+ * bit first (fixed-point values: their scaled integer); bool one bit; arrays element 0 first; struct fields in
  * declaration order. Multi-dimensional arrays are arrays of arrays
  * (`int32 m[2][3]` is an array of 2 arrays of 3 int32). */
 #ifndef MPCC_IFACE_H
@@ -27,11 +27,17 @@
 #define IFACE_MAX_VALUES 16384u              /* inputs, and outputs (names are
                                               * checked for duplicates linearly) */
 
-enum iface_kind { IFACE_BOOL, IFACE_UINT, IFACE_INT, IFACE_ARRAY, IFACE_STRUCT };
+enum iface_kind { IFACE_BOOL, IFACE_UINT, IFACE_INT, IFACE_ARRAY, IFACE_STRUCT, IFACE_FIXED };
+
+/* Fixed-point: fixedW is a signed value in W bits (W even, 8 .. 64) with
+ * W / 2 fraction bits: the integer round(r * 2^(W/2)) in two's complement
+ * (fixed32 is Q16.16). */
+#define IFACE_FIXED_MIN_WIDTH 8u
+#define IFACE_FIXED_MAX_WIDTH 64u
 
 struct iface_type {
     enum iface_kind kind;
-    uint32_t width;                  /* UINT/INT: 1..65535 bits; BOOL: 1 */
+    uint32_t width;                  /* UINT/INT: 1..65535 bits; BOOL: 1; FIXED: 8..64, even */
     uint32_t length;                 /* ARRAY: number of elements (>= 1) */
     struct iface_type *elem;         /* ARRAY: element type (owned) */
     char *name;                      /* STRUCT: struct name (owned) */
@@ -72,6 +78,8 @@ struct iface {
  * pointer arguments and free them on failure too. */
 struct iface_type *iface_type_bool(void);
 struct iface_type *iface_type_int(bool is_signed, uint32_t width); /* INT or UINT */
+struct iface_type *iface_type_fixed(uint32_t width); /* NULL unless the width is allowed */
+bool iface_fixed_width_ok(uint32_t width);
 struct iface_type *iface_type_array(struct iface_type *elem, uint32_t length);
 /* name: struct name; names/types: malloc'ed arrays of n malloc'ed entries. */
 struct iface_type *iface_type_struct(char *name, uint32_t n, char **names,

@@ -179,6 +179,19 @@ static bool builtin_int(const char *s, size_t n, bool *is_signed, uint32_t *widt
     return true;
 }
 
+/* True (with *width) if s[0..n) spells fixedW (digits only after "fixed"). */
+static bool builtin_fixed(const char *s, size_t n, uint32_t *width)
+{
+    if (n <= 5 || memcmp(s, "fixed", 5) != 0)
+        return false;
+    for (size_t i = 5; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    if (!parse_dec(s + 5, n - 5, IFACE_FIXED_MAX_WIDTH, width))
+        *width = 0;
+    return true;
+}
+
 /* Number of nodes in a type tree (arrays count once, not per element). */
 static uint64_t type_nodes(const struct iface_type *t)
 {
@@ -238,6 +251,12 @@ static enum mpcc_status parse_type(struct hdr *h, const struct tok *t, struct if
             return hdr_error(h, MPCC_ERR_PARSE, "integer type '%.*s' needs a width of 1..%u bits",
                              (int)(base_n > 40 ? 40 : base_n), t->s, IFACE_MAX_INT_WIDTH);
         ty = iface_type_int(is_signed, width);
+    } else if (builtin_fixed(t->s, base_n, &width)) {
+        if (!iface_fixed_width_ok(width))
+            return hdr_error(h, MPCC_ERR_PARSE, "fixed-point type '%.*s' needs an even width of "
+                             "%u..%u bits", (int)(base_n > 40 ? 40 : base_n), t->s,
+                             IFACE_FIXED_MIN_WIDTH, IFACE_FIXED_MAX_WIDTH);
+        ty = iface_type_fixed(width);
     } else if (st) {
         ty = iface_type_clone(st);
     } else {
@@ -312,7 +331,8 @@ static enum mpcc_status parse_struct(struct hdr *h)
     enum mpcc_status st;
     if ((st = need_tok(h, &t, "a struct name")) || (st = tok_name(h, &t, "struct", name)))
         return st;
-    if (strcmp(name, "bool") == 0 || builtin_int(name, strlen(name), &is_signed, &width, &bad_width))
+    if (strcmp(name, "bool") == 0 || builtin_int(name, strlen(name), &is_signed, &width, &bad_width) ||
+        builtin_fixed(name, strlen(name), &width))
         return hdr_error(h, MPCC_ERR_PARSE, "struct name '%s' is a builtin type name", name);
     if (find_struct(h, name, strlen(name)))
         return hdr_error(h, MPCC_ERR_PARSE, "duplicate struct '%s'", name);

@@ -4,6 +4,8 @@
  * party's inputs from --input arguments and input files. No protocol code. */
 #include "circuits/values.h"
 
+#include "circuits/fixed.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -187,6 +189,15 @@ static enum mpcc_status parse_int(struct vp *p, const struct iface_type *t, uint
     size_t end = i;
     int lit_n = (int)(end - start > LIT_ECHO_MAX ? LIT_ECHO_MAX : end - start);
     const char *dots = end - start > LIT_ECHO_MAX ? "..." : "";
+    if (end > body && end + 1 < p->len && p->s[end] == '.' && p->s[end + 1] >= '0' && p->s[end + 1] <= '9') {
+        size_t e2 = end + 1;
+        while (e2 < p->len && word_char(p->s[e2]))
+            e2++;
+        type_str(t, tb);
+        return vp_fail(p, start, MPCC_ERR_PARSE, "%.*s is a decimal, but %s takes integers (decimals "
+                       "need a fixed-point type such as fixed32)",
+                       (int)(e2 - start > LIT_ECHO_MAX ? LIT_ECHO_MAX : e2 - start), p->s + start, tb);
+    }
     if (body == end) {
         type_str(t, tb);
         p->pos = body;
@@ -277,6 +288,40 @@ static enum mpcc_status parse_int(struct vp *p, const struct iface_type *t, uint
         bits[b] = (uint8_t)v;
     }
     mag_clear(&m);
+    p->pos = end;
+    return MPCC_OK;
+}
+
+/* A fixed-point value: a decimal number [+-]D[.D] (fixed.h: the nearest
+ * multiple of 2^-F, halves away from zero). */
+static enum mpcc_status parse_fixed(struct vp *p, const struct iface_type *t, uint8_t *bits)
+{
+    char tb[TYPE_STR_MAX], found[32], lo[FIXED_TEXT_MAX], hi[FIXED_TEXT_MAX];
+    size_t start = p->pos, end = p->pos, used = 0;
+    while (end < p->len && (word_char(p->s[end]) || p->s[end] == '.' || p->s[end] == '-' ||
+                            p->s[end] == '+'))
+        end++;
+    int lit_n = (int)(end - start > LIT_ECHO_MAX ? LIT_ECHO_MAX : end - start);
+    const char *dots = end - start > LIT_ECHO_MAX ? "..." : "";
+    int64_t v = 0;
+    int r = fixed_parse(p->s + start, end - start, t->width, &v, &used);
+    type_str(t, tb);
+    if (r == 0 || (r == 1 && used != end - start)) {
+        if (end == start) {
+            vp_found(p, found, sizeof found);
+            return vp_fail(p, start, MPCC_ERR_PARSE, "expected a %s value (a decimal number such as "
+                           "1.5), found %s", tb, found);
+        }
+        return vp_fail(p, start, MPCC_ERR_PARSE, "expected a %s value (a decimal number such as 1.5), "
+                       "found '%.*s%s'", tb, lit_n, p->s + start, dots);
+    }
+    if (r < 0) {
+        fixed_range(t->width, lo, hi);
+        return vp_fail(p, start, MPCC_ERR_PARSE, "value %.*s%s does not fit in %s (%s..%s)", lit_n,
+                       p->s + start, dots, tb, lo, hi);
+    }
+    for (uint32_t b = 0; b < t->width; b++)
+        bits[b] = (uint8_t)(((uint64_t)v >> b) & 1);
     p->pos = end;
     return MPCC_OK;
 }
@@ -439,6 +484,8 @@ static enum mpcc_status parse_value(struct vp *p, const struct iface_type *t, ui
     case IFACE_UINT:
     case IFACE_INT:
         return parse_int(p, t, bits);
+    case IFACE_FIXED:
+        return parse_fixed(p, t, bits);
     case IFACE_ARRAY:
         return parse_array(p, t, bits);
     case IFACE_STRUCT:
@@ -564,6 +611,16 @@ static void format_value(const struct iface_type *t, const uint8_t *bits, bool j
     case IFACE_INT:
         format_int(t, bits, json && t->width > 53, out, err, st);
         return;
+    case IFACE_FIXED: { /* (JSON: a string when a double could not hold it) */
+        uint64_t u = 0;
+        for (uint32_t i = 0; i < t->width; i++)
+            u |= (uint64_t)(bits[i] != 0) << i;
+        char text[FIXED_TEXT_MAX];
+        fixed_format((int64_t)u, t->width, text);
+        const char *q = json && t->width > 53 ? "\"" : "";
+        fprintf(out, "%s%s%s", q, text, q);
+        return;
+    }
     case IFACE_ARRAY:
         fputc('[', out);
         for (uint32_t i = 0; i < t->length; i++) {

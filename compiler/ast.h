@@ -38,10 +38,10 @@ struct ast_loc {
     int col;  /* 1-based */
 };
 
-enum ast_tref_kind { ATR_BOOL, ATR_UINT, ATR_INT, ATR_NAMED, ATR_VOID };
+enum ast_tref_kind { ATR_BOOL, ATR_UINT, ATR_INT, ATR_NAMED, ATR_VOID, ATR_FIXED };
 struct ast_tref {
     enum ast_tref_kind kind;
-    uint32_t width;   /* ATR_UINT / ATR_INT */
+    uint32_t width;   /* ATR_UINT / ATR_INT / ATR_FIXED */
     struct ast_expr *width_expr; /* uint<E> / int<E>: the width as an expression (else NULL) */
     const char *name; /* ATR_NAMED: a struct name */
     struct ast_loc loc;
@@ -49,6 +49,7 @@ struct ast_tref {
 
 enum ast_expr_kind {
     AE_INT,    /* text: the literal as written */
+    AE_DEC,    /* text: a decimal literal as written (1.5) */
     AE_BOOL,   /* op: 0 or 1 */
     AE_NAME,   /* name */
     AE_UNARY,  /* op ('-', '~', '!'), a */
@@ -65,7 +66,10 @@ enum ast_expr_kind {
 };
 
 /* Built-in functions of constant expressions. */
-enum { AB_FN_BIT_WIDTH = 1 }; /* bit_width(x): bits of the non-negative integer x (0 for 0) */
+/* bit_width(x): bits of the non-negative integer x (0 for 0); fx_raw(x): the
+ * scaled integer of fixed<W> x as int<W>; fx_from_raw(i): int<W> i read as
+ * the scaled integer of a fixed<W> (the fixed module builds on these two). */
+enum { AB_FN_BIT_WIDTH = 1, AB_FN_FX_RAW, AB_FN_FX_FROM_RAW };
 
 struct ast_expr {
     enum ast_expr_kind kind;

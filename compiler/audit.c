@@ -123,7 +123,8 @@ static void au_paths(struct au_list *out, const char *prefix, const struct iface
     switch (t->kind) {
     case IFACE_BOOL:
     case IFACE_UINT:
-    case IFACE_INT: {
+    case IFACE_INT:
+    case IFACE_FIXED: {
         char *r = au_bit_ranges(bits, (uint32_t)t->bits);
         au_add(out, r ? au_cat(prefix, r) : NULL);
         free(r);

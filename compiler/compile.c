@@ -230,6 +230,8 @@ static struct iface_type *cm_iface_type(const struct mpcc_type *t)
         return iface_type_int(false, t->width);
     case TY_INT:
         return iface_type_int(true, t->width);
+    case TY_FIXED:
+        return iface_type_fixed(t->width);
     case TY_ARRAY: {
         struct iface_type *e = cm_iface_type(t->elem);
         return e ? iface_type_array(e, t->len) : NULL;

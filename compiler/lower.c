@@ -175,6 +175,16 @@ static void lw_item_const(struct lower *lw, const struct ast_item *it)
     }
     if (!lx_expr(lw, it->value, &v))
         return;
+    if (v.t->kind == TY_DECIMAL) { /* typed where it is used */
+        struct lv_var *var = lw_declare(lw, it->name, it->name_loc, v.t, NULL);
+        if (var != NULL) {
+            var->dec = v.dec;
+            var->dec_neg = v.dec_neg;
+            var->readonly = 1;
+            var->kind = LV_CONST;
+        }
+        return;
+    }
     if (v.t->kind == TY_UNTYPED || lx_value_const(&v, &c)) {
         struct lv_var *var = lw_declare(lw, it->name, it->name_loc, v.t, v.w);
         if (var != NULL) {

@@ -31,6 +31,8 @@ struct lv_value {
     const struct mpcc_type *t;
     bld_wire *w;
     struct ce_int c;
+    const char *dec; /* TY_DECIMAL: the literal's text (and dec_neg: negated) */
+    int dec_neg;
 };
 
 struct lv_var {
@@ -38,6 +40,8 @@ struct lv_var {
     const struct mpcc_type *t;
     bld_wire *w;       /* malloc'd, t->bits wires (NULL for untyped constants) */
     struct ce_int c;   /* untyped constants */
+    const char *dec;   /* decimal constants (TY_DECIMAL), and dec_neg */
+    int dec_neg;
     int readonly;      /* const declarations, loop variables, inputs */
     int kind;          /* LV_VAR, LV_CONST, LV_LOOP, LV_INPUT */
     int level;         /* secret-branch nesting level at declaration */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "circuits/fixed.h"
 #include "circuits/gadgets.h"
 #include "lower.h"
 #include "parser.h"
@@ -97,9 +98,50 @@ int lx_resize(struct lower *lw, const struct lv_value *v, const struct mpcc_type
     return 1;
 }
 
+/* The constant fixed-point value whose scaled integer is v. */
+static int fixed_const(struct lower *lw, const struct mpcc_type *t, int64_t v, struct lv_value *out)
+{
+    out->t = t;
+    out->w = lw_wires(lw, t->width);
+    if (out->w == NULL)
+        return 0;
+    for (uint32_t i = 0; i < t->width; i++)
+        out->w[i] = ((uint64_t)v >> i) & 1 ? BLD_TRUE : BLD_FALSE;
+    return 1;
+}
+
+/* An untyped or decimal constant as a value of fixed-point type t. */
+static int fixed_from_constant(struct lower *lw, struct ast_loc loc, const struct lv_value *v,
+                               const struct mpcc_type *t, struct lv_value *out, const char *what)
+{
+    char a[64], lo[FIXED_TEXT_MAX], hi[FIXED_TEXT_MAX];
+    int64_t x = 0;
+    size_t used;
+    int ok;
+    if (v->t->kind == TY_DECIMAL) {
+        ok = fixed_parse(v->dec, strlen(v->dec), t->width, &x, &used) > 0;
+        if (ok && v->dec_neg)
+            x = -x; /* (rounding is symmetric: halves go away from zero) */
+    } else {
+        int64_t n;
+        ok = ce_fits(&v->c, t->width / 2, 1) && ce_to_i64(&v->c, &n);
+        if (ok)
+            x = (int64_t)((uint64_t)n << (t->width / 2));
+    }
+    if (!ok) {
+        tname(t, a, sizeof a);
+        fixed_range(t->width, lo, hi);
+        diag_error(lw->diags, loc, "%s: the constant does not fit in %s (%s..%s)", what, a, lo, hi);
+        return 0;
+    }
+    return fixed_const(lw, t, x, out);
+}
+
 int lx_convert(struct lower *lw, struct ast_loc loc, const struct lv_value *v,
                const struct mpcc_type *t, struct lv_value *out, const char *what)
 {
+    if ((v->t->kind == TY_UNTYPED || v->t->kind == TY_DECIMAL) && t->kind == TY_FIXED)
+        return fixed_from_constant(lw, loc, v, t, out, what);
     /* The semantic pass allowed the conversion; what can still fail is an
      * untyped constant it did not know (a loop variable's multiple, say)
      * that does not fit. */
@@ -193,6 +235,10 @@ static int lx_name(struct lower *lw, const struct ast_expr *e, struct lv_value *
     }
     if (v->t->kind == TY_UNTYPED)
         return lx_set_untyped(lw, out, &v->c);
+    if (v->t->kind == TY_DECIMAL) {
+        *out = (struct lv_value){.t = v->t, .dec = v->dec, .dec_neg = v->dec_neg};
+        return 1;
+    }
     /* A view of the variable, not a copy: values are never written in
      * place, and no variable changes while an expression is lowered
      * (calls change only their own copies), so reading a[i] of a large
@@ -202,12 +248,73 @@ static int lx_name(struct lower *lw, const struct ast_expr *e, struct lv_value *
     return 1;
 }
 
+/* Casts to, from and between fixed-point types (x is a typed value). */
+static int lx_cast_fixed(struct lower *lw, const struct lv_value *x, const struct mpcc_type *t,
+                         struct lv_value *out)
+{
+    bld_wire *w = lw_wires(lw, t->width);
+    if (w == NULL)
+        return 0;
+    out->t = t;
+    out->w = w;
+    uint32_t n = x->t->width;
+    if (t->kind == TY_FIXED && x->t->kind != TY_FIXED) { /* an integer i: i * 2^F, wrapping */
+        uint32_t f = t->width / 2;
+        bld_wire fill = x->t->kind == TY_INT ? x->w[n - 1] : BLD_FALSE;
+        for (uint32_t i = 0; i < t->width; i++)
+            w[i] = i < f ? BLD_FALSE : (i - f < n ? x->w[i - f] : fill);
+        return 1;
+    }
+    uint32_t f = n / 2;
+    if (t->kind != TY_FIXED) {
+        /* toward zero: floor(v / 2^F), plus one when v < 0 has a fraction */
+        bld_wire *q = lw_wires(lw, n - f), *one = lw_wires(lw, n - f);
+        if (q == NULL || one == NULL)
+            return 0;
+        bld_wire frac = BLD_FALSE;
+        for (uint32_t i = 0; i < f; i++)
+            frac = bld_or(lw->b, frac, x->w[i]);
+        bld_wire up = bld_and(lw->b, x->w[n - 1], frac);
+        for (uint32_t i = 0; i < n - f; i++)
+            one[i] = i == 0 ? up : BLD_FALSE;
+        bld_add(lw->b, n - f, x->w + f, one, q);
+        const struct mpcc_type *qt = ty_get(lw->tc, TY_INT, n - f);
+        if (qt == NULL) {
+            lw_nomem(lw);
+            return 0;
+        }
+        struct lv_value qv = {.t = qt, .w = q};
+        return lx_resize(lw, &qv, t, out);
+    }
+    uint32_t f2 = t->width / 2;
+    if (f2 >= f) { /* more fraction bits: exact (the integer part may wrap) */
+        for (uint32_t i = 0; i < t->width; i++)
+            w[i] = i < f2 - f ? BLD_FALSE : (i - (f2 - f) < n ? x->w[i - (f2 - f)] : x->w[n - 1]);
+        return 1;
+    }
+    /* fewer: (v + 2^(d-1)) >> d, rounded to nearest, halves up */
+    uint32_t d = f - f2;
+    bld_wire *half = lw_wires(lw, n), *r = lw_wires(lw, n);
+    if (half == NULL || r == NULL)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        half[i] = i == d - 1 ? BLD_TRUE : BLD_FALSE;
+    bld_add(lw->b, n, x->w, half, r);
+    for (uint32_t i = 0; i < t->width; i++)
+        w[i] = i + d < n ? r[i + d] : r[n - 1];
+    return 1;
+}
+
 static int lx_cast(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
 {
     const struct mpcc_type *t = e->type;
     struct lv_value x;
     if (!lx_expr(lw, e->a, &x))
         return 0;
+    if ((x.t->kind == TY_UNTYPED || x.t->kind == TY_DECIMAL) && t->kind == TY_FIXED)
+        return fixed_from_constant(lw, e->loc, &x, t, out, "cast");
+    if (x.t->kind == TY_FIXED || t->kind == TY_FIXED)
+        return lx_cast_fixed(lw, &x, t, out);
     if (x.t->kind == TY_UNTYPED) {
         if (t->kind == TY_BOOL)
             return lx_set_bool(lw, out, ce_is_zero(&x.c) ? BLD_FALSE : BLD_TRUE);
@@ -390,6 +497,11 @@ static int lx_expr_kind(struct lower *lw, const struct ast_expr *e, struct lv_va
     }
     case AE_BOOL:
         return lx_set_bool(lw, out, e->op ? BLD_TRUE : BLD_FALSE);
+    case AE_DEC:
+        *out = (struct lv_value){.t = ty_get(lw->tc, TY_DECIMAL, 0), .dec = e->text};
+        if (out->t == NULL)
+            lw_nomem(lw);
+        return out->t != NULL;
     case AE_NAME:
         return lx_name(lw, e, out);
     case AE_UNARY:
@@ -409,7 +521,13 @@ static int lx_expr_kind(struct lower *lw, const struct ast_expr *e, struct lv_va
     case AE_ARRAY:
     case AE_STRUCT:
         return lx_literal(lw, e, e->type, out, "literal");
-    case AE_BUILTIN: { /* bit_width(x) */
+    case AE_BUILTIN: { /* bit_width(x); fx_raw(x), fx_from_raw(x): the same wires */
+        if (e->op != AB_FN_BIT_WIDTH) {
+            if (!lx_expr(lw, e->args, out))
+                return 0;
+            out->t = e->type;
+            return 1;
+        }
         struct ce_int c;
         char what[96];
         snprintf(what, sizeof what, "the argument of '%s'", e->name);

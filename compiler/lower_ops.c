@@ -65,7 +65,8 @@ static int lx_binary_const(struct lower *lw, const struct ast_expr *e, const str
 static int unify(struct lower *lw, const struct ast_expr *e, struct lv_value *x, struct lv_value *y)
 {
     const struct mpcc_type *t = x->t;
-    if (t->kind == TY_UNTYPED || (y->t->kind != TY_UNTYPED && ty_widens(x->t, y->t)))
+    if (t->kind == TY_UNTYPED || t->kind == TY_DECIMAL ||
+        (y->t->kind != TY_UNTYPED && y->t->kind != TY_DECIMAL && ty_widens(x->t, y->t)))
         t = y->t;
     char what[64];
     snprintf(what, sizeof what, "operator '%s'", sm_op_name(e->op));
@@ -163,6 +164,52 @@ static void lx_mul(struct bld *b, uint32_t n, const bld_wire *x, const bld_wire 
     bld_mul(b, n, x, y, w);
 }
 
+/* Fixed-point a * b and a / b at W bits, F = W / 2 (circuits/fixed.h has
+ * the same rules in C): the exact signed product (the unsigned W x W
+ * product, minus 2^W (a < 0 ? b : 0) and 2^W (b < 0 ? a : 0)), plus
+ * 2^(F-1), shifted right by F (rounded to nearest, halves up); the quotient
+ * (a * 2^F) / b of signed 2W-bit division (truncated toward zero; b = 0
+ * gives all ones). Both keep the low W bits. */
+static int lx_fixed_muldiv(struct lower *lw, int op, const struct mpcc_type *t, const bld_wire *a,
+                           const bld_wire *b, struct lv_value *out)
+{
+    uint32_t w = t->width, f = w / 2, n2 = 2 * w;
+    bld_wire *xa = lw_wires(lw, n2), *xb = lw_wires(lw, n2), *r = lw_wires(lw, n2);
+    bld_wire *res = lw_wires(lw, w);
+    if (xa == NULL || xb == NULL || r == NULL || res == NULL)
+        return 0;
+    for (uint32_t i = 0; i < n2; i++) { /* sign extensions to 2W bits */
+        xa[i] = a[i < w ? i : w - 1];
+        xb[i] = b[i < w ? i : w - 1];
+    }
+    if (op == '*') {
+        bld_wire *ma = lw_wires(lw, w), *mb = lw_wires(lw, w), *c = lw_wires(lw, w);
+        bld_wire *half = lw_wires(lw, n2);
+        if (ma == NULL || mb == NULL || c == NULL || half == NULL)
+            return 0;
+        bld_mul_full(lw->b, w, a, b, r);
+        for (uint32_t i = 0; i < w; i++) {
+            ma[i] = bld_and(lw->b, a[w - 1], b[i]);
+            mb[i] = bld_and(lw->b, b[w - 1], a[i]);
+        }
+        bld_add(lw->b, w, ma, mb, c);
+        bld_sub(lw->b, w, r + w, c, r + w);
+        for (uint32_t i = 0; i < n2; i++)
+            half[i] = i == f - 1 ? BLD_TRUE : BLD_FALSE;
+        bld_add(lw->b, n2, r, half, r);
+        for (uint32_t i = 0; i < w; i++)
+            res[i] = r[i + f];
+    } else {
+        for (uint32_t i = 0; i < n2; i++) /* a * 2^F */
+            xa[i] = i < f ? BLD_FALSE : a[i - f < w ? i - f : w - 1];
+        bld_sdivmod(lw->b, n2, xa, xb, r, NULL);
+        memcpy(res, r, w * sizeof *res);
+    }
+    out->t = t;
+    out->w = res;
+    return 1;
+}
+
 int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
 {
     struct lv_value x, y;
@@ -205,7 +252,7 @@ int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
         }
         return lx_set_bool(lw, out, r);
     }
-    int sign = t->kind == TY_INT;
+    int sign = t->kind == TY_INT || t->kind == TY_FIXED;
     if (is_cmp(e->op)) {
         bld_wire r;
         switch (e->op) {
@@ -221,6 +268,8 @@ int lx_binary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
     bld_wire *w = lw_wires(lw, n);
     if (w == NULL)
         return 0;
+    if (t->kind == TY_FIXED && (e->op == '*' || e->op == '/'))
+        return lx_fixed_muldiv(lw, e->op, t, x.w, y.w, out);
     switch (e->op) {
     case '+': bld_add(b, n, x.w, y.w, w); break;
     case '-': bld_sub(b, n, x.w, y.w, w); break;
@@ -260,6 +309,11 @@ int lx_unary(struct lower *lw, const struct ast_expr *e, struct lv_value *out)
     struct lv_value x;
     if (!lx_expr(lw, e->a, &x))
         return 0;
+    if (x.t->kind == TY_DECIMAL) { /* - of a decimal constant */
+        *out = x;
+        out->dec_neg = !x.dec_neg;
+        return 1;
+    }
     if (x.t->kind == TY_UNTYPED) { /* - or ~ of a constant */
         struct ce_int r;
         if (e->op == '~')

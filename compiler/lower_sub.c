@@ -564,13 +564,14 @@ static int expr_leaves(const struct ast_expr *e, const struct ast_expr **leaves,
 {
     switch (e->kind) {
     case AE_INT:
+    case AE_DEC:
     case AE_BOOL:
         return 1;
     case AE_NAME:
     case AE_INDEX:
     case AE_FIELD:
-        if (*n == max)
-            return 0;
+        if (*n == max || (e->type != NULL && e->type->kind == TY_DECIMAL))
+            return 0; /* (a decimal constant has no wires to pass) */
         leaves[(*n)++] = e;
         return 1;
     case AE_UNARY:

@@ -23,5 +23,7 @@ int mpcc_parse_text(struct mpcc_parse *ps, const char *text, size_t len);
 
 /* Widths of uintN/intN the language accepts. */
 #define MPCC_MAX_INT_WIDTH 512
+/* The TYPE token's value: 0 bool, +N uintN, -N intN, LEX_FIXED_CODE + N fixedN. */
+#define LEX_FIXED_CODE (1 << 20)
 
 #endif

@@ -87,8 +87,9 @@ static struct ast_tref *p_tref_builtin(struct mpcc_parse *ps, int code, YYLTYPE 
 {
     struct ast_tref *t = NEW(struct ast_tref);
     if (t != NULL) {
-        t->kind = code == 0 ? ATR_BOOL : code > 0 ? ATR_UINT : ATR_INT;
-        t->width = code == 0 ? 1 : (uint32_t)(code > 0 ? code : -code);
+        t->kind = code == 0 ? ATR_BOOL : code >= LEX_FIXED_CODE ? ATR_FIXED : code > 0 ? ATR_UINT : ATR_INT;
+        t->width = code == 0 ? 1 : code >= LEX_FIXED_CODE ? (uint32_t)(code - LEX_FIXED_CODE)
+                                 : (uint32_t)(code > 0 ? code : -code);
         t->loc = LOC(l);
     }
     return t;
@@ -123,9 +124,9 @@ static struct ast_tref *p_tref_builtin(struct mpcc_parse *ps, int code, YYLTYPE 
 %token FN "fn" RETURN "return" IF "if" ELSE "else" FOR "for" IN "in" IMPORT "import"
 %token STATIC_ASSERT "static_assert"
 %token WHILE "while" BREAK "break" CONTINUE "continue"
-%token ALL "all" TRUE_ "true" FALSE_ "false" GUINT "uint" GINT "int"
+%token ALL "all" TRUE_ "true" FALSE_ "false" GUINT "uint" GINT "int" GFIXED "fixed"
 %token <tval> TYPE "type name"
-%token <str> IDENT "identifier" INTLIT "integer literal" STRING "string"
+%token <str> IDENT "identifier" INTLIT "integer literal" STRING "string" DECLIT "decimal literal"
 %token ARROW "->" DOTDOT ".." ANDAND "&&" OROR "||" EQ "==" NE "!=" LE "<=" GE ">="
 %token SHL "<<" SHR ">>"
 %token <op> ASSIGN_OP "compound assignment"
@@ -236,6 +237,7 @@ tref:
 | IDENT                              { CHECK($$ = NEW(struct ast_tref)); $$->kind = ATR_NAMED; $$->name = $1; $$->loc = LOC(@1); }
 | GUINT '<' width '>'                { CHECK($$ = NEW(struct ast_tref)); $$->kind = ATR_UINT; $$->width_expr = $3; $$->loc = LOC(@1); }
 | GINT '<' width '>'                 { CHECK($$ = NEW(struct ast_tref)); $$->kind = ATR_INT; $$->width_expr = $3; $$->loc = LOC(@1); }
+| GFIXED '<' width '>'               { CHECK($$ = NEW(struct ast_tref)); $$->kind = ATR_FIXED; $$->width_expr = $3; $$->loc = LOC(@1); }
 ;
 
 /* The width in uint<W>: a literal, a name or a parenthesised expression
@@ -345,6 +347,7 @@ postfix:
 
 primary:
   INTLIT                             { CHECK($$ = p_expr(ps, AE_INT, @1)); $$->text = $1; }
+| DECLIT                             { CHECK($$ = p_expr(ps, AE_DEC, @1)); $$->text = $1; }
 | TRUE_                              { CHECK($$ = p_expr(ps, AE_BOOL, @1)); $$->op = 1; }
 | FALSE_                             { CHECK($$ = p_expr(ps, AE_BOOL, @1)); $$->op = 0; }
 | IDENT                              { CHECK($$ = p_expr(ps, AE_NAME, @1)); $$->name = $1; }
@@ -357,6 +360,10 @@ primary:
 | GINT '<' width '>' '(' expr ')'    {
                                        CHECK($$ = p_expr(ps, AE_CAST, @1)); CHECK($$->tref = NEW(struct ast_tref));
                                        $$->tref->kind = ATR_INT; $$->tref->width_expr = $3; $$->tref->loc = LOC(@1); $$->a = $6;
+                                     }
+| GFIXED '<' width '>' '(' expr ')'  {
+                                       CHECK($$ = p_expr(ps, AE_CAST, @1)); CHECK($$->tref = NEW(struct ast_tref));
+                                       $$->tref->kind = ATR_FIXED; $$->tref->width_expr = $3; $$->tref->loc = LOC(@1); $$->a = $6;
                                      }
 | '(' expr ')'                       { $$ = $2; }
 | '[' opt_expr_list ']'              { CHECK($$ = p_expr(ps, AE_ARRAY, @1)); $$->args = $2; }

@@ -106,26 +106,31 @@ const struct mpcc_type *sm_resolve_type(struct sema *s, const struct ast_tref *t
         t = sm_t(s, TY_BOOL, 1);
         break;
     case ATR_UINT:
-    case ATR_INT: {
+    case ATR_INT:
+    case ATR_FIXED: {
+        int fixed = tr->kind == ATR_FIXED;
         uint32_t width = tr->width;
         if (tr->width_expr != NULL) {
             struct ce_int c;
             int64_t v;
-            int r = sm_const_int(s, tr->width_expr, &c, "integer width");
+            int r = sm_const_int(s, tr->width_expr, &c, fixed ? "fixed-point width" : "integer width");
             if (r < 0)
                 return NULL;
-            if (r == 0) {
-                width = 0; /* bound per instance */
-            } else if (!ce_to_i64(&c, &v) || v < 1 || v > MPCC_MAX_INT_WIDTH) {
+            int ok = r == 0 || (ce_to_i64(&c, &v) && (fixed ? v >= 8 && v <= 64 && v % 2 == 0
+                                                          : v >= 1 && v <= MPCC_MAX_INT_WIDTH));
+            if (!ok) {
                 ce_to_string(&c, num, sizeof num);
-                diag_error(s->diags, tr->width_expr->loc, "integer width %s is out of range (1 to %d)", num,
-                           MPCC_MAX_INT_WIDTH);
+                if (fixed)
+                    diag_error(s->diags, tr->width_expr->loc, "fixed-point width %s is not an even "
+                               "width of 8 to 64 bits", num);
+                else
+                    diag_error(s->diags, tr->width_expr->loc, "integer width %s is out of range (1 to %d)",
+                               num, MPCC_MAX_INT_WIDTH);
                 return NULL;
-            } else {
-                width = (uint32_t)v;
             }
+            width = r == 0 ? 0 : (uint32_t)v; /* 0: bound per instance */
         }
-        t = sm_t(s, tr->kind == ATR_UINT ? TY_UINT : TY_INT, width);
+        t = sm_t(s, fixed ? TY_FIXED : tr->kind == ATR_UINT ? TY_UINT : TY_INT, width);
         break;
     }
     case ATR_VOID:
@@ -447,14 +452,15 @@ struct gen_binding {
     int how;
     int64_t n;
     const struct mpcc_type *t;
-    const struct mpcc_type *other_sign; /* a width argument of the other signedness, for the message */
+    const struct mpcc_type *other_sign; /* a width argument of the other signedness (or, for
+                                           fixed<W>, an integer), for the message */
 };
 
 /* Binds what parameter p's type says about the argument's type t. */
 static int gen_infer(struct sema *s, const struct ast_item *it, const struct ast_field *p,
                      const struct mpcc_type *t, struct gen_binding *b, struct ast_loc loc)
 {
-    if (p->tref == NULL || t->kind == TY_UNTYPED || t->kind == TY_VOID)
+    if (p->tref == NULL || t->kind == TY_UNTYPED || t->kind == TY_DECIMAL || t->kind == TY_VOID)
         return 1;
     for (const struct ast_expr *d = p->dims; d != NULL; d = d->next) {
         const struct ast_name *g = gen_find(it, d);
@@ -484,7 +490,7 @@ static int gen_infer(struct sema *s, const struct ast_item *it, const struct ast
     const struct ast_name *g = gen_find(it, p->tref->width_expr);
     if (g != NULL) {
         struct gen_binding *x = &b[gen_index(it, g)];
-        int want = p->tref->kind == ATR_UINT ? TY_UINT : TY_INT;
+        int want = p->tref->kind == ATR_UINT ? TY_UINT : p->tref->kind == ATR_FIXED ? TY_FIXED : TY_INT;
         if (t->kind == TY_UNKNOWN || ((int)t->kind == want && t->width == 0)) {
             if (x->how == GB_NONE)
                 x->how = GB_SYMBOLIC;
@@ -492,7 +498,8 @@ static int gen_infer(struct sema *s, const struct ast_item *it, const struct ast
                    && (x->how == GB_NONE || x->how == GB_SYMBOLIC || x->n < (int64_t)t->width)) {
             x->how = GB_WIDTH;
             x->n = t->width;
-        } else if ((t->kind == TY_UINT || t->kind == TY_INT) && (int)t->kind != want) {
+        } else if ((t->kind == TY_UINT || t->kind == TY_INT || t->kind == TY_FIXED) &&
+                   (int)t->kind != want) {
             x->other_sign = t;
         }
     }
@@ -515,6 +522,15 @@ static int gen_infer(struct sema *s, const struct ast_item *it, const struct ast
         }
     }
     return 1;
+}
+
+/* True if some parameter of it is fixed<g> (g a generic width). */
+static int gen_wants_fixed(const struct ast_item *it, const struct ast_name *g)
+{
+    for (const struct ast_field *p = it->fields; p != NULL; p = p->next)
+        if (p->tref != NULL && p->tref->kind == ATR_FIXED && gen_find(it, p->tref->width_expr) == g)
+            return 1;
+    return 0;
 }
 
 static int binds_equal(const struct ast_binding *x, const struct ast_binding *y, uint32_t n)
@@ -665,7 +681,17 @@ static const struct mpcc_type *sm_call_generic(struct sema *s, struct sm_fn *fn,
     for (g = it->generics, i = 0; g != NULL; g = g->next, i++) {
         if (b[i].how == GB_NONE) {
             char tn[64];
-            if (ok && b[i].other_sign != NULL) {
+            if (ok && b[i].other_sign != NULL &&
+                (b[i].other_sign->kind == TY_FIXED || gen_wants_fixed(it, g))) {
+                ty_name(b[i].other_sign, tn, sizeof tn);
+                diag_error(s->diags, call->loc,
+                           "'%s' takes %s values, not %s%s", it->name,
+                           gen_wants_fixed(it, g) ? "fixed<W>" : "integer", tn,
+                           gen_wants_fixed(it, g)
+                               ? " (convert it: fixed32(x) for the number x, fx_from_raw(x) for "
+                                 "an int<W> holding round(r * 2^(W/2)))"
+                               : " (convert it: int32(x), or fx_raw(x) for the scaled integer)");
+            } else if (ok && b[i].other_sign != NULL) {
                 ty_name(b[i].other_sign, tn, sizeof tn);
                 /* The function's own signed variant, when the library has one. */
                 char variant[96] = "";
@@ -891,8 +917,8 @@ static void sm_item_typed_const(struct sema *s, struct ast_item *it)
     snprintf(what, sizeof what, "constant '%s'", it->name);
     struct sv v;
     sv_set_none(&v);
-    if (t->kind == TY_ARRAY || t->kind == TY_STRUCT) {
-        sm_expr_to(s, it->value, t, what);
+    if (t->kind == TY_ARRAY || t->kind == TY_STRUCT || t->kind == TY_FIXED) {
+        sm_expr_to(s, it->value, t, what); /* (computed, and checked constant, by lowering) */
     } else {
         (void)sm_expr(s, it->value, &v);
         if (sm_convert(s, it->value, &v, t, what) && t->kind != TY_UNKNOWN && v.state != SV_KNOWN)
@@ -925,7 +951,7 @@ static void sm_item_const(struct sema *s, struct ast_item *it)
     if (sv_report(s, &v))
         t = sm_t(s, TY_UNKNOWN, 0);
     else if (t->kind != TY_UNTYPED && t->kind != TY_BOOL && t->kind != TY_UINT && t->kind != TY_INT
-             && t->kind != TY_UNKNOWN) {
+             && t->kind != TY_DECIMAL && t->kind != TY_UNKNOWN) {
         diag_error(s->diags, it->value->loc, "the value of constant '%s' must be known at compile time", it->name);
         t = sm_t(s, TY_UNKNOWN, 0);
     }

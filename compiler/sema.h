@@ -50,6 +50,10 @@ struct sv {
      * it if that code runs at all. */
     int err;
     struct ast_loc err_loc;
+    /* A decimal constant (type TY_DECIMAL): its literal's text and sign,
+     * for range checks where it gets a fixed-point type; NULL otherwise. */
+    const char *dec;
+    int dec_neg;
 };
 enum { SV_ERR_DIV = 1, SV_ERR_RANGE = 2 };
 

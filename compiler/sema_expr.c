@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "circuits/fixed.h"
 #include "parser.h"
 #include "sema.h"
 
@@ -59,7 +60,7 @@ static int is_int(const struct mpcc_type *t)
 
 static int is_scalar(const struct mpcc_type *t)
 {
-    return t->kind == TY_BOOL || is_int(t);
+    return t->kind == TY_BOOL || is_int(t) || t->kind == TY_FIXED;
 }
 
 static int is_unknown(const struct mpcc_type *t)
@@ -77,6 +78,7 @@ static int sm_same(const struct mpcc_type *x, const struct mpcc_type *y)
     switch (x->kind) {
     case TY_UINT:
     case TY_INT:
+    case TY_FIXED:
         return x->width == 0 || y->width == 0 || x->width == y->width;
     case TY_ARRAY:
         return (x->len == 0 || y->len == 0 || x->len == y->len) && sm_same(x->elem, y->elem);
@@ -151,6 +153,39 @@ int sm_convert_at(struct sema *s, struct ast_expr *e, struct ast_loc loc, const 
     }
     if (is_unknown(from) || is_unknown(t))
         return 1;
+    if (from->kind == TY_DECIMAL) {
+        tname(t, a, sizeof a);
+        if (t->kind != TY_FIXED) {
+            diag_error(s->diags, loc, "%s: a decimal constant needs a fixed-point type (such as "
+                       "fixed32), not %s", what, a);
+            return 0;
+        }
+        int64_t fx;
+        size_t used;
+        if (v->dec != NULL && t->width != 0 &&
+            fixed_parse(v->dec, strlen(v->dec), t->width, &fx, &used) < 0) {
+            char lo[FIXED_TEXT_MAX], hi[FIXED_TEXT_MAX];
+            fixed_range(t->width, lo, hi);
+            diag_error(s->diags, loc, "%s: constant %s%s does not fit in %s (%s..%s)", what,
+                       v->dec_neg ? "-" : "", v->dec, a, lo, hi);
+            return 0;
+        }
+        return 1;
+    }
+    if (from->kind == TY_UNTYPED && t->kind == TY_FIXED) {
+        /* n as a fixed-point value: n * 2^F must fit, i.e. n in W/2 signed bits. */
+        if (v->state == SV_KNOWN && t->width != 0 && !ce_fits(&v->c, t->width / 2, 1)) {
+            char num[200], lo[FIXED_TEXT_MAX], hi[FIXED_TEXT_MAX];
+            ce_to_string(&v->c, num, sizeof num);
+            tname(t, a, sizeof a);
+            fixed_range(t->width, lo, hi);
+            diag_error(s->diags, loc, "%s: constant %s does not fit in %s (%s..%s)", what, num, a, lo, hi);
+            return 0;
+        }
+        if (v->state != SV_KNOWN && e->kind == AE_COND)
+            return sm_push_type(s, e, t, what);
+        return 1;
+    }
     if (from->kind == TY_UNTYPED) {
         if (!is_int(t)) {
             tname(t, a, sizeof a);
@@ -172,7 +207,7 @@ int sm_convert_at(struct sema *s, struct ast_expr *e, struct ast_loc loc, const 
         return 1;
     tname(from, a, sizeof a);
     tname(t, b, sizeof b);
-    if (is_int(from) && is_int(t))
+    if ((is_int(from) || from->kind == TY_FIXED) && (is_int(t) || t->kind == TY_FIXED))
         diag_error(s->diags, loc, "%s: cannot convert %s to %s implicitly (use a cast: %s(x))", what, a, b, b);
     else
         diag_error(s->diags, loc, "%s: expected %s, found %s", what, b, a);
@@ -369,10 +404,21 @@ static const struct mpcc_type *sm_cast(struct sema *s, struct ast_expr *e, struc
     sm_set(e, t);
     if (is_unknown(xt))
         return t;
-    if (xt->kind != TY_UNTYPED && !is_scalar(xt)) {
+    if ((xt->kind != TY_UNTYPED && xt->kind != TY_DECIMAL && !is_scalar(xt)) ||
+        ((t->kind == TY_FIXED || xt->kind == TY_FIXED || xt->kind == TY_DECIMAL) &&
+         (t->kind == TY_BOOL || xt->kind == TY_BOOL))) {
         tname(xt, a, sizeof a);
         tname(t, b, sizeof b);
         diag_error(s->diags, e->loc, "cannot cast %s to %s", a, b);
+        return t;
+    }
+    if (xt->kind == TY_DECIMAL || t->kind == TY_FIXED || xt->kind == TY_FIXED) {
+        /* Fixed-point casts are computed where they run (lowering); a
+         * decimal or integer constant must fit the fixed type. */
+        if (xt->kind == TY_DECIMAL || (xt->kind == TY_UNTYPED && t->kind == TY_FIXED))
+            (void)sm_convert_at(s, e->a, e->loc, &x, t, "cast");
+        if (xt->kind == TY_DECIMAL && t->kind != TY_FIXED)
+            return sm_poison(s, e, v);
         return t;
     }
     if (x.state == SV_KNOWN && t->width != 0) {
@@ -639,12 +685,12 @@ static const struct mpcc_type *sm_unify(struct sema *s, struct ast_loc loc, int 
         diag_error(s->diags, loc, "operator '%s': a function call that returns no value has no value", on);
         return NULL;
     }
-    if (!is_scalar(xt) && xt->kind != TY_UNTYPED && !is_unknown(xt)) {
+    if (!is_scalar(xt) && xt->kind != TY_UNTYPED && xt->kind != TY_DECIMAL && !is_unknown(xt)) {
         tname(xt, a, sizeof a);
         diag_error(s->diags, loc, "operator '%s' cannot be applied to %s", on, a);
         return NULL;
     }
-    if (!is_scalar(yt) && yt->kind != TY_UNTYPED && !is_unknown(yt)) {
+    if (!is_scalar(yt) && yt->kind != TY_UNTYPED && yt->kind != TY_DECIMAL && !is_unknown(yt)) {
         tname(yt, a, sizeof a);
         diag_error(s->diags, loc, "operator '%s' cannot be applied to %s", on, a);
         return NULL;
@@ -653,9 +699,9 @@ static const struct mpcc_type *sm_unify(struct sema *s, struct ast_loc loc, int 
         return sm_t(s, TY_UNKNOWN, 0);
     snprintf(what, sizeof what, "operator '%s'", on);
     /* A constant that does not fit is reported at the operator. */
-    if (xt->kind == TY_UNTYPED)
+    if (xt->kind == TY_UNTYPED || xt->kind == TY_DECIMAL)
         return sm_convert_at(s, x, loc, xv, yt, what) ? yt : NULL;
-    if (yt->kind == TY_UNTYPED)
+    if (yt->kind == TY_UNTYPED || yt->kind == TY_DECIMAL)
         return sm_convert_at(s, y, loc, yv, xt, what) ? xt : NULL;
     if (sm_same(xt, yt))
         return xt->width == 0 ? xt : (yt->width == 0 ? yt : xt);
@@ -667,8 +713,12 @@ static const struct mpcc_type *sm_unify(struct sema *s, struct ast_loc loc, int 
     }
     tname(xt, a, sizeof a);
     tname(yt, b, sizeof b);
-    diag_error(s->diags, loc, "mismatched types %s and %s for operator '%s'%s", a, b, on,
-               is_int(xt) && is_int(yt) ? " (add a cast, e.g. int32(x))" : "");
+    char hint[96] = "";
+    if (is_int(xt) && is_int(yt))
+        snprintf(hint, sizeof hint, " (add a cast, e.g. int32(x))");
+    else if ((xt->kind == TY_FIXED && is_int(yt)) || (yt->kind == TY_FIXED && is_int(xt)))
+        snprintf(hint, sizeof hint, " (add a cast, e.g. %s(x))", xt->kind == TY_FIXED ? a : b);
+    diag_error(s->diags, loc, "mismatched types %s and %s for operator '%s'%s", a, b, on, hint);
     return NULL;
 }
 
@@ -774,6 +824,12 @@ static const struct mpcc_type *sm_binary(struct sema *s, struct ast_expr *e, str
         return sm_shift(s, e, &x, &y, v);
     if (xt->kind == TY_UNTYPED && yt->kind == TY_UNTYPED)
         return sm_binary_const(s, e, &x, &y, v);
+    if ((xt->kind == TY_DECIMAL && (yt->kind == TY_UNTYPED || yt->kind == TY_DECIMAL)) ||
+        (yt->kind == TY_DECIMAL && xt->kind == TY_UNTYPED)) {
+        diag_error(s->diags, e->loc, "operator '%s' on constants alone: give the decimal a "
+                   "fixed-point type first, e.g. fixed32(1.5) * 2", sm_op_name(e->op));
+        return sm_poison(s, e, v);
+    }
     /* Whole arrays and structs of one type compare bit for bit. */
     if ((e->op == EQ || e->op == NE) && (xt->kind == TY_ARRAY || xt->kind == TY_STRUCT) && sm_same(xt, yt))
         return sm_set(e, sm_t(s, TY_BOOL, 1));
@@ -782,6 +838,20 @@ static const struct mpcc_type *sm_binary(struct sema *s, struct ast_expr *e, str
         return sm_poison(s, e, v);
     if (is_unknown(t))
         return sm_set(e, is_cmp(e->op) ? sm_t(s, TY_BOOL, 1) : t);
+    if (t->kind == TY_FIXED) {
+        /* + - * / and comparisons; computed where they run (lowering),
+         * never folded here. */
+        if (is_cmp(e->op))
+            return sm_set(e, sm_t(s, TY_BOOL, 1));
+        if (e->op != '+' && e->op != '-' && e->op != '*' && e->op != '/') {
+            char a[64];
+            tname(t, a, sizeof a);
+            diag_error(s->diags, e->loc, "operator '%s' cannot be applied to %s (fixed-point values "
+                       "take + - * / and comparisons)", sm_op_name(e->op), a);
+            return sm_poison(s, e, v);
+        }
+        return sm_set(e, t);
+    }
     struct ce_int cx, cy, r;
     int known = sv_as(&x, xt, t, &cx) && sv_as(&y, yt, t, &cy);
     if (t->kind == TY_BOOL) {
@@ -815,6 +885,18 @@ static const struct mpcc_type *sm_unary(struct sema *s, struct ast_expr *e, stru
     sv_set_none(v);
     if (is_unknown(xt))
         return sm_poison(s, e, v);
+    if (xt->kind == TY_DECIMAL || xt->kind == TY_FIXED) {
+        if (e->op != '-') {
+            tname(xt, a, sizeof a);
+            diag_error(s->diags, e->loc, "operator '%s' cannot be applied to %s", sm_op_name(e->op), a);
+            return sm_poison(s, e, v);
+        }
+        if (xt->kind == TY_DECIMAL) {
+            *v = x;
+            v->dec_neg = !x.dec_neg;
+        }
+        return sm_set(e, xt);
+    }
     if (xt->kind == TY_UNTYPED) {
         sm_set(e, xt);
         if (e->op == '!') {
@@ -908,7 +990,30 @@ static const struct mpcc_type *sm_cond_expr(struct sema *s, struct ast_expr *e, 
 
 int sm_builtin_id(const char *name)
 {
-    return strcmp(name, "bit_width") == 0 ? AB_FN_BIT_WIDTH : 0;
+    return strcmp(name, "bit_width") == 0     ? AB_FN_BIT_WIDTH
+           : strcmp(name, "fx_raw") == 0      ? AB_FN_FX_RAW
+           : strcmp(name, "fx_from_raw") == 0 ? AB_FN_FX_FROM_RAW
+                                              : 0;
+}
+
+/* fx_raw(fixed<W> x) -> int<W>, fx_from_raw(int<W> i) -> fixed<W>: the same
+ * bits, read as the other type (no gate). */
+static const struct mpcc_type *sm_builtin_raw(struct sema *s, struct ast_expr *e, struct sv *v)
+{
+    struct sv x;
+    const struct mpcc_type *t = sm_expr(s, e->args, &x);
+    char a[64];
+    sv_set_none(v);
+    if (is_unknown(t))
+        return sm_poison(s, e, v);
+    int to_raw = e->op == AB_FN_FX_RAW;
+    if (to_raw ? t->kind != TY_FIXED : (t->kind != TY_INT || (t->width != 0 && (t->width < 8 || t->width > 64 || t->width % 2)))) {
+        tname(t, a, sizeof a);
+        diag_error(s->diags, e->args->loc, "the argument of '%s' must be %s, found %s", e->name,
+                   to_raw ? "a fixed-point value" : "an int<W> with W even, 8 to 64", a);
+        return sm_poison(s, e, v);
+    }
+    return sm_set(e, sm_t(s, to_raw ? TY_INT : TY_FIXED, t->width));
 }
 
 /* bit_width(x): the number of bits of the non-negative integer x (0 for
@@ -925,6 +1030,8 @@ static const struct mpcc_type *sm_builtin(struct sema *s, struct ast_expr *e, st
         diag_error(s->diags, e->loc, "'%s' takes 1 argument but %u %s given", e->name, n, n == 1 ? "was" : "were");
         return sm_poison(s, e, v);
     }
+    if (e->op != AB_FN_BIT_WIDTH)
+        return sm_builtin_raw(s, e, v);
     struct sv x;
     const struct mpcc_type *t = sm_expr(s, e->args, &x);
     if (!is_int(t) && t->kind != TY_UNTYPED && !is_unknown(t)) {
@@ -972,6 +1079,18 @@ static const struct mpcc_type *sm_expr_kind(struct sema *s, struct ast_expr *e, 
     case AE_BOOL:
         sv_set_bool(v, e->op);
         return sm_set(e, sm_t(s, TY_BOOL, 1));
+    case AE_DEC: {
+        int64_t fx;
+        size_t used = 0, n = strlen(e->text);
+        if (fixed_parse(e->text, n, 64, &fx, &used) == 0 || (used != n && used != 0)) {
+            diag_error(s->diags, e->loc, "invalid decimal literal '%s' (write digits, a point and "
+                       "digits: 1.5)", e->text);
+            return sm_poison(s, e, v);
+        }
+        sv_set_none(v);
+        v->dec = e->text;
+        return sm_set(e, sm_t(s, TY_DECIMAL, 0));
+    }
     case AE_NAME:
         return sm_name(s, e, v);
     case AE_UNARY:

@@ -13,6 +13,8 @@ void sv_set_none(struct sv *v)
 {
     v->state = SV_NONE;
     v->err = 0;
+    v->dec = NULL;
+    v->dec_neg = 0;
 }
 
 void sv_set_none_from(struct sv *v, const struct sv *x, const struct sv *y)
@@ -23,6 +25,8 @@ void sv_set_none_from(struct sv *v, const struct sv *x, const struct sv *y)
     v->state = SV_NONE;
     v->err = err;
     v->err_loc = loc;
+    v->dec = NULL;
+    v->dec_neg = 0;
 }
 
 void sv_set_error(struct sv *v, int err, struct ast_loc loc)
@@ -37,6 +41,7 @@ void sv_set_int(struct sv *v, const struct ce_int *c)
     v->state = SV_KNOWN;
     v->c = *c;
     v->err = 0;
+    v->dec = NULL;
 }
 
 void sv_set_bool(struct sv *v, int b)
@@ -44,6 +49,7 @@ void sv_set_bool(struct sv *v, int b)
     v->state = SV_KNOWN;
     ce_from_i64(&v->c, b ? 1 : 0);
     v->err = 0;
+    v->dec = NULL;
 }
 
 void sv_wrap(struct ce_int *c, uint32_t width, int is_signed)

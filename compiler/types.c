@@ -12,7 +12,7 @@ const struct mpcc_type *ty_scalar(struct ast_arena *a, enum ty_kind k, uint32_t 
         return NULL;
     t->kind = k;
     t->width = k == TY_BOOL ? 1 : width;
-    t->bits = (k == TY_BOOL || k == TY_UINT || k == TY_INT) ? t->width : 0;
+    t->bits = (k == TY_BOOL || k == TY_UINT || k == TY_INT || k == TY_FIXED) ? t->width : 0;
     return t;
 }
 
@@ -25,6 +25,12 @@ const struct mpcc_type *ty_get(struct ty_ctx *c, enum ty_kind k, uint32_t width)
         break;
     case TY_INT:
         slot = width <= 512 ? &c->t_int[width] : NULL;
+        break;
+    case TY_FIXED:
+        slot = width <= 64 ? &c->t_fixed[width] : NULL;
+        break;
+    case TY_DECIMAL:
+        slot = &c->t_decimal;
         break;
     case TY_BOOL:
         slot = &c->t_bool;
@@ -77,7 +83,7 @@ int ty_is_int(const struct mpcc_type *t)
 
 int ty_is_scalar(const struct mpcc_type *t)
 {
-    return t->kind == TY_BOOL || ty_is_int(t);
+    return t->kind == TY_BOOL || ty_is_int(t) || t->kind == TY_FIXED;
 }
 
 int ty_equal(const struct mpcc_type *x, const struct mpcc_type *y)
@@ -89,11 +95,13 @@ int ty_equal(const struct mpcc_type *x, const struct mpcc_type *y)
     switch (x->kind) {
     case TY_BOOL:
     case TY_UNTYPED:
+    case TY_DECIMAL:
     case TY_VOID:
     case TY_UNKNOWN:
         return 1;
     case TY_UINT:
     case TY_INT:
+    case TY_FIXED:
         return x->width == y->width;
     case TY_ARRAY:
         return x->len == y->len && ty_equal(x->elem, y->elem);
@@ -124,6 +132,7 @@ int ty_partial(const struct mpcc_type *t)
             return 1;
         case TY_UINT:
         case TY_INT:
+        case TY_FIXED:
             return t->width == 0;
         case TY_ARRAY:
             if (t->len == 0)
@@ -158,11 +167,20 @@ void ty_name(const struct mpcc_type *t, char *buf, size_t len)
         else
             snprintf(buf, len, "%s%u%s", t->kind == TY_UINT ? "uint" : "int", t->width, dims);
         break;
+    case TY_FIXED:
+        if (t->width == 0)
+            snprintf(buf, len, "fixed<?>%s", dims);
+        else
+            snprintf(buf, len, "fixed%u%s", t->width, dims);
+        break;
     case TY_STRUCT:
         snprintf(buf, len, "%s%s", t->name, dims);
         break;
     case TY_UNTYPED:
         snprintf(buf, len, "integer constant");
+        break;
+    case TY_DECIMAL:
+        snprintf(buf, len, "decimal constant");
         break;
     case TY_VOID:
         snprintf(buf, len, "nothing");

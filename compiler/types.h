@@ -15,7 +15,12 @@
  * on its own (a type parameter not yet bound) or after an error; so do
  * integer types of width 0 (a width not yet bound) and arrays of length 0.
  * Lowering never sees them. */
-enum ty_kind { TY_BOOL, TY_UINT, TY_INT, TY_ARRAY, TY_STRUCT, TY_UNTYPED, TY_VOID, TY_UNKNOWN };
+enum ty_kind { TY_BOOL, TY_UINT, TY_INT, TY_ARRAY, TY_STRUCT, TY_UNTYPED, TY_VOID, TY_UNKNOWN,
+               TY_FIXED, TY_DECIMAL };
+/* TY_FIXED: fixedW, W even 8..64 (0 while a generic width is unbound): a
+ * signed value with W / 2 fraction bits (circuits/fixed.h). TY_DECIMAL: a
+ * decimal constant (1.5) not yet given a fixed-point type; it converts to
+ * fixed types only. */
 
 struct ty_field {
     const char *name;
@@ -25,7 +30,7 @@ struct ty_field {
 
 struct mpcc_type {
     enum ty_kind kind;
-    uint32_t width;                /* UINT/INT; BOOL: 1 */
+    uint32_t width;                /* UINT/INT/FIXED; BOOL: 1 */
     uint32_t len;                  /* ARRAY */
     const struct mpcc_type *elem;  /* ARRAY */
     const char *name;              /* STRUCT */
@@ -46,6 +51,8 @@ struct ty_ctx {
     int failed; /* an allocation failed */
     const struct mpcc_type *t_uint[513];
     const struct mpcc_type *t_int[513];
+    const struct mpcc_type *t_fixed[65];
+    const struct mpcc_type *t_decimal;
     const struct mpcc_type *t_bool, *t_untyped, *t_void, *t_unknown;
 };
 /* BOOL, UINT, INT (width 0..512), UNTYPED, VOID, UNKNOWN; NULL (ctx->failed
@@ -56,7 +63,7 @@ const struct mpcc_type *ty_get(struct ty_ctx *c, enum ty_kind k, uint32_t width)
 const struct mpcc_type *ty_array(struct ast_arena *a, const struct mpcc_type *elem, uint32_t len);
 
 int ty_is_int(const struct mpcc_type *t);    /* UINT or INT */
-int ty_is_scalar(const struct mpcc_type *t); /* BOOL, UINT or INT */
+int ty_is_scalar(const struct mpcc_type *t); /* BOOL, UINT, INT or FIXED */
 int ty_equal(const struct mpcc_type *x, const struct mpcc_type *y);
 /* True if every value of `from` is a value of `to` (integer widening). */
 int ty_widens(const struct mpcc_type *from, const struct mpcc_type *to);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "circuits/eval.h"
+#include "circuits/fixed.h"
 #include "circuits/values.h"
 #include "compiler.h"
 #include "driver.h"
@@ -881,6 +882,32 @@ static void compile_error_has(const char *src, const char *want)
     ck_assert_msg(strstr(err.msg, want) != NULL, "got [%s], want [%s]", err.msg, want);
 }
 
+START_TEST(compiler_fixed_point_errors_name_the_cause)
+{
+    const char *hdr = "party p, q;\ninput p fixed32 a;\ninput q int16 n;\n";
+    const char *cases[][2] = {
+        {"int32 z = 1.5;", "test.mpc:4:11: initialisation: a decimal constant needs a fixed-point type (such as fixed32), not int32"},
+        {"fixed32 z = 1.5 * 2;", "operator '*' on constants alone: give the decimal a fixed-point type first, e.g. fixed32(1.5) * 2"},
+        {"fixed32 z = a % a;", "operator '%' cannot be applied to fixed32 (fixed-point values take + - * / and comparisons)"},
+        {"fixed32 z = a + n;", "mismatched types fixed32 and int16 for operator '+' (add a cast, e.g. fixed32(x))"},
+        {"fixed16 z = a;", "initialisation: cannot convert fixed32 to fixed16 implicitly (use a cast: fixed16(x))"},
+        {"fixed8 z = 300.0;", "constant 300.0 does not fit in fixed8 (-8.0..7.9375)"},
+        {"fixed8 z = 8;", "constant 8 does not fit in fixed8 (-8.0..7.9375)"},
+        {"fixed32 z = a << 1;", "operator '<<' cannot be applied to fixed32"},
+        {"bool z = bool(a);", "cannot cast fixed32 to bool"},
+        {"fixed32 z = 1.5e3;", "invalid decimal literal '1.5e3'"},
+        {"fixed<9> z = 1.0;", "fixed-point width 9 is not an even width of 8 to 64 bits"},
+        {"int16 z = fx_raw(n);", "the argument of 'fx_raw' must be a fixed-point value, found int16"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char src[512];
+        snprintf(src, sizeof src, "%s%s\noutput all z;\n", hdr, cases[i][0]);
+        compile_error_has(src, cases[i][1]);
+    }
+    compile_error_has("party p, q;\ninput p fixed9 a;\noutput all a;\n", "fixed-point type 'fixed9' has an unsupported width");
+}
+END_TEST
+
 START_TEST(compiler_constant_array_errors_name_the_cause)
 {
     const char *hdr = "party p, q;\nconst E = [10, 20, 30];\ninput p uint8 x;\ninput q uint8 k;\n";
@@ -907,6 +934,92 @@ START_TEST(compiler_constant_array_errors_name_the_cause)
 }
 END_TEST
 
+/* Fixed-point arithmetic, compiled and evaluated, against circuits/fixed.c
+ * (exact __int128 arithmetic of the stated rules) on random values and the
+ * edges, for every operator, cast and a literal, at four widths. */
+static uint64_t out_raw(uint8_t *const *outs, uint32_t k, uint32_t w)
+{
+    uint64_t v = 0;
+    for (uint32_t i = 0; i < w; i++)
+        v |= (uint64_t)(outs[k][i] != 0) << i;
+    return v;
+}
+
+START_TEST(compiler_fixed_point_matches_exact_arithmetic)
+{
+    static const uint32_t widths[] = {8, 16, 32, 64};
+    uint64_t seed = 4242;
+    for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+        uint32_t w = widths[wi], f = w / 2;
+        char src[1400];
+        snprintf(src, sizeof src,
+                 "party p, q;\ninput p fixed%u a;\ninput q fixed%u b;\ninput q int16 n;\n"
+                 "output all add = a + b;\noutput all sub = a - b;\noutput all mul = a * b;\n"
+                 "output all div = a / b;\noutput all lt = a < b;\noutput all le = a <= b;\n"
+                 "output all eq = a == b;\noutput all neg = -a;\noutput all toint = int16(a);\n"
+                 "output all fromint = fixed%u(n);\noutput all lit = a * 1.25 + 0.5;\n"
+                 "output all narrow = fixed8(a);\noutput all wide = fixed64(a);\n", w, w, w);
+        struct mpcc_program *p = compile_ok(src, NULL);
+        int64_t lit125 = 0, lit05 = 0;
+        size_t used;
+        ck_assert_int_eq(fixed_parse("1.25", 4, w, &lit125, &used), 1);
+        ck_assert_int_eq(fixed_parse("0.5", 3, w, &lit05, &used), 1);
+        for (int round = 0; round < 300; round++) {
+            int64_t a, b;
+            int16_t n = (int16_t)rng_next(&seed);
+            int64_t edge[] = {0, 1, -1, fixed_wrap((int64_t)1 << (w - 1), w), fixed_wrap(((int64_t)1 << (w - 1)) - 1, w),
+                              (int64_t)1 << f, -((int64_t)1 << f)};
+            a = round < 7 ? edge[round] : fixed_wrap((int64_t)rng_next(&seed), w);
+            b = round < 49 ? edge[round / 7 % 7] : fixed_wrap((int64_t)rng_next(&seed), w);
+            if (round % 5 == 1) /* small values: products that keep their integer part */
+                a = fixed_wrap((int64_t)(rng_next(&seed) % ((uint64_t)1 << (f + 2))) - ((int64_t)1 << (f + 1)), w);
+            char ta[FIXED_TEXT_MAX], tb[FIXED_TEXT_MAX], ia[FIXED_TEXT_MAX + 8], ib[FIXED_TEXT_MAX + 8], in[40];
+            fixed_format(a, w, ta);
+            fixed_format(b, w, tb);
+            snprintf(ia, sizeof ia, "p:a=%s", ta);
+            snprintf(ib, sizeof ib, "q:b=%s", tb);
+            snprintf(in, sizeof in, "q:n=%d", n);
+            struct mpcc_error err = {0};
+            struct values_set *set = values_set_new(p->iface, VALUES_ANY_PARTY, &err);
+            ck_assert_ptr_nonnull(set);
+            ck_assert_msg(values_set_assign(set, ia, &err) == MPCC_OK, "%s", err.msg);
+            ck_assert_msg(values_set_assign(set, ib, &err) == MPCC_OK, "%s", err.msg);
+            ck_assert_msg(values_set_assign(set, in, &err) == MPCC_OK, "%s", err.msg);
+            uint8_t **outs = NULL;
+            ck_assert_msg(mpcc_eval_plain(p, set, &outs, &err) == MPCC_OK, "%s", err.msg);
+            int64_t want[13];
+            want[0] = fixed_wrap(a + b, w);
+            want[1] = fixed_wrap(a - b, w);
+            want[2] = fixed_mul(a, b, w);
+            want[3] = fixed_div(a, b, w);
+            want[4] = a < b;
+            want[5] = a <= b;
+            want[6] = a == b;
+            want[7] = fixed_wrap(-a, w);
+            want[8] = fixed_wrap(a / ((int64_t)1 << f), 16); /* C: toward zero */
+            want[9] = fixed_wrap((int64_t)((uint64_t)(int64_t)n << f), w);
+            want[10] = fixed_wrap(fixed_mul(a, lit125, w) + lit05, w);
+            want[11] = f > 4 ? fixed_wrap((int64_t)(((__int128)a + ((int64_t)1 << (f - 5))) >> (f - 4)), 8)
+                             : fixed_wrap(a, 8);
+            want[12] = (int64_t)((uint64_t)a << (32 - f));
+            static const uint32_t ow[] = {0, 0, 0, 0, 1, 1, 1, 0, 16, 0, 0, 8, 64};
+            for (uint32_t k = 0; k < 13; k++) {
+                uint32_t kw = ow[k] ? ow[k] : w;
+                int64_t got = fixed_wrap((int64_t)out_raw(outs, k, kw), kw);
+                if (kw == 1)
+                    got &= 1;
+                ck_assert_msg(got == fixed_wrap(want[k], kw == 1 ? 64 : kw),
+                              "fixed%u, a = %s, b = %s, n = %d: output %s is %lld, want %lld", w, ta, tb, n,
+                              p->iface->outputs[k].name, (long long)got, (long long)want[k]);
+            }
+            mpcc_free_outputs(p, outs);
+            values_set_free(set);
+        }
+        prog_free(p);
+    }
+}
+END_TEST
+
 static Suite *compiler_suite(void)
 {
     Suite *s = suite_create("compiler");
@@ -917,6 +1030,8 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_return_inside_secret_branch);
     tcase_add_test(tc, compiler_break_and_continue_match_c);
     tcase_add_test(tc, compiler_constant_arrays);
+    tcase_add_test(tc, compiler_fixed_point_matches_exact_arithmetic);
+    tcase_add_test(tc, compiler_fixed_point_errors_name_the_cause);
     tcase_add_test(tc, compiler_constant_array_errors_name_the_cause);
     tcase_add_test(tc, compiler_compound_assignment_in_secret_branches);
     tcase_add_test(tc, compiler_arrays_public_and_secret_index);

@@ -259,10 +259,11 @@ START_TEST(stdlib_preconditions_are_compile_errors)
 {
     expect_compile_error("import \"sort\";\nparty a, b;\ninput a uint8 v[4];\noutput all t = top_k(v, 5);\n",
                          "static assertion failed: top_k(v, K) needs 1 <= K <= N (in the call of 'top_k' at test.mpc:4:16)");
-    expect_compile_error("import \"fixed\";\nparty a, b;\ninput a int7 x;\noutput all t = fx_mul(x, x);\n",
-                         "static assertion failed: fixed-point values are int<W> with W even, 8 <= W <= 64");
-    expect_compile_error("import \"fixed\";\nparty a, b;\ninput a int8 x;\noutput all t = fx_exp(x);\n",
-                         "static assertion failed: fx_exp needs int<W> with W even, 10 <= W <= 64");
+    expect_compile_error("import \"fixed\";\nparty a, b;\ninput a int32 x;\noutput all t = fx_mul(x, x);\n",
+                         "'fx_mul' takes fixed<W> values, not int32 (convert it: fixed32(x) for the number x, "
+                         "fx_from_raw(x) for an int<W> holding round(r * 2^(W/2)))");
+    expect_compile_error("import \"fixed\";\nparty a, b;\ninput a fixed8 x;\noutput all t = fx_exp(x);\n",
+                         "static assertion failed: fx_exp needs fixed<W> with W >= 10");
 }
 END_TEST
 
@@ -780,7 +781,7 @@ END_TEST
 
 START_TEST(stdlib_fixed_arithmetic_matches_c)
 {
-    const char *src = "import \"fixed\";\nparty a, b;\ninput a int32 x;\ninput b int32 y;\n"
+    const char *src = "import \"fixed\";\nparty a, b;\ninput a fixed32 x;\ninput b fixed32 y;\n"
                       "output all m = fx_mul(x, y);\n"   /* 0 */
                       "output all d = fx_div(x, y);\n"   /* 32 */
                       "output all r = fx_round(x);\n"    /* 64 */
@@ -819,7 +820,7 @@ END_TEST
  * results) on [-10, 9.5] in Q16.16. Dense sweeps, 1/256 apart. */
 START_TEST(stdlib_fixed_sigmoid_and_exp_error_bounds)
 {
-    const char *src = "import \"fixed\";\nparty a, b;\ninput a int32 x;\n"
+    const char *src = "import \"fixed\";\nparty a, b;\ninput a fixed32 x;\n"
                       "output all s = fx_sigmoid(x);\noutput all e = fx_exp(x);\n";
     struct lanes l;
     lanes_open(&l, src);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "circuits/fixed.h"
 #include "circuits/values.h"
 #include "test_support.h"
 
@@ -489,6 +490,126 @@ START_TEST(values_parser_survives_mutated_text)
 }
 END_TEST
 
+/* ---- fixed point ---- */
+
+/* Exact reference: round(N / 10^k * 2^F), halves away from zero. */
+static i128 fixed_ref(i128 num, int k, uint32_t f)
+{
+    i128 den = 1;
+    for (int i = 0; i < k; i++)
+        den *= 10;
+    int neg = num < 0;
+    u128 m = (u128)(neg ? -num : num) << f;
+    u128 q = m / (u128)den, r = m % (u128)den;
+    if (2 * r >= (u128)den)
+        q++;
+    return neg ? -(i128)q : (i128)q;
+}
+
+/* Decimal text of random values with up to 18 digits after the point parses
+ * to the exactly rounded value (or is refused as out of range exactly when
+ * it is), formatting is exact (parsing it back gives the same bits, and it
+ * equals v / 2^F as a fraction), for every width. */
+START_TEST(values_fixed_point_round_trip_against_exact_rationals)
+{
+    uint64_t seed = 0x5eed;
+    for (uint32_t w = 8; w <= 64; w += 2) {
+        uint32_t f = w / 2;
+        struct iface_type *t = iface_type_fixed(w);
+        ck_assert_ptr_nonnull(t);
+        i128 top = ((i128)1 << (w - 1)) - 1, bottom = -((i128)1 << (w - 1));
+        for (int round = 0; round < 400; round++) {
+            /* a random decimal: integer part around the range, k fraction digits */
+            int k = (int)(rng_next(&seed) % 19);
+            uint64_t ip = rng_next(&seed) % ((uint64_t)1 << (f - 1)) + (rng_next(&seed) % 8 == 0 ? ((uint64_t)1 << (f - 1)) - 1 : 0);
+            uint64_t fr = k ? rng_next(&seed) % 1000000000000000000ull : 0;
+            uint64_t p10 = 1;
+            for (int i = 0; i < k; i++)
+                p10 *= 10;
+            fr %= p10;
+            int neg = rng_next(&seed) & 1;
+            char text[80];
+            if (k)
+                snprintf(text, sizeof text, "%s%llu.%0*llu", neg ? "-" : "", (unsigned long long)ip, k,
+                         (unsigned long long)fr);
+            else
+                snprintf(text, sizeof text, "%s%llu", neg ? "-" : "", (unsigned long long)ip);
+            i128 num = (i128)ip * (i128)p10 + fr;
+            i128 want = fixed_ref(neg ? -num : num, k, f);
+            uint8_t bits[64];
+            struct mpcc_error err = {0};
+            enum mpcc_status st = values_parse(t, text, bits, &err);
+            if (want > top || want < bottom) {
+                ck_assert_msg(st == MPCC_ERR_PARSE && strstr(err.msg, "does not fit in") != NULL,
+                              "w %u: %s should not fit (%s)", w, text, err.msg);
+                continue;
+            }
+            ck_assert_msg(st == MPCC_OK, "w %u: %s: %s", w, text, err.msg);
+            int64_t got = 0;
+            for (uint32_t i = 0; i < w; i++)
+                got |= (int64_t)bits[i] << i;
+            ck_assert_msg(fixed_wrap(got, w) == (int64_t)want, "w %u: %s gave %lld, want %lld", w, text,
+                          (long long)fixed_wrap(got, w), (long long)want);
+            check_round_trip(t, bits, NULL);
+            /* the printed text is exactly v / 2^F */
+            char out[FIXED_TEXT_MAX];
+            fixed_format((int64_t)want, w, out);
+            const char *dot = strchr(out, '.');
+            ck_assert_ptr_nonnull(dot);
+            int digits = (int)strlen(dot + 1);
+            ck_assert_int_le(digits, (int)f);
+            i128 back_num = 0;
+            for (const char *c = out + (out[0] == '-'); *c; c++)
+                if (*c != '.')
+                    back_num = back_num * 10 + (*c - '0');
+            i128 scale = 1;
+            for (int i = 0; i < digits; i++)
+                scale *= 10;
+            /* back_num / 10^digits == |want| / 2^F */
+            i128 aw = want < 0 ? -want : want;
+            ck_assert(back_num * ((i128)1 << f) == aw * scale);
+        }
+        iface_type_free(t);
+    }
+    /* A few by hand: rounding, the ends of the range, the text. */
+    struct iface_type *t = iface_type_fixed(16); /* Q8.8 */
+    uint8_t bits[16];
+    struct mpcc_error err = {0};
+    const char *cases[][2] = {{"1.5", "1.5"}, {"-0.25", "-0.25"}, {"3", "3.0"},
+                              {"0.001953125", "0.00390625"}, /* half of 2^-8: away from zero */
+                              {"-0.001953125", "-0.00390625"}, {"0.0019531", "0.0"},
+                              {"127.99609375", "127.99609375"}, {"-128", "-128.0"}, {"+2.50", "2.5"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_msg(values_parse(t, cases[i][0], bits, &err) == MPCC_OK, "%s: %s", cases[i][0], err.msg);
+        char *s = values_to_string(t, bits, false, &err);
+        ck_assert_str_eq(s, cases[i][1]);
+        free(s);
+    }
+    ck_assert_int_eq(values_parse(t, "128", bits, &err), MPCC_ERR_PARSE);
+    ck_assert_str_eq(err.msg, "column 1: value 128 does not fit in fixed16 (-128.0..127.99609375)");
+    ck_assert_int_eq(values_parse(t, "1.", bits, &err), MPCC_ERR_PARSE);
+    ck_assert_str_eq(err.msg, "column 1: expected a fixed16 value (a decimal number such as 1.5), found '1.'");
+    ck_assert_int_eq(values_parse(t, "1e3", bits, &err), MPCC_ERR_PARSE);
+    ck_assert_int_eq(values_parse(t, "true", bits, &err), MPCC_ERR_PARSE);
+    iface_type_free(t);
+    /* JSON: numbers, or strings past 53 bits (as for integers). */
+    t = iface_type_fixed(64);
+    ck_assert_int_eq(values_parse(t, "-0.5", bits, &err), MPCC_OK);
+    char *s = values_to_string(t, bits, true, &err);
+    ck_assert_str_eq(s, "\"-0.5\"");
+    free(s);
+    iface_type_free(t);
+    t = iface_type_fixed(32);
+    ck_assert_int_eq(values_parse(t, "-0.5", bits, &err), MPCC_OK);
+    s = values_to_string(t, bits, true, &err);
+    ck_assert_str_eq(s, "-0.5");
+    free(s);
+    iface_type_free(t);
+    ck_assert_ptr_null(iface_type_fixed(7));
+    ck_assert_ptr_null(iface_type_fixed(66));
+}
+END_TEST
+
 static Suite *values_suite(void)
 {
     Suite *s = suite_create("values");
@@ -496,6 +617,7 @@ static Suite *values_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, values_round_trip_random_integers_against_int128);
     tcase_add_test(tc, values_big_decimals_parse_and_print);
+    tcase_add_test(tc, values_fixed_point_round_trip_against_exact_rationals);
     tcase_add_test(tc, values_accept_every_syntax);
     tcase_add_loop_test(tc, values_errors_say_column_and_expectation, 0,
                         (int)(sizeof bad_values / sizeof bad_values[0]));

@@ -22,6 +22,7 @@ raised as MpccError carrying the library's message.
 """
 
 import ctypes
+import decimal
 import glob
 import json
 import os
@@ -160,6 +161,14 @@ def _format_value(v, where):
         return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
+    if isinstance(v, float):  # for fixed-point inputs: the shortest text that is v
+        if v != v or v in (float("inf"), float("-inf")):
+            raise MpccError("%s: %r is not a number" % (where, v))
+        return format(decimal.Decimal(repr(v)), "f")
+    if isinstance(v, decimal.Decimal):
+        if not v.is_finite():
+            raise MpccError("%s: %s is not a number" % (where, v))
+        return format(v, "f")
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_format_value(x, where) for x in v) + "]"
     if isinstance(v, dict):
@@ -169,8 +178,8 @@ def _format_value(v, where):
                 raise MpccError("%s: field name %r is not an identifier" % (where, k))
             parts.append("%s: %s" % (k, _format_value(x, where)))
         return "{" + ", ".join(parts) + "}"
-    raise MpccError("%s: a value is an int, a bool, a list or a dict, not %s"
-                    % (where, type(v).__name__))
+    raise MpccError("%s: a value is an int, a float or Decimal (fixed-point types), a bool, "
+                    "a list or a dict, not %s" % (where, type(v).__name__))
 
 
 def _from_json(t, v):
@@ -178,6 +187,8 @@ def _from_json(t, v):
     kind = t["kind"]
     if kind in ("int", "uint"):
         return int(v)
+    if kind == "fixed":  # exact: a Decimal of the printed value
+        return decimal.Decimal(str(v))
     if kind == "array":
         return [_from_json(t["element"], x) for x in v]
     if kind == "struct":
@@ -242,7 +253,8 @@ class Program:
                 assigns.append("%s:%s=%s" % (party, name, _format_value(v, "input %r" % name)))
         err = ctypes.create_string_buffer(_ERR_LEN)
         res = json.loads(_take_string(
-            _lib().eval(self._h, _str_array(assigns), len(assigns), err, _ERR_LEN), err))
+            _lib().eval(self._h, _str_array(assigns), len(assigns), err, _ERR_LEN), err),
+            parse_float=decimal.Decimal)
         return {p: self._outputs(p, outs) for p, outs in res.items()}
 
     def run(self, party, inputs, roster, listen=None, timeout=30.0, protocol=None,
@@ -306,7 +318,7 @@ class Program:
         res = _take_string(_lib().run(self._h, ctypes.byref(s), arr, len(assigns), err,
                                       _ERR_LEN), err)
         del keep
-        return self._outputs(party, json.loads(res))
+        return self._outputs(party, json.loads(res, parse_float=decimal.Decimal))
 
 
 def _program(handle, err):
@@ -351,6 +363,12 @@ def _type_schema(t):
         lo, hi = (-(1 << (w - 1)), (1 << (w - 1)) - 1) if kind == "int" else (0, (1 << w) - 1)
         return {"type": "integer", "minimum": lo, "maximum": hi,
                 "description": t["spelling"]}
+    if kind == "fixed":
+        w, f = t["width"], t["fraction_bits"]
+        return {"type": "number", "minimum": -(1 << (w - 1)) / (1 << f),
+                "maximum": ((1 << (w - 1)) - 1) / (1 << f),
+                "description": "%s: a decimal, rounded to the nearest multiple of 2^-%d"
+                               % (t["spelling"], f)}
     if kind == "array":
         return {"type": "array", "items": _type_schema(t["element"]),
                 "minItems": t["length"], "maxItems": t["length"]}

@@ -105,12 +105,12 @@ with open(os.path.join(SRC, "compiler/lexer.l")) as f:
 KEYWORDS = set(re.findall(r'^"([a-z_]+)"\s+\{', lexer, re.M))
 check({"party", "input", "output", "fn", "for", "if", "bool", "uint", "int"} <= KEYWORDS,
       "could not read the keywords of lexer.l: %s" % sorted(KEYWORDS))
-TYPES = {"bool", "uint", "int"}
+TYPES = {"bool", "uint", "int", "fixed"}
 for kw in sorted(KEYWORDS):
     sc = scopes(kw)[0]
     want = "storage.type" if kw in TYPES else ("keyword", "storage.type.struct", "constant.language")
     check(sc is not None and sc.startswith(want), "grammar: keyword '%s' gets scope %s" % (kw, sc))
-for word in ("uint8", "int64", "uint512"):
+for word in ("uint8", "int64", "uint512", "fixed32"):
     check((scopes(word)[0] or "").startswith("storage.type"), "grammar: type %s not highlighted" % word)
 for word in ("input_x", "forty", "iffy", "uint8x"):
     sc = scopes(word)[0] or ""
@@ -124,11 +124,12 @@ for m in re.finditer(r"^syn keyword mpc(?!Todo)\w+ (.*)$", vim, re.M):
 check(vim_words == KEYWORDS, "Vim keywords differ from lexer.l: missing %s, extra %s"
       % (sorted(KEYWORDS - vim_words), sorted(vim_words - KEYWORDS)))
 check(re.search(r'syn match mpcType .*int', vim) is not None, "Vim: no uintN/intN match")
+check(re.search(r'syn match mpcType .*fixed', vim) is not None, "Vim: no fixedN match")
 
 # ---- 3. the reference lexer (lexer.l's rules) over every example
 TOKEN = re.compile(r'''(?P<ws>\s+)|(?P<comment>//[^\n]*|/\*(?:[^*]|\*+[^*/])*\*+/)
   |(?P<string>"[^"\n]*")
-  |(?P<number>0[xX][0-9a-fA-F_]+\w*|0[bB][01_]+\w*|[0-9]\w*)
+  |(?P<number>[0-9]+\.[0-9]+\w*|0[xX][0-9a-fA-F_]+\w*|0[bB][01_]+\w*|[0-9]\w*)
   |(?P<ident>[A-Za-z_]\w*)|(?P<other>.)''', re.X | re.S)
 WANT = {"keyword": ("keyword", "storage.type.struct", "constant.language"),
         "type": ("storage.type",), "number": ("constant.numeric",),
@@ -146,7 +147,7 @@ for path in sources:
         kind = m.lastgroup
         if kind == "ident":
             word = m.group()
-            kind = ("type" if word in TYPES or re.fullmatch(r"u?int[0-9]+", word)
+            kind = ("type" if word in TYPES or re.fullmatch(r"u?int[0-9]+|fixed[0-9]+", word)
                     else "keyword" if word in KEYWORDS else None)
         if kind not in WANT:
             continue

@@ -7,6 +7,8 @@ $MPCRUN is set), plus a peer that never comes.
 
 Run: PYTHONPATH=python MPCC_LIBRARY=build/libmpcc.so python3 -m unittest
 discover -s tests/python (ctest does this)."""
+import decimal
+import fractions
 import json
 import os
 import random
@@ -124,6 +126,35 @@ class CompileAndEvaluate(unittest.TestCase):
         want = {"cohort_size": len(cohort), "mean_age": sum(p["age"] for p in cohort) // len(cohort)}
         self.assertEqual(got, {"h1": want, "h2": want, "h3": want})
 
+    def test_fixed_point_values_are_exact_decimals(self):
+        prog = mpcc.compile("party p, q;\ninput p fixed32 a;\ninput q fixed32 b[2];\n"
+                            "output all m = a * b[0] + b[1];\noutput all big = fixed64(a);\n")
+        rng = random.Random(7)
+        for _ in range(50):
+            a = rng.randint(-2**20, 2**20) / 2**8       # exact in Q16.16
+            b0 = decimal.Decimal(rng.randint(-2**18, 2**18)) / 2**16
+            b1 = rng.randint(-1000, 1000)
+            got = self.prog_eval(prog, a, [b0, b1])
+            # exact: a * b0 rounded to 2^-16 (halves up), plus b1
+            ex = fractions.Fraction(a) * fractions.Fraction(b0)
+            scaled = (ex * 2**16 + fractions.Fraction(1, 2)).__floor__()
+            want = fractions.Fraction(scaled, 2**16) + b1
+            self.assertEqual(fractions.Fraction(got["m"]), want)
+            self.assertIsInstance(got["m"], decimal.Decimal)
+            self.assertEqual(fractions.Fraction(got["big"]), fractions.Fraction(a))
+        self.assertEqual(self.prog_eval(prog, 0.1, [1, 0])["m"], decimal.Decimal("0.100006103515625"))
+        with self.assertRaises(mpcc.MpccError) as cm:
+            self.prog_eval(prog, 40000.5, [1, 0])
+        self.assertIn("does not fit in fixed32", str(cm.exception))
+        with self.assertRaises(mpcc.MpccError):
+            self.prog_eval(prog, float("nan"), [1, 0])
+        s = mpcc.input_schema(prog, "p")["properties"]["a"]
+        self.assertEqual((s["type"], s["minimum"]), ("number", -32768.0))
+
+    @staticmethod
+    def prog_eval(prog, a, b):
+        return prog.evaluate({"p": {"a": a}, "q": {"b": b}})["p"]
+
     def test_save_and_load(self):
         with tempfile.TemporaryDirectory() as d:
             for text in (False, True):
@@ -161,8 +192,9 @@ class BadInput(unittest.TestCase):
         self.bad({"alice": {"a": 1, "s": [1, 2]}, "bob": self.good["bob"]}, "input 's'")
         self.bad(self.with_bob(p={"x": 1}), "input 'p'")
         self.bad(self.with_bob(p={"x": 1, "flag": 3}), "input 'p'")
-        self.bad(self.with_bob(b="7"), "a value is an int, a bool, a list or a dict, not str")
-        self.bad(self.with_bob(b=1.5), "not float")
+        self.bad(self.with_bob(b="7"), "a value is an int, a float or Decimal (fixed-point types), "
+                                       "a bool, a list or a dict, not str")
+        self.bad(self.with_bob(b=1.5), "input 'b'")
 
     def test_missing_unknown_and_misplaced_inputs(self):
         self.bad({"alice": self.good["alice"], "bob": {"b": 2, "w": 3}}, "missing input 'p'")

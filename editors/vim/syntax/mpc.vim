@@ -10,10 +10,12 @@ syn keyword mpcKeyword party const struct input output fn return import all stat
 syn keyword mpcConditional if else
 syn keyword mpcRepeat for in while break continue
 syn keyword mpcBoolean true false
-syn keyword mpcType bool uint int
+syn keyword mpcType bool uint int fixed
 syn match mpcType "\<u\=int\d\+\>"
+syn match mpcType "\<fixed\d\+\>"
 
 syn match mpcNumber "\<\d[0-9_]*\>"
+syn match mpcNumber "\<\d\+\.\d\+\>"
 syn match mpcNumber "\<0[xX][0-9a-fA-F_]\+\>"
 syn match mpcNumber "\<0[bB][01_]\+\>"
 
