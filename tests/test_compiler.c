@@ -967,7 +967,8 @@ START_TEST(compiler_fixed_point_matches_exact_arithmetic)
         for (int round = 0; round < 300; round++) {
             int64_t a, b;
             int16_t n = (int16_t)rng_next(&seed);
-            int64_t edge[] = {0, 1, -1, fixed_wrap((int64_t)1 << (w - 1), w), fixed_wrap(((int64_t)1 << (w - 1)) - 1, w),
+            int64_t edge[] = {0, 1, -1, fixed_wrap((int64_t)((uint64_t)1 << (w - 1)), w),
+                              fixed_wrap((int64_t)(((uint64_t)1 << (w - 1)) - 1), w),
                               (int64_t)1 << f, -((int64_t)1 << f)};
             a = round < 7 ? edge[round] : fixed_wrap((int64_t)rng_next(&seed), w);
             b = round < 49 ? edge[round / 7 % 7] : fixed_wrap((int64_t)rng_next(&seed), w);
@@ -988,14 +989,14 @@ START_TEST(compiler_fixed_point_matches_exact_arithmetic)
             uint8_t **outs = NULL;
             ck_assert_msg(mpcc_eval_plain(p, set, &outs, &err) == MPCC_OK, "%s", err.msg);
             int64_t want[13];
-            want[0] = fixed_wrap(a + b, w);
-            want[1] = fixed_wrap(a - b, w);
+            want[0] = fixed_wrap((int64_t)((uint64_t)a + (uint64_t)b), w); /* (wrapping, no UB) */
+            want[1] = fixed_wrap((int64_t)((uint64_t)a - (uint64_t)b), w);
             want[2] = fixed_mul(a, b, w);
             want[3] = fixed_div(a, b, w);
             want[4] = a < b;
             want[5] = a <= b;
             want[6] = a == b;
-            want[7] = fixed_wrap(-a, w);
+            want[7] = fixed_wrap((int64_t)(0 - (uint64_t)a), w);
             want[8] = fixed_wrap(a / ((int64_t)1 << f), 16); /* C: toward zero */
             want[9] = fixed_wrap((int64_t)((uint64_t)(int64_t)n << f), w);
             want[10] = fixed_wrap(fixed_mul(a, lit125, w) + lit05, w);

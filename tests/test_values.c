@@ -545,9 +545,10 @@ START_TEST(values_fixed_point_round_trip_against_exact_rationals)
                 continue;
             }
             ck_assert_msg(st == MPCC_OK, "w %u: %s: %s", w, text, err.msg);
-            int64_t got = 0;
+            uint64_t gbits = 0;
             for (uint32_t i = 0; i < w; i++)
-                got |= (int64_t)bits[i] << i;
+                gbits |= (uint64_t)bits[i] << i;
+            int64_t got = (int64_t)gbits;
             ck_assert_msg(fixed_wrap(got, w) == (int64_t)want, "w %u: %s gave %lld, want %lld", w, text,
                           (long long)fixed_wrap(got, w), (long long)want);
             check_round_trip(t, bits, NULL);
@@ -558,22 +559,25 @@ START_TEST(values_fixed_point_round_trip_against_exact_rationals)
             ck_assert_ptr_nonnull(dot);
             int digits = (int)strlen(dot + 1);
             ck_assert_int_le(digits, (int)f);
-            i128 back_num = 0;
-            for (const char *c = out + (out[0] == '-'); *c; c++)
-                if (*c != '.')
-                    back_num = back_num * 10 + (*c - '0');
-            i128 scale = 1;
-            for (int i = 0; i < digits; i++)
-                scale *= 10;
-            /* back_num / 10^digits == |want| / 2^F */
-            i128 aw = want < 0 ? -want : want;
-            ck_assert(back_num * ((i128)1 << f) == aw * scale);
+            /* integer part . D (d digits) == |want| / 2^F, i.e. the integer
+             * part is |want| >> F and D 2^(F-d) == frac 5^d (both < 2^107) */
+            u128 aw = (u128)(want < 0 ? -want : want);
+            u128 ipart = 0, dd = 0, p5 = 1;
+            const char *c = out + (out[0] == '-');
+            for (; *c != '.'; c++)
+                ipart = ipart * 10 + (u128)(*c - '0');
+            for (c++; *c; c++) {
+                dd = dd * 10 + (u128)(*c - '0');
+                p5 *= 5;
+            }
+            ck_assert(ipart == aw >> f);
+            ck_assert((dd << (f - (uint32_t)digits)) == (aw & (((u128)1 << f) - 1)) * p5);
         }
         iface_type_free(t);
     }
     /* A few by hand: rounding, the ends of the range, the text. */
     struct iface_type *t = iface_type_fixed(16); /* Q8.8 */
-    uint8_t bits[16];
+    uint8_t bits[64];
     struct mpcc_error err = {0};
     const char *cases[][2] = {{"1.5", "1.5"}, {"-0.25", "-0.25"}, {"3", "3.0"},
                               {"0.001953125", "0.00390625"}, /* half of 2^-8: away from zero */
