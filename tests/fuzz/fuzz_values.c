@@ -39,7 +39,9 @@ static struct iface *make_iface(void)
         iface_add_input(f, "x", 0, iface_type_int(true, 16), &err) ||
         iface_add_input(f, "big", 1, iface_type_int(false, 200), &err) ||
         iface_add_input(f, "m", 1, iface_type_array(iface_type_array(iface_type_int(true, 7), 2), 2),
-                        &err))
+                        &err) ||
+        iface_add_input(f, "q", 1, iface_type_fixed(32), &err) ||
+        iface_add_input(f, "w", 0, iface_type_array(iface_type_fixed(64), 2), &err))
         abort();
     return f;
 }
