@@ -19,11 +19,19 @@ int64_t fixed_wrap(int64_t v, uint32_t width)
 
 int fixed_parse(const char *s, size_t len, uint32_t width, int64_t *out, size_t *used)
 {
+    return fixed_parse_signed(s, len, 0, width, out, used);
+}
+
+int fixed_parse_signed(const char *s, size_t len, int negate, uint32_t width, int64_t *out,
+                       size_t *used)
+{
     uint32_t f = width / 2;
     size_t i = 0;
     bool neg = false;
     if (i < len && (s[i] == '+' || s[i] == '-'))
         neg = s[i++] == '-';
+    if (negate)
+        neg = !neg;
     size_t int_start = i;
     while (i < len && s[i] >= '0' && s[i] <= '9')
         i++;
@@ -38,8 +46,9 @@ int fixed_parse(const char *s, size_t len, uint32_t width, int64_t *out, size_t 
         if (frac_end == frac_start)
             return 0;
     }
-    if (i > FIXED_MAX_DIGITS)
-        return -1;
+    if (frac_end - frac_start > FIXED_MAX_DIGITS)
+        frac_end = frac_start + FIXED_MAX_DIGITS; /* digits this far cannot change the rounding:
+                                                     a multiple of 2^-33 has 33 decimals */
     *used = i;
     /* The integer part: at most 2^(W-1) after scaling, so it fits 64 bits. */
     unsigned __int128 mag = 0;

@@ -9,11 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Parses [+-]DIGITS[.DIGITS] (at most 1000 characters; no exponent) from
+/* Parses [+-]DIGITS[.DIGITS] (no exponent; any number of digits) from
  * s[0..len) as a fixedW value: the nearest multiple of 2^-F, halves rounded
  * away from zero. *used gets the characters read. Returns 1 (*out set), 0
  * when the text is not such a number, -1 when the value does not fit. */
 int fixed_parse(const char *s, size_t len, uint32_t width, int64_t *out, size_t *used);
+
+/* The same for an unsigned decimal text negated when neg is set (a
+ * literal under a unary minus): -128.0 fits fixed16. */
+int fixed_parse_signed(const char *s, size_t len, int neg, uint32_t width, int64_t *out,
+                       size_t *used);
 
 /* The exact decimal value of the scaled integer v of fixedW: "1.5",
  * "-0.25", "3.0" (at least one fraction digit, no trailing zeros beyond

@@ -119,9 +119,8 @@ static int fixed_from_constant(struct lower *lw, struct ast_loc loc, const struc
     size_t used;
     int ok;
     if (v->t->kind == TY_DECIMAL) {
-        ok = fixed_parse(v->dec, strlen(v->dec), t->width, &x, &used) > 0;
-        if (ok && v->dec_neg)
-            x = -x; /* (rounding is symmetric: halves go away from zero) */
+        ok = v->dec != NULL &&
+             fixed_parse_signed(v->dec, strlen(v->dec), v->dec_neg, t->width, &x, &used) > 0;
     } else {
         int64_t n;
         ok = ce_fits(&v->c, t->width / 2, 1) && ce_to_i64(&v->c, &n);
@@ -311,8 +310,15 @@ static int lx_cast(struct lower *lw, const struct ast_expr *e, struct lv_value *
     struct lv_value x;
     if (!lx_expr(lw, e->a, &x))
         return 0;
-    if ((x.t->kind == TY_UNTYPED || x.t->kind == TY_DECIMAL) && t->kind == TY_FIXED)
+    if (x.t->kind == TY_DECIMAL && t->kind == TY_FIXED)
         return fixed_from_constant(lw, e->loc, &x, t, out, "cast");
+    if (x.t->kind == TY_UNTYPED && t->kind == TY_FIXED) { /* i * 2^F, wrapping like C */
+        if (!fixed_const(lw, t, 0, out))
+            return 0;
+        for (uint32_t i = t->width / 2; i < t->width; i++)
+            out->w[i] = ce_bit(&x.c, i - t->width / 2) ? BLD_TRUE : BLD_FALSE;
+        return 1;
+    }
     if (x.t->kind == TY_FIXED || t->kind == TY_FIXED)
         return lx_cast_fixed(lw, &x, t, out);
     if (x.t->kind == TY_UNTYPED) {

@@ -350,9 +350,10 @@ int lx_cond_expr(struct lower *lw, const struct ast_expr *e, struct lv_value *ou
     if (c == BLD_FALSE)
         return lx_expr(lw, e->c, out);
     const struct mpcc_type *t = e->type;
-    if (t->kind == TY_UNTYPED) {
-        diag_error(lw->diags, e->loc,
-                   "both branches of a secret '?:' are untyped constants; give one a type, e.g. uint8(1)");
+    if (t->kind == TY_UNTYPED || t->kind == TY_DECIMAL) {
+        diag_error(lw->diags, e->loc, t->kind == TY_UNTYPED
+                   ? "both branches of a secret '?:' are untyped constants; give one a type, e.g. uint8(1)"
+                   : "both branches of a secret '?:' are constants; give one a type, e.g. fixed32(1.5)");
         return 0;
     }
     struct lv_value x, y;

@@ -723,8 +723,8 @@ static const struct mpcc_type *sm_call_generic(struct sema *s, struct sm_fn *fn,
             } else if (ok) {
                 diag_error(s->diags, call->loc,
                            "cannot infer '%s' for this call of '%s' from its arguments (constants bind "
-                           "nothing: cast a constant, e.g. uint32(5), or pass a declared array)",
-                           g->name, it->name);
+                           "nothing: cast a constant, e.g. %s, or pass a declared array)",
+                           g->name, it->name, gen_wants_fixed(it, g) ? "fixed32(1.5)" : "uint32(5)");
             }
             ok = 0;
         }
@@ -1059,9 +1059,9 @@ static void sm_item_output(struct sema *s, struct ast_item *it)
     }
     struct sv v;
     const struct mpcc_type *t = sm_expr(s, it->value, &v);
-    if (t->kind == TY_UNTYPED || t->kind == TY_VOID) {
-        diag_error(s->diags, it->value->loc, "output '%s' needs a type: write e.g. uint32(...) around the constant",
-                   it->name);
+    if (t->kind == TY_UNTYPED || t->kind == TY_DECIMAL || t->kind == TY_VOID) {
+        diag_error(s->diags, it->value->loc, "output '%s' needs a type: write e.g. %s(...) around the constant",
+                   it->name, t->kind == TY_DECIMAL ? "fixed32" : "uint32");
         return;
     }
     struct sm_name *o = ast_alloc(s->arena, sizeof *o);

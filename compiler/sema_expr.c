@@ -123,6 +123,18 @@ static int sm_push_type(struct sema *s, struct ast_expr *e, const struct mpcc_ty
     for (int i = 0; i < 2; i++) {
         struct sv bv;
         sv_set_none(&bv);
+        if (br[i]->type->kind == TY_DECIMAL) { /* its text, when it is a literal */
+            const struct ast_expr *d = br[i];
+            int neg = 0;
+            for (; d->kind == AE_UNARY && d->op == '-'; d = d->a)
+                neg = !neg;
+            if (d->kind == AE_DEC) {
+                bv.dec = d->text;
+                bv.dec_neg = neg;
+            }
+            ok &= sm_convert(s, br[i], &bv, t, what);
+            continue;
+        }
         if (br[i]->type->kind != TY_UNTYPED)
             continue;
         if (br[i]->kind == AE_INT) {
@@ -162,8 +174,10 @@ int sm_convert_at(struct sema *s, struct ast_expr *e, struct ast_loc loc, const 
         }
         int64_t fx;
         size_t used;
+        if (v->dec == NULL && e->kind == AE_COND) /* a secret ?: of constants: each branch */
+            return sm_push_type(s, e, t, what);
         if (v->dec != NULL && t->width != 0 &&
-            fixed_parse(v->dec, strlen(v->dec), t->width, &fx, &used) < 0) {
+            fixed_parse_signed(v->dec, strlen(v->dec), v->dec_neg, t->width, &fx, &used) < 0) {
             char lo[FIXED_TEXT_MAX], hi[FIXED_TEXT_MAX];
             fixed_range(t->width, lo, hi);
             diag_error(s->diags, loc, "%s: constant %s%s does not fit in %s (%s..%s)", what,
@@ -415,7 +429,7 @@ static const struct mpcc_type *sm_cast(struct sema *s, struct ast_expr *e, struc
     if (xt->kind == TY_DECIMAL || t->kind == TY_FIXED || xt->kind == TY_FIXED) {
         /* Fixed-point casts are computed where they run (lowering); a
          * decimal or integer constant must fit the fixed type. */
-        if (xt->kind == TY_DECIMAL || (xt->kind == TY_UNTYPED && t->kind == TY_FIXED))
+        if (xt->kind == TY_DECIMAL) /* (an integer constant wraps, as in every cast) */
             (void)sm_convert_at(s, e->a, e->loc, &x, t, "cast");
         if (xt->kind == TY_DECIMAL && t->kind != TY_FIXED)
             return sm_poison(s, e, v);
@@ -713,11 +727,14 @@ static const struct mpcc_type *sm_unify(struct sema *s, struct ast_loc loc, int 
     }
     tname(xt, a, sizeof a);
     tname(yt, b, sizeof b);
-    char hint[96] = "";
+    char hint[160] = "";
     if (is_int(xt) && is_int(yt))
         snprintf(hint, sizeof hint, " (add a cast, e.g. int32(x))");
     else if ((xt->kind == TY_FIXED && is_int(yt)) || (yt->kind == TY_FIXED && is_int(xt)))
         snprintf(hint, sizeof hint, " (add a cast, e.g. %s(x))", xt->kind == TY_FIXED ? a : b);
+    else if (xt->kind == TY_FIXED && yt->kind == TY_FIXED)
+        snprintf(hint, sizeof hint, " (add a cast, e.g. %s(x), to the wider one)",
+                 xt->width > yt->width ? a : b);
     diag_error(s->diags, loc, "mismatched types %s and %s for operator '%s'%s", a, b, on, hint);
     return NULL;
 }
@@ -953,14 +970,18 @@ static const struct mpcc_type *sm_cond_expr(struct sema *s, struct ast_expr *e, 
     const struct mpcc_type *yt = sm_expr(s, e->c, &y);
     sv_set_none(v);
     int pick = c.state == SV_KNOWN ? !ce_is_zero(&c.c) : -1;
-    if (xt->kind == TY_UNTYPED && yt->kind == TY_UNTYPED) {
-        /* Untyped when the condition is known; otherwise it takes the type of
-         * its context (see sm_convert), or lowering finds the condition public. */
+    if ((xt->kind == TY_UNTYPED || xt->kind == TY_DECIMAL) &&
+        (yt->kind == TY_UNTYPED || yt->kind == TY_DECIMAL)) {
+        /* Untyped (decimal when a branch is) when the condition is known;
+         * otherwise it takes the type of its context (see sm_convert), or
+         * lowering finds the condition public. */
         if (pick >= 0)
             *v = pick ? x : y;
         else if (c.state == SV_SYMBOLIC)
             v->state = SV_SYMBOLIC;
-        return sm_set(e, xt);
+        if (pick < 0)
+            v->dec = NULL; /* (the branches are checked one by one) */
+        return sm_set(e, xt->kind == TY_DECIMAL ? xt : yt);
     }
     const struct mpcc_type *t;
     if (is_scalar(xt) || is_scalar(yt)) {

@@ -905,6 +905,31 @@ START_TEST(compiler_fixed_point_errors_name_the_cause)
         compile_error_has(src, cases[i][1]);
     }
     compile_error_has("party p, q;\ninput p fixed9 a;\noutput all a;\n", "fixed-point type 'fixed9' has an unsupported width");
+    compile_error_has("party p, q;\ninput p fixed32 a;\ninput q bool c;\noutput all r = c ? 1.5 : 2.25;\n",
+                      "output 'r' needs a type: write e.g. fixed32(...) around the constant");
+    compile_error_has("party p, q;\ninput p fixed32 a;\ninput q fixed16 b;\noutput all r = a + b;\n",
+                      "mismatched types fixed32 and fixed16 for operator '+' (add a cast, e.g. fixed32(x), to the wider one)");
+}
+END_TEST
+
+/* What a review found (all fixed): the most negative constant of a width
+ * fits; a secret ?: of two decimal constants is a multiplexer of the two
+ * fixed values; integer constants wrap in casts like every cast; a decimal
+ * with a thousand zeros is tiny, not out of range. */
+START_TEST(compiler_fixed_point_constants_at_the_edges)
+{
+    static const char src[] =
+        "party p, q;\ninput p fixed32 x;\ninput q bool c;\n"
+        "fixed16 lo = -128.0;\nfixed16 lo2 = -127.999;\nfixed64 lo3 = -2147483648.0;\n"
+        "output all lo;\noutput all lo2;\noutput all lo3;\n"
+        "output all m = x + (c ? 1.5 : -2.25);\n"
+        "fixed32 n = c ? 0.5 : 3;\noutput all n;\n"
+        "output all w = fixed8(100);\noutput all w2 = fixed8(-9);\n"
+        "output all tiny = fixed32(0.00000000000000000000000000000000000000000000000000000000000001);\n";
+    check_run(src, (const char *const[]){"p:x=1.25", "q:c=true", NULL},
+              "lo=-128.0; lo2=-128.0; lo3=-2147483648.0; m=2.75; n=0.5; w=4.0; w2=7.0; tiny=0.0");
+    check_run(src, (const char *const[]){"p:x=1.25", "q:c=false", NULL},
+              "lo=-128.0; lo2=-128.0; lo3=-2147483648.0; m=-1.0; n=3.0; w=4.0; w2=7.0; tiny=0.0");
 }
 END_TEST
 
@@ -1033,6 +1058,7 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_constant_arrays);
     tcase_add_test(tc, compiler_fixed_point_matches_exact_arithmetic);
     tcase_add_test(tc, compiler_fixed_point_errors_name_the_cause);
+    tcase_add_test(tc, compiler_fixed_point_constants_at_the_edges);
     tcase_add_test(tc, compiler_constant_array_errors_name_the_cause);
     tcase_add_test(tc, compiler_compound_assignment_in_secret_branches);
     tcase_add_test(tc, compiler_arrays_public_and_secret_index);

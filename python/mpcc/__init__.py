@@ -23,8 +23,10 @@ raised as MpccError carrying the library's message.
 
 import ctypes
 import decimal
+import fractions
 import glob
 import json
+import math
 import os
 
 __all__ = ["MpccError", "Program", "compile", "compile_file", "load", "version",
@@ -365,8 +367,11 @@ def _type_schema(t):
                 "description": t["spelling"]}
     if kind == "fixed":
         w, f = t["width"], t["fraction_bits"]
-        return {"type": "number", "minimum": -(1 << (w - 1)) / (1 << f),
-                "maximum": ((1 << (w - 1)) - 1) / (1 << f),
+        top = fractions.Fraction((1 << (w - 1)) - 1, 1 << f)
+        hi = float(top)
+        if fractions.Fraction(hi) > top:  # (a double may round above the largest value)
+            hi = math.nextafter(hi, -math.inf)
+        return {"type": "number", "minimum": -(1 << (w - 1)) / (1 << f), "maximum": hi,
                 "description": "%s: a decimal, rounded to the nearest multiple of 2^-%d"
                                % (t["spelling"], f)}
     if kind == "array":
