@@ -87,7 +87,7 @@ static int ns_parse(int argc, char **argv, struct ns_cfg *c)
     memset(c, 0, sizeof *c);
     c->max_seconds = 600;
     long buffer = -1;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* every option takes a value */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end = NULL;
         if (v == NULL)
@@ -110,7 +110,6 @@ static int ns_parse(int argc, char **argv, struct ns_cfg *c)
             return ns_usage("unknown option");
         if (end != NULL && (*end != '\0' || end == v))
             return ns_usage("bad number");
-        i++;
     }
     if (c->target == NULL)
         return ns_usage("--target is required");
