@@ -419,11 +419,17 @@ static int lx_index(struct lower *lw, const struct ast_expr *e, struct lv_value 
 {
     struct lv_value arr, idx;
     char a[64];
-    if (e->type != NULL && e->type->kind == TY_UNTYPED &&
-        (e->a->kind == AE_ARRAY || (e->a->kind == AE_INDEX && e->a->type != NULL &&
-                                    e->a->type->kind == TY_UNKNOWN))) {
+    /* A constant array's element by a loop variable: the semantic pass left
+     * the literal untyped (or marked the row as unknown) and gave the pick
+     * the elements' common type. */
+    if ((e->a->kind == AE_ARRAY && e->a->type == NULL) ||
+        (e->a->kind == AE_INDEX && e->a->type != NULL && e->a->type->kind == TY_UNKNOWN)) {
         const struct ast_expr *x = lx_literal_pick(lw, e);
-        return x != NULL && lx_expr(lw, x, out);
+        if (x == NULL)
+            return 0;
+        if (e->type->kind == TY_UNTYPED)
+            return lx_expr(lw, x, out);
+        return lx_expr_to(lw, x, e->type, out, "constant array element");
     }
     if (!lx_expr(lw, e->a, &arr) || !lx_expr(lw, e->b, &idx))
         return 0;

@@ -887,6 +887,27 @@ static int sm_const_lit_ok(struct sema *s, struct ast_expr *e, const char *name)
             diag_error(s->diags, e->loc, "constant array '%s' has no elements", name);
             return 0;
         }
+        /* Rectangular: all rows of one length, or no rows at all. */
+        uint32_t n0 = 0, i = 0;
+        for (const struct ast_expr *y = e->args->args; e->args->kind == AE_ARRAY && y; y = y->next)
+            n0++;
+        for (struct ast_expr *x = e->args; x != NULL; x = x->next, i++) {
+            uint32_t n = 0;
+            for (const struct ast_expr *y = x->args; x->kind == AE_ARRAY && y; y = y->next)
+                n++;
+            if ((x->kind == AE_ARRAY) != (e->args->kind == AE_ARRAY)) {
+                diag_error(s->diags, x->loc, "constant array '%s' is not rectangular: element %u is %s "
+                           "where element 0 is %s", name, i,
+                           x->kind == AE_ARRAY ? "a row" : "a number",
+                           e->args->kind == AE_ARRAY ? "a row" : "a number");
+                return 0;
+            }
+            if (n != n0) {
+                diag_error(s->diags, x->loc, "constant array '%s' is not rectangular: row %u has %u "
+                           "elements where row 0 has %u", name, i, n, n0);
+                return 0;
+            }
+        }
         for (struct ast_expr *x = e->args; x != NULL; x = x->next)
             ok &= sm_const_lit_ok(s, x, name);
         return ok;

@@ -46,6 +46,7 @@ static int is_cmp(int op)
 }
 
 static const struct mpcc_type *sm_builtin(struct sema *s, struct ast_expr *e, struct sv *v);
+static int sm_index_literal(struct sema *s, struct ast_expr *e, const struct mpcc_type **leaf_t);
 
 static void tname(const struct mpcc_type *t, char *buf, size_t n)
 {
@@ -321,9 +322,37 @@ int sm_expand_const_array(struct sema *s, struct ast_expr *e)
     return 1;
 }
 
+/* True if e is x[i]..[j] on a constant array or literal (nothing evaluated). */
+static int is_literal_index(struct sema *s, const struct ast_expr *e)
+{
+    if (e->kind != AE_INDEX)
+        return 0;
+    while (e->kind == AE_INDEX)
+        e = e->a;
+    if (e->kind == AE_ARRAY)
+        return 1;
+    const struct sm_sym *sym = e->kind == AE_NAME ? sm_lookup(s, e->name) : NULL;
+    return sym != NULL && sym->kind == SM_CONST && sym->lit != NULL;
+}
+
 void sm_expr_to(struct sema *s, struct ast_expr *e, const struct mpcc_type *t, const char *what)
 {
     (void)sm_expand_const_array(s, e);
+    if (is_literal_index(s, e)) { /* a row picked by constant indices is a literal too */
+        const struct mpcc_type *leaf_t = NULL;
+        int r = sm_index_literal(s, e, &leaf_t);
+        if (r < 0) {
+            e->type = sm_t(s, TY_UNKNOWN, 0);
+            return;
+        }
+        if (r == 3) {
+            diag_error(s->diags, e->loc, "a row of a constant array without a type, picked by a loop "
+                       "variable, can only be indexed further; give the array a type to use its rows "
+                       "('const uint32 NAME[N][M] = [...];')");
+            e->type = sm_t(s, TY_UNKNOWN, 0);
+            return;
+        }
+    }
     if (e->kind == AE_ARRAY) {
         sm_array_lit(s, e, t, what);
         return;
@@ -467,6 +496,30 @@ static void sm_check_leaves(struct sema *s, struct ast_expr *lit)
     }
 }
 
+/* The one type of a literal's elements (through its rows): an untyped
+ * constant when all are, else the one typed scalar type they share (untyped
+ * integers among them take it); NULL when they differ. */
+static const struct mpcc_type *lit_leaf_type(struct sema *s, const struct ast_expr *lit)
+{
+    const struct mpcc_type *t = NULL;
+    int untyped = 0;
+    for (const struct ast_expr *x = lit->args; x != NULL; x = x->next) {
+        const struct mpcc_type *xt = x->kind == AE_ARRAY ? lit_leaf_type(s, x) : x->type;
+        if (xt == NULL)
+            return NULL;
+        if (xt->kind == TY_UNTYPED) {
+            untyped = 1;
+            continue;
+        }
+        if (t != NULL && !ty_equal(t, xt))
+            return NULL;
+        t = xt;
+    }
+    if (t == NULL)
+        return sm_t(s, TY_UNTYPED, 0);
+    return untyped && !is_int(t) ? NULL : t;
+}
+
 /* e[k] on an array literal (an untyped constant array's, or one written
  * out). With k known now, e becomes that element: 1. With k a public value
  * known only once loops are unrolled (a loop variable), e stays an index
@@ -474,7 +527,7 @@ static void sm_check_leaves(struct sema *s, struct ast_expr *lit)
  * untyped constant whose value is not known yet), 3 when a row (which
  * must be indexed further). 0 when e->a is no literal; -1 after an error.
  * Rows resolved this way are marked with the unknown type. */
-static int sm_index_literal(struct sema *s, struct ast_expr *e)
+static int sm_index_literal(struct sema *s, struct ast_expr *e, const struct mpcc_type **leaf_t)
 {
     const char *name = e->a->kind == AE_NAME ? e->a->name : NULL;
     int depth; /* of e->a's rows, when e->a stays an unresolved index */
@@ -485,7 +538,7 @@ static int sm_index_literal(struct sema *s, struct ast_expr *e)
         while (root->kind == AE_INDEX)
             root = root->a;
         name = root->kind == AE_NAME ? root->name : name;
-        int r = sm_index_literal(s, e->a); /* a row of a nested constant array */
+        int r = sm_index_literal(s, e->a, leaf_t); /* a row of a nested constant array */
         if (r == 2) {
             diag_error(s->diags, e->loc, "this element of the constant array is a number, not a row");
             return -1;
@@ -534,6 +587,14 @@ static int sm_index_literal(struct sema *s, struct ast_expr *e)
         if (depth < 0) {
             sm_check_leaves(s, e->a);
             depth = lit_depth(e->a);
+            *leaf_t = lit_leaf_type(s, e->a);
+            if (*leaf_t == NULL) {
+                diag_error(s->diags, e->loc, "the elements of %s%s%s have different types, so a loop "
+                           "variable cannot pick one; give the array a type ('const uint8 %s[N] = "
+                           "[...];')", name ? "constant array '" : "an array literal", name ? name : "",
+                           name ? "'" : "", name ? name : "E");
+                return -1;
+            }
         }
         return depth > 1 ? 3 : 2;
     }
@@ -563,10 +624,11 @@ static int sm_index_literal(struct sema *s, struct ast_expr *e)
 
 static const struct mpcc_type *sm_index(struct sema *s, struct ast_expr *e, struct sv *v)
 {
-    int lit = sm_index_literal(s, e);
-    if (lit == 2) {
+    const struct mpcc_type *leaf_t = NULL;
+    int lit = sm_index_literal(s, e, &leaf_t);
+    if (lit == 2) { /* (lowering picks the element and gives it this type) */
         sv_set_none(v);
-        return sm_set(e, sm_t(s, TY_UNTYPED, 0));
+        return sm_set(e, leaf_t);
     }
     if (lit == 3) {
         diag_error(s->diags, e->loc, "a row of a constant array without a type, picked by a loop "

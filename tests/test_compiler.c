@@ -933,6 +933,36 @@ START_TEST(compiler_fixed_point_constants_at_the_edges)
 }
 END_TEST
 
+/* What a review found (all fixed): elements that are not untyped integers
+ * (bools, typed values) picked by a loop variable keep their type (they read
+ * garbage before); rows picked by constant indices work wherever a type is
+ * known; ragged arrays and mixed element types are refused where declared
+ * or used. */
+START_TEST(compiler_constant_arrays_keep_their_element_types)
+{
+    static const char src[] =
+        "party p, q;\ninput p uint8 x;\ninput q uint8 y;\n"
+        "const B = [true, false, true];\nconst E = [uint8(200), 2];\nconst S = [int8(-5), 2];\n"
+        "const G = [[1, 2], [3, 4]];\n"
+        "fn sum2(uint8 r[2]) -> uint8 { return r[0] + r[1]; }\n"
+        "uint8 nb = 0;\nuint16 ne = 0;\nint8 ns = 0;\n"
+        "for i in 0..3 { if (B[i]) { nb += 1; } }\n"
+        "for i in 0..2 { ne += uint16(E[i]) * 2; ns += S[i]; }\n"
+        "uint8 row[2] = G[1];\nuint8 q2[2];\nq2 = G[0];\n"
+        "output all nb;\noutput all ne;\noutput all ns;\noutput all row;\noutput all q2;\n"
+        "output all t = sum2(G[1]) + x;\n";
+    check_run(src, (const char *const[]){"p:x=1", "q:y=0", NULL},
+              "nb=2; ne=404; ns=-3; row=[3, 4]; q2=[1, 2]; t=8");
+    compile_error_has("party p, q;\ninput p uint8 x;\nconst G = [[1, 2], [3, 4, 5]];\noutput all x;\n",
+                      "constant array 'G' is not rectangular: row 1 has 3 elements where row 0 has 2");
+    compile_error_has("party p, q;\ninput p uint8 x;\nconst G = [[1, 2], 3];\noutput all x;\n",
+                      "constant array 'G' is not rectangular: element 1 is a number where element 0 is a row");
+    compile_error_has("party p, q;\ninput p uint8 x;\nconst M = [true, 2];\nuint8 n = 0;\n"
+                      "for i in 0..2 { n += uint8(M[i]); }\noutput all n;\n",
+                      "the elements of constant array 'M' have different types, so a loop variable cannot pick one");
+}
+END_TEST
+
 START_TEST(compiler_constant_array_errors_name_the_cause)
 {
     const char *hdr = "party p, q;\nconst E = [10, 20, 30];\ninput p uint8 x;\ninput q uint8 k;\n";
@@ -1060,6 +1090,7 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_fixed_point_errors_name_the_cause);
     tcase_add_test(tc, compiler_fixed_point_constants_at_the_edges);
     tcase_add_test(tc, compiler_constant_array_errors_name_the_cause);
+    tcase_add_test(tc, compiler_constant_arrays_keep_their_element_types);
     tcase_add_test(tc, compiler_compound_assignment_in_secret_branches);
     tcase_add_test(tc, compiler_arrays_public_and_secret_index);
     tcase_add_test(tc, compiler_structs_loops_casts);
