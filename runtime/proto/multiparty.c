@@ -308,7 +308,6 @@ enum mpcc_status proto_mp_confirm(struct net_channel *ch, const char *when,
     return st == MPCC_OK ? net_transcript_compare(ch, mine, theirs, when, err) : st;
 }
 
-
 /* An input/output party: share, then wait for the two halves of each output. */
 static enum mpcc_status run_io_party(const struct mpcc_mp_session *s,
                                      struct net_channel *const *chans,
