@@ -174,14 +174,9 @@ static int lx_fixed_muldiv(struct lower *lw, int op, const struct mpcc_type *t, 
                            const bld_wire *b, struct lv_value *out)
 {
     uint32_t w = t->width, f = w / 2, n2 = 2 * w;
-    bld_wire *xa = lw_wires(lw, n2), *xb = lw_wires(lw, n2), *r = lw_wires(lw, n2);
-    bld_wire *res = lw_wires(lw, w);
-    if (xa == NULL || xb == NULL || r == NULL || res == NULL)
+    bld_wire *r = lw_wires(lw, n2), *res = lw_wires(lw, w);
+    if (r == NULL || res == NULL)
         return 0;
-    for (uint32_t i = 0; i < n2; i++) { /* sign extensions to 2W bits */
-        xa[i] = a[i < w ? i : w - 1];
-        xb[i] = b[i < w ? i : w - 1];
-    }
     if (op == '*') {
         bld_wire *ma = lw_wires(lw, w), *mb = lw_wires(lw, w), *c = lw_wires(lw, w);
         bld_wire *half = lw_wires(lw, n2);
@@ -200,8 +195,13 @@ static int lx_fixed_muldiv(struct lower *lw, int op, const struct mpcc_type *t, 
         for (uint32_t i = 0; i < w; i++)
             res[i] = r[i + f];
     } else {
-        for (uint32_t i = 0; i < n2; i++) /* a * 2^F */
+        bld_wire *xa = lw_wires(lw, n2), *xb = lw_wires(lw, n2);
+        if (xa == NULL || xb == NULL)
+            return 0;
+        for (uint32_t i = 0; i < n2; i++) { /* a * 2^F and b, sign-extended to 2W bits */
             xa[i] = i < f ? BLD_FALSE : a[i - f < w ? i - f : w - 1];
+            xb[i] = b[i < w ? i : w - 1];
+        }
         bld_sdivmod(lw->b, n2, xa, xb, r, NULL);
         memcpy(res, r, w * sizeof *res);
     }

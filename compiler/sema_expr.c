@@ -322,6 +322,15 @@ int sm_expand_const_array(struct sema *s, struct ast_expr *e)
     return 1;
 }
 
+/* The error for a row of an untyped constant array, picked by a loop
+ * variable (sm_index_literal's 3), that is used whole, not indexed further. */
+static void sm_error_loop_row(struct sema *s, struct ast_loc loc)
+{
+    diag_error(s->diags, loc, "a row of a constant array without a type, picked by a loop "
+               "variable, can only be indexed further; give the array a type to use its rows "
+               "('const uint32 NAME[N][M] = [...];')");
+}
+
 /* True if e is x[i]..[j] on a constant array or literal (nothing evaluated). */
 static int is_literal_index(struct sema *s, const struct ast_expr *e)
 {
@@ -346,9 +355,7 @@ void sm_expr_to(struct sema *s, struct ast_expr *e, const struct mpcc_type *t, c
             return;
         }
         if (r == 3) {
-            diag_error(s->diags, e->loc, "a row of a constant array without a type, picked by a loop "
-                       "variable, can only be indexed further; give the array a type to use its rows "
-                       "('const uint32 NAME[N][M] = [...];')");
+            sm_error_loop_row(s, e->loc);
             e->type = sm_t(s, TY_UNKNOWN, 0);
             return;
         }
@@ -456,9 +463,11 @@ static const struct mpcc_type *sm_cast(struct sema *s, struct ast_expr *e, struc
         return t;
     }
     if (xt->kind == TY_DECIMAL || t->kind == TY_FIXED || xt->kind == TY_FIXED) {
-        /* Fixed-point casts are computed where they run (lowering); a
-         * decimal or integer constant must fit the fixed type. */
-        if (xt->kind == TY_DECIMAL) /* (an integer constant wraps, as in every cast) */
+        /* Fixed-point casts are computed where they run (lowering). Only a
+         * decimal constant is checked here: it must fit the fixed type, and
+         * any other target is refused. An integer constant is not: it
+         * wraps, as in every cast (fixed8(100) is 4.0). */
+        if (xt->kind == TY_DECIMAL)
             (void)sm_convert_at(s, e->a, e->loc, &x, t, "cast");
         if (xt->kind == TY_DECIMAL && t->kind != TY_FIXED)
             return sm_poison(s, e, v);
@@ -474,8 +483,11 @@ static const struct mpcc_type *sm_cast(struct sema *s, struct ast_expr *e, struc
     return t;
 }
 
-/* The depth of a constant literal's rows: 0 for a scalar, 1 for [1, 2],
- * 2 for [[1, 2], [3, 4]] (its first elements; ragged rows meet lowering). */
+/* The depth of a literal's rows, counted along its first elements: 0 for a
+ * scalar, 1 for [1, 2], 2 for [[1, 2], [3, 4]]. Used on the literals of
+ * untyped constant arrays, which are rectangular (sm_const_lit_ok refuses
+ * ragged ones where they are declared), and on literals written out in
+ * place, whose rows are not checked (ragged ones reach lowering). */
 static int lit_depth(const struct ast_expr *x)
 {
     int d = 0;
@@ -520,13 +532,27 @@ static const struct mpcc_type *lit_leaf_type(struct sema *s, const struct ast_ex
     return untyped && !is_int(t) ? NULL : t;
 }
 
+/* How messages name the literal of sm_index_literal: "constant array
+ * 'NAME'" (written to buf, of n bytes), or "an array literal" when name is
+ * NULL. */
+#define LIT_PHRASE_MAX 512 /* diag_error's buffer: the phrase is never cut where the message is not */
+static const char *lit_phrase(const char *name, char *buf, size_t n)
+{
+    if (name == NULL)
+        return "an array literal";
+    snprintf(buf, n, "constant array '%s'", name);
+    return buf;
+}
+
 /* e[k] on an array literal (an untyped constant array's, or one written
  * out). With k known now, e becomes that element: 1. With k a public value
  * known only once loops are unrolled (a loop variable), e stays an index
- * into the literal for lowering to resolve: 2 when that gives a scalar (an
- * untyped constant whose value is not known yet), 3 when a row (which
- * must be indexed further). 0 when e->a is no literal; -1 after an error.
- * Rows resolved this way are marked with the unknown type. */
+ * into the literal for lowering to resolve: 2 when that gives a scalar, 3
+ * when a row (which must be indexed further); for both, *leaf_t gets the
+ * one type of the literal's elements (lit_leaf_type: untyped constants, or
+ * the typed scalar type they share), the type of the scalar picked in the
+ * end. 0 when e->a is no literal; -1 after an error. A row left for
+ * lowering to pick and indexed further is marked with the unknown type. */
 static int sm_index_literal(struct sema *s, struct ast_expr *e, const struct mpcc_type **leaf_t)
 {
     const char *name = e->a->kind == AE_NAME ? e->a->name : NULL;
@@ -573,10 +599,10 @@ static int sm_index_literal(struct sema *s, struct ast_expr *e, const struct mpc
         return -1;
     }
     if (iv.state != SV_KNOWN && it->kind != TY_UNTYPED) {
-        diag_error(s->diags, e->b->loc, "%s%s%s has no type of its own, so its indices must be public "
+        char lit[LIT_PHRASE_MAX];
+        diag_error(s->diags, e->b->loc, "%s has no type of its own, so its indices must be public "
                    "(constants or loop variables); give it a type to index it with a secret "
-                   "('const uint32 %s[N] = [...];')",
-                   name ? "constant array '" : "an array literal", name ? name : "", name ? "'" : "",
+                   "('const uint32 %s[N] = [...];')", lit_phrase(name, lit, sizeof lit),
                    name ? name : "E");
         return -1;
     }
@@ -589,10 +615,10 @@ static int sm_index_literal(struct sema *s, struct ast_expr *e, const struct mpc
             depth = lit_depth(e->a);
             *leaf_t = lit_leaf_type(s, e->a);
             if (*leaf_t == NULL) {
-                diag_error(s->diags, e->loc, "the elements of %s%s%s have different types, so a loop "
+                char lit[LIT_PHRASE_MAX];
+                diag_error(s->diags, e->loc, "the elements of %s have different types, so a loop "
                            "variable cannot pick one; give the array a type ('const uint8 %s[N] = "
-                           "[...];')", name ? "constant array '" : "an array literal", name ? name : "",
-                           name ? "'" : "", name ? name : "E");
+                           "[...];')", lit_phrase(name, lit, sizeof lit), name ? name : "E");
                 return -1;
             }
         }
@@ -605,13 +631,12 @@ static int sm_index_literal(struct sema *s, struct ast_expr *e, const struct mpc
     for (; x != NULL && n < k; x = x->next)
         n++;
     if (k < 0 || x == NULL) {
-        char num[200];
+        char num[200], lit[LIT_PHRASE_MAX];
         ce_to_string(&c, num, sizeof num);
         for (n = 0, x = e->a->args; x != NULL; x = x->next)
             n++;
-        diag_error(s->diags, e->b->loc, "index %s is out of range for %s%s%s (%lld elements)", num,
-                   name ? "constant array '" : "an array literal", name ? name : "", name ? "'" : "",
-                   (long long)n);
+        diag_error(s->diags, e->b->loc, "index %s is out of range for %s (%lld elements)", num,
+                   lit_phrase(name, lit, sizeof lit), (long long)n);
         return -1;
     }
     struct ast_expr *next = e->next;
@@ -631,9 +656,7 @@ static const struct mpcc_type *sm_index(struct sema *s, struct ast_expr *e, stru
         return sm_set(e, leaf_t);
     }
     if (lit == 3) {
-        diag_error(s->diags, e->loc, "a row of a constant array without a type, picked by a loop "
-                   "variable, can only be indexed further; give the array a type to use its rows "
-                   "('const uint32 NAME[N][M] = [...];')");
+        sm_error_loop_row(s, e->loc);
         return sm_poison(s, e, v);
     }
     if (lit > 0)
@@ -1165,7 +1188,7 @@ static const struct mpcc_type *sm_expr_kind(struct sema *s, struct ast_expr *e, 
     case AE_DEC: {
         int64_t fx;
         size_t used = 0, n = strlen(e->text);
-        if (fixed_parse(e->text, n, 64, &fx, &used) == 0 || (used != n && used != 0)) {
+        if (fixed_parse(e->text, n, 64, &fx, &used) == 0 || used != n) {
             diag_error(s->diags, e->loc, "invalid decimal literal '%s' (write digits, a point and "
                        "digits: 1.5)", e->text);
             return sm_poison(s, e, v);

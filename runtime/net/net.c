@@ -153,6 +153,16 @@ static void net_tail_add(struct net_channel *ch, const uint8_t *src, size_t got)
     ch->rtail_len = keep + got;
 }
 
+/* Counts the got bytes just read into src (the channel's total and the
+ * run's progress) and keeps them in the tail of received bytes. */
+static void net_count_recv(struct net_channel *ch, const uint8_t *src, size_t got)
+{
+    ch->bytes_recv += got;
+    net_tail_add(ch, src, got);
+    if (ch->progress != NULL)
+        atomic_fetch_add_explicit(&ch->progress->bytes_recv, got, memory_order_relaxed);
+}
+
 /* When the connection closed right after an abort frame (the peer's last
  * words, perhaps sent in the middle of a block we read as data), its reason,
  * made printable, in why (NET_ABORT_MAX + 1 bytes); false otherwise. */
@@ -210,10 +220,7 @@ static enum mpcc_status net_read_some(struct net_channel *ch, uint8_t *dst, size
     char why[NET_WHY_MAX] = "";
     enum mpcc_status st = ch->ops->read_some(ch, dst, cap, got, deadline, why);
     if (st == MPCC_OK) {
-        ch->bytes_recv += *got;
-        net_tail_add(ch, dst, *got);
-        if (ch->progress != NULL)
-            atomic_fetch_add_explicit(&ch->progress->bytes_recv, *got, memory_order_relaxed);
+        net_count_recv(ch, dst, *got);
         return MPCC_OK;
     }
     return net_read_failed(ch, st, why, want, what, have, err);
@@ -355,22 +362,17 @@ enum mpcc_status net_check_abort(struct net_channel *ch, const char *what, struc
             return MPCC_OK;
         if (st != MPCC_OK)
             return net_read_failed(ch, st, why, 8, what, have, err);
-        ch->bytes_recv += got;
-        if (ch->progress != NULL)
-            atomic_fetch_add_explicit(&ch->progress->bytes_recv, got, memory_order_relaxed);
-        net_tail_add(ch, ch->rbuf + ch->rlen, got);
+        net_count_recv(ch, ch->rbuf + ch->rlen, got);
         ch->rlen += got;
         have += got;
     }
     if (have < 8 || net_get_u32(ch->rbuf + ch->rpos) != NET_FRAME_ABORT)
         return MPCC_OK;
-    size_t len = 0; /* (the header is read, and the reason with it, as any abort) */
-    enum mpcc_status st = net_recv_header(ch, NET_FRAME_ABORT + 1, 0, &len, what, err);
-    if (st == MPCC_OK) { /* (cannot happen: the type is an abort's) */
-        ch->broken = MPCC_ERR_PROTOCOL;
-        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s: unexpected frame", ch->peer);
-    }
-    return st;
+    /* The abort is read, its reason with it, as by a receiver waiting for
+     * any other frame type (NET_FRAME_ABORT + 1): the header buffered above
+     * is an abort's, so this never returns MPCC_OK. */
+    size_t len = 0;
+    return net_recv_header(ch, NET_FRAME_ABORT + 1, 0, &len, what, err);
 }
 
 enum mpcc_status net_recv_frame(struct net_channel *ch, uint32_t expected_type, void *buf,
