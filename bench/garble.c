@@ -114,7 +114,7 @@ struct run_rates {
  * separately. Returns the evaluator's colour bits of the last run in colour. */
 static struct run_rates run_circuit(const struct circuit *c, struct gc_plan *const *plans,
                                     int times, uint64_t range, const uint8_t *in_bits,
-                                    uint8_t *colour, uint8_t *d, block *acc)
+                                    uint8_t *colour, uint8_t *d, block *acc, enum gc_scheme scheme)
 {
     struct mpcc_error err = {0};
     struct prg prg;
@@ -126,6 +126,10 @@ static struct run_rates run_circuit(const struct circuit *c, struct gc_plan *con
     struct gc_evaluator *e = gc_evaluator_new(c->n_wires, gc_garbler_salt(g), &err);
     if (e == NULL)
         die("evaluator", &err);
+    if (gc_garbler_set_scheme(g, scheme, &prg, &err) != MPCC_OK ||
+        gc_evaluator_set_scheme(e, scheme, &err) != MPCC_OK)
+        die("scheme", &err);
+    const size_t bpa = gc_scheme_table_bytes(scheme);
     size_t cap = (size_t)(range < c->n_gates ? range : c->n_gates) * GC_TABLE_BYTES_PER_AND;
     unsigned char *tab = malloc(cap ? cap : 1);
     if (tab == NULL) {
@@ -156,7 +160,7 @@ static struct run_rates run_circuit(const struct circuit *c, struct gc_plan *con
             double t2 = now_s();
             tg += t1 - t0;
             te += t2 - t1;
-            n_and += len / GC_TABLE_BYTES_PER_AND;
+            n_and += len / bpa;
         }
     }
     if (gc_garbler_decode_bits(g, c, d, &err) != MPCC_OK ||
@@ -263,7 +267,7 @@ int main(int argc, char **argv)
                 double rg[REPS], re[REPS];
                 for (int rep = 0; rep < REPS; rep++) {
                     struct run_rates r = run_circuit(aes, planned ? &plan : NULL, times,
-                                                     aes->n_gates, in, col, d, &acc);
+                                                     aes->n_gates, in, col, d, &acc, GC_HALF_GATES);
                     rg[rep] = r.garble;
                     re[rep] = r.eval;
                     for (int i = 0; i < 128; i++)
@@ -316,7 +320,7 @@ int main(int argc, char **argv)
         uint8_t col[128], d[128];
         for (int rep = 0; rep < REPS; rep++) {
             struct run_rates r = run_circuit(syn, planned ? splans : NULL, 1, range, NULL, col, d,
-                                             &acc);
+                                             &acc, GC_HALF_GATES);
             rg[rep] = r.garble;
             re[rep] = r.eval;
         }
@@ -336,12 +340,24 @@ int main(int argc, char **argv)
     printf("garble_synthetic_and_per_s %.3g AND/s\n", gs_planned);
     printf("eval_synthetic_and_per_s %.3g AND/s\n", es_planned);
     printf("garble_to_aes_ceiling_ratio %.3f ratio\n", 4.0 * gs_planned / aes_best);
+    { /* Three-halves, planned: 6 hashes per AND garbling, 3 evaluating. */
+        double rg[REPS], re[REPS];
+        uint8_t col[128], d[128];
+        for (int rep = 0; rep < REPS; rep++) {
+            struct run_rates r = run_circuit(syn, splans, 1, range, NULL, col, d, &acc, GC_THREE_HALVES);
+            rg[rep] = r.garble;
+            re[rep] = r.eval;
+        }
+        printf("garble_synthetic_threehalves_and_per_s %.3g AND/s\n", median(rg, REPS));
+        printf("eval_synthetic_threehalves_and_per_s %.3g AND/s\n", median(re, REPS));
+    }
     for (uint64_t k = 0; k < n_ranges; k++)
         gc_plan_free(splans[k]);
     free(splans);
     circ_free(syn);
 done:
-    printf("table_bytes_per_and %d B\n", GC_TABLE_BYTES_PER_AND);
+    printf("table_bytes_per_and %zu B\n", gc_scheme_table_bytes(GC_HALF_GATES));
+    printf("table_bytes_per_and_threehalves %zu B\n", gc_scheme_table_bytes(GC_THREE_HALVES));
     if (garble_aes > 0)
         printf("garble_aes128_planned_to_aes_ceiling_ratio %.3f ratio\n", 4.0 * garble_aes / aes_best);
 

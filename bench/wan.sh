@@ -17,6 +17,10 @@
 #                 each; K = WAN_LOOP, default 10 000: 10 M AND gates): AND
 #                 gates per second end to end, bytes on the link per AND gate,
 #                 and the share of what the link allows (rate / bytes per AND).
+# Each program runs once per garbling scheme in WAN_GARBLING (default
+# "halfgates threehalves", given to both parties with --garbling); lines are
+# named PROG_SCHEME_*, and loop_speedup compares the last scheme with the
+# first.
 # Needs the test tools built (build/tests/netsim) and python3 for the link
 # check.
 set -eu
@@ -25,6 +29,7 @@ RUNS=${2:-3}
 shift $(( $# >= 2 ? 2 : $# ))
 LINKS=${*:-1000:1 100:20}
 K=${WAN_LOOP:-10000}
+SCHEMES=${WAN_GARBLING:-halfgates threehalves}
 NETSIM=$BUILD/tests/netsim
 [ -x "$NETSIM" ] || { echo "wan.sh: $NETSIM is missing (build with tests)" >&2; exit 2; }
 TMP=$(mktemp -d)
@@ -39,11 +44,11 @@ AES_EIN=(--input blk=0x00112233445566778899aabbccddeeff)
 LOOP_IN=(--input "a=[3, 5, 7, 11, 13, 17, 19, 23]")
 LOOP_EIN=(--input "b=[2, 4, 6, 8, 10, 12, 14, 16]")
 
-# one_run PROG RATE DELAY: prints "ms legs bytes" of one run through netsim.
+# one_run PROG RATE DELAY SCHEME: prints "ms legs bytes" of one run through netsim.
 one_run() {
-    local prog=$1 rate=$2 delay=$3 gin ein
+    local prog=$1 rate=$2 delay=$3 scheme=$4 gin ein
     if [ "$prog" = aes ]; then gin=("${AES_IN[@]}") ein=("${AES_EIN[@]}"); else gin=("${LOOP_IN[@]}") ein=("${LOOP_EIN[@]}"); fi
-    "$BUILD/mpcrun" "$TMP/$prog.circ" --party g --listen 127.0.0.1:0 "${gin[@]}" --timeout 300 \
+    "$BUILD/mpcrun" "$TMP/$prog.circ" --party g --listen 127.0.0.1:0 "${gin[@]}" --timeout 300 --garbling "$scheme" \
         >"$TMP/g.out" 2>"$TMP/g.err" &
     local pg=$! port nport
     port=$(wait_port "$TMP/g.err")
@@ -52,7 +57,7 @@ one_run() {
     nport=$(wait_port "$TMP/n.err")
     local t0 t1
     t0=$(date +%s%N)
-    "$BUILD/mpcrun" "$TMP/$prog.circ" --party e --connect "127.0.0.1:$nport" "${ein[@]}" --timeout 300 \
+    "$BUILD/mpcrun" "$TMP/$prog.circ" --party e --connect "127.0.0.1:$nport" "${ein[@]}" --timeout 300 --garbling "$scheme" \
         >"$TMP/e.out" 2>"$TMP/e.err"
     t1=$(date +%s%N)
     wait $pg $pn
@@ -97,24 +102,30 @@ print("link_check_rtt %.2f ms (%.1f%% of %g)" % (m, 100 * m / (2 * delay), 2 * d
 PY
     fi
     for prog in aes loop; do
-        ms=() legs=() bytes=()
-        for r in $(seq 1 "$RUNS"); do
-            read -r m l b < <(one_run "$prog" "$rate" "$delay")
-            ms+=("$m") legs+=("$l") bytes+=("$b")
-        done
-        m=$(printf '%s\n' "${ms[@]}" | median)
-        l=$(printf '%s\n' "${legs[@]}" | median)
-        b=$(printf '%s\n' "${bytes[@]}" | median)
         and=$("$BUILD/mpcc" stats "$TMP/$prog.circ" | sed -n 's/^and: //p')
         echo "${prog}_and_gates $and"
-        echo "${prog}_wall $m ms"
-        echo "${prog}_legs $l one-way legs ($((l - 1)) replies)"
-        bpa=$(echo "scale=2; $b / $and" | bc)
-        echo "${prog}_bytes_per_and $bpa B"
-        if [ "$prog" = loop ]; then
-            rate_and=$(echo "scale=0; $and * 1000 / $m" | bc)
-            limit=$(echo "scale=0; $rate * 1000000 / 8 / $bpa" | bc)
-            echo "loop_and_per_s $rate_and AND/s end to end (the link allows $limit: $(echo "scale=1; 100 * $rate_and / $limit" | bc)%)"
-        fi
+        first_rate=""
+        for scheme in $SCHEMES; do
+            ms=() legs=() bytes=()
+            for r in $(seq 1 "$RUNS"); do
+                read -r m l b < <(one_run "$prog" "$rate" "$delay" "$scheme")
+                ms+=("$m") legs+=("$l") bytes+=("$b")
+            done
+            m=$(printf '%s\n' "${ms[@]}" | median)
+            l=$(printf '%s\n' "${legs[@]}" | median)
+            b=$(printf '%s\n' "${bytes[@]}" | median)
+            p=${prog}_$scheme
+            echo "${p}_wall $m ms"
+            echo "${p}_legs $l one-way legs ($((l - 1)) replies)"
+            bpa=$(echo "scale=2; $b / $and" | bc)
+            echo "${p}_bytes_per_and $bpa B"
+            if [ "$prog" = loop ]; then
+                rate_and=$(echo "scale=0; $and * 1000 / $m" | bc)
+                limit=$(echo "scale=0; $rate * 1000000 / 8 / $bpa" | bc)
+                echo "${p}_and_per_s $rate_and AND/s end to end (the link allows $limit: $(echo "scale=1; 100 * $rate_and / $limit" | bc)%)"
+                if [ -z "$first_rate" ]; then first_rate=$rate_and
+                else echo "loop_speedup $(echo "scale=2; $rate_and / $first_rate" | bc)x ($scheme over ${SCHEMES%% *})"; fi
+            fi
+        done
     done
 done

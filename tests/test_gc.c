@@ -1,8 +1,10 @@
-/* test_gc.c - runtime/gc: garble then evaluate the reference circuits (every
- * vectors.txt line) and random circuits of all gate kinds with reused wire
- * slots, against the plaintext evaluator; the free-XOR / point-and-permute
- * invariants; unique tweaks; streaming equals one-shot; tampered tables;
- * exact error messages. */
+/* test_gc.c - runtime/gc, for both garbling schemes (half-gates and
+ * three-halves; the loop tests run once per scheme, _i = enum gc_scheme):
+ * garble then evaluate the reference circuits (every vectors.txt line) and
+ * random circuits of all gate kinds with reused wire slots, against the
+ * plaintext evaluator; the free-XOR / point-and-permute invariants; unique
+ * tweaks; streaming equals one-shot; tampered tables; the three-halves gate
+ * algebra in every case; exact error messages. */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "circuits/hexval.h"
 #include "runtime/crypto/prg.h"
 #include "runtime/gc/gc.h"
+#include "runtime/gc/threehalves.h"
 #include "test_support.h"
 
 /* ---- helpers ---- */
@@ -35,13 +38,28 @@ struct growbuf {
     unsigned char *p;
     size_t len, cap, pos;
     size_t max_piece; /* source: hand out in pieces of at most this (0 = any) */
+    size_t unit;      /* sink: table bytes per AND (0 = 32) */
 };
+
+/* Puts g and e (either may be NULL) on scheme; three-halves' random bits
+ * come from a fixed seed, so equal garblers give equal tables. */
+static void use_scheme(struct gc_garbler *g, struct gc_evaluator *e, int scheme)
+{
+    struct mpcc_error err = {0};
+    struct prg coins;
+    prg_init_seed(&coins, blk_from_u64(0xc0115, 0x5eed));
+    if (g != NULL)
+        ck_assert_int_eq(gc_garbler_set_scheme(g, (enum gc_scheme)scheme, &coins, &err), MPCC_OK);
+    if (e != NULL)
+        ck_assert_int_eq(gc_evaluator_set_scheme(e, (enum gc_scheme)scheme, &err), MPCC_OK);
+    prg_clear(&coins);
+}
 
 static enum mpcc_status sink_append(void *ctx, const void *tables, size_t len,
                                     struct mpcc_error *err)
 {
     struct growbuf *b = ctx;
-    ck_assert_uint_eq(len % 32, 0);
+    ck_assert_uint_eq(len % (b->unit ? b->unit : 32), 0);
     ck_assert_uint_le(len, GC_SINK_CHUNK_BYTES);
     if (b->len + len > b->cap) {
         size_t cap = (b->len + len) * 2;
@@ -70,7 +88,7 @@ static enum mpcc_status source_read(void *ctx, void *buf, size_t len, struct mpc
  * writes the decoded outputs, and checks that every output label of the
  * evaluator is the garbler's label for the decoded value. */
 static void run_garbled(const struct circuit *c, const uint8_t *in_bits, uint8_t *out_bits,
-                        struct prg *prg)
+                        struct prg *prg, int scheme)
 {
     struct mpcc_error err = {0};
     uint32_t nw = c->n_wires > c->n_input_bits ? c->n_wires : (uint32_t)c->n_input_bits;
@@ -78,6 +96,8 @@ static void run_garbled(const struct circuit *c, const uint8_t *in_bits, uint8_t
     ck_assert_msg(g != NULL, "%s", err.msg);
     struct gc_evaluator *e = gc_evaluator_new(nw, gc_garbler_salt(g), &err);
     ck_assert_msg(e != NULL, "%s", err.msg);
+    use_scheme(g, e, scheme);
+    const size_t bpa = gc_scheme_table_bytes((enum gc_scheme)scheme);
     block delta = gc_garbler_delta(g);
     ck_assert_int_eq(blk_lsb(delta), 1);
     ck_assert_int_eq(gc_garbler_random_labels(g, prg, 0, (uint32_t)c->n_input_bits, &err), MPCC_OK);
@@ -87,12 +107,12 @@ static void run_garbled(const struct circuit *c, const uint8_t *in_bits, uint8_t
                          MPCC_OK);
     }
     uint64_t n_and = circ_count_op(c, CIRC_AND);
-    size_t cap = (size_t)n_and * 32 + 32;
+    size_t cap = (size_t)n_and * bpa + 32;
     unsigned char *tab = malloc(cap);
     ck_assert_ptr_nonnull(tab);
     size_t len = 0, used = 0;
     ck_assert_int_eq(gc_garble_to_buffer(g, c, 0, c->n_gates, tab, cap, &len, &err), MPCC_OK);
-    ck_assert_uint_eq(len, n_and * 32);
+    ck_assert_uint_eq(len, n_and * bpa);
     ck_assert_uint_eq(gc_garbler_n_and(g), n_and);
     ck_assert_int_eq(gc_evaluate_from_buffer(e, c, 0, c->n_gates, tab, len, &used, &err), MPCC_OK);
     ck_assert_uint_eq(used, len);
@@ -162,7 +182,7 @@ START_TEST(gc_random_circuits_match_plaintext_evaluator)
             uint8_t in_bits[64], out_bits[24];
             for (uint32_t k = 0; k < n_in; k++)
                 in_bits[k] = (uint8_t)((in[k] >> j) & 1);
-            run_garbled(c, in_bits, out_bits, &prg);
+            run_garbled(c, in_bits, out_bits, &prg, _i);
             for (uint64_t i = 0; i < c->n_output_bits; i++)
                 ck_assert_msg(out_bits[i] == ((want[i] >> j) & 1),
                               "circuit %d, vector %d, output bit %llu", t, j,
@@ -189,6 +209,7 @@ START_TEST(gc_every_wire_label_is_the_true_value_label)
         struct gc_evaluator *e = gc_evaluator_new(c->n_wires, gc_garbler_salt(g), &err);
         ck_assert_ptr_nonnull(g);
         ck_assert_ptr_nonnull(e);
+        use_scheme(g, e, _i);
         block delta = gc_garbler_delta(g);
         uint8_t *val = calloc(c->n_wires, 1);
         ck_assert_ptr_nonnull(val);
@@ -198,6 +219,7 @@ START_TEST(gc_every_wire_label_is_the_true_value_label)
             gc_evaluator_set_label(e, k, gc_garbler_label(g, k, val[k]), &err);
         }
         struct growbuf tb = {0};
+        tb.unit = gc_scheme_table_bytes((enum gc_scheme)_i);
         for (uint64_t i = 0; i < c->n_gates; i++) {
             const struct circ_gate *gt = &c->gates[i];
             uint8_t v = gt->op == CIRC_AND   ? (uint8_t)(val[gt->in0] & val[gt->in1])
@@ -212,7 +234,7 @@ START_TEST(gc_every_wire_label_is_the_true_value_label)
                                      gc_garbler_label(g, gt->out, 1)), delta));
         }
         ck_assert_uint_eq(tb.pos, tb.len);
-        ck_assert_uint_eq(tb.len, 32 * circ_count_op(c, CIRC_AND));
+        ck_assert_uint_eq(tb.len, tb.unit * circ_count_op(c, CIRC_AND));
         free(tb.p);
         free(val);
         gc_evaluator_free(e);
@@ -237,6 +259,8 @@ START_TEST(gc_streamed_tables_equal_one_shot)
     struct gc_garbler *g2 = gc_garbler_new_with(c->n_wires, delta, salt, &err);
     ck_assert_ptr_nonnull(g1);
     ck_assert_ptr_nonnull(g2);
+    use_scheme(g1, NULL, _i);
+    use_scheme(g2, NULL, _i);
     for (uint32_t k = 0; k < 64; k++) {
         gc_garbler_set_label(g1, k, blk_from_u64(k, 3 * k + 1), &err);
         gc_garbler_set_label(g2, k, blk_from_u64(k, 3 * k + 1), &err);
@@ -245,7 +269,9 @@ START_TEST(gc_streamed_tables_equal_one_shot)
     ck_assert_ptr_nonnull(one);
     size_t len = 0;
     ck_assert_int_eq(gc_garble_to_buffer(g1, c, 0, c->n_gates, one, n_and * 32, &len, &err), MPCC_OK);
+    ck_assert_uint_eq(len, n_and * gc_scheme_table_bytes((enum gc_scheme)_i));
     struct growbuf tb = {0};
+    tb.unit = gc_scheme_table_bytes((enum gc_scheme)_i);
     for (uint64_t i = 0; i < c->n_gates;) {
         uint64_t step = 1 + rng_next(&rs) % 3000;
         uint64_t end = i + step > c->n_gates ? c->n_gates : i + step;
@@ -263,6 +289,7 @@ START_TEST(gc_streamed_tables_equal_one_shot)
     for (int variant = 0; variant < 2; variant++) {
         struct gc_garbler *g3 = gc_garbler_new_with(c->n_wires, delta, salt, &err);
         ck_assert_ptr_nonnull(g3);
+        use_scheme(g3, NULL, _i);
         for (uint32_t k = 0; k < 64; k++)
             gc_garbler_set_label(g3, k, blk_from_u64(k, 3 * k + 1), &err);
         unsigned char *raw = malloc(n_and * 32 + 1);
@@ -291,6 +318,7 @@ START_TEST(gc_streamed_tables_equal_one_shot)
     ck_assert_int_eq(circ_eval_bits(c, in, want, &err), MPCC_OK);
     struct gc_evaluator *e = gc_evaluator_new(c->n_wires, salt, &err);
     ck_assert_ptr_nonnull(e);
+    use_scheme(NULL, e, _i);
     for (uint32_t k = 0; k < 64; k++) /* the input labels (slots may be reused since) */
         gc_evaluator_set_label(e, k, blk_xor(blk_from_u64(k, 3 * k + 1),
                                              blk_and(blk_mask_from_bit(in[k]), delta)), &err);
@@ -309,6 +337,7 @@ START_TEST(gc_streamed_tables_equal_one_shot)
     /* The evaluator through plans (halves, source then buffer). */
     e = gc_evaluator_new(c->n_wires, salt, &err);
     ck_assert_ptr_nonnull(e);
+    use_scheme(NULL, e, _i);
     for (uint32_t k = 0; k < 64; k++)
         gc_evaluator_set_label(e, k, blk_xor(blk_from_u64(k, 3 * k + 1),
                                              blk_and(blk_mask_from_bit(in[k]), delta)), &err);
@@ -337,7 +366,7 @@ END_TEST
 /* Garbles (c, through gc_garble_prog) with a fixed Delta, salt and input
  * labels; evaluates; returns the tables and the decoded outputs. */
 static unsigned char *garble_prog_fixed(const struct circuit *c, const uint8_t *in_bits, uint8_t *out_bits,
-                                        size_t *len)
+                                        size_t *len, int scheme)
 {
     struct mpcc_error err = {0};
     block delta = blk_from_u64(0x0123456789abcdefULL, 0xfedcba9876543211ULL), salt = blk_from_u64(7, 9);
@@ -345,6 +374,7 @@ static unsigned char *garble_prog_fixed(const struct circuit *c, const uint8_t *
     struct gc_evaluator *e = gc_evaluator_new(c->n_wires, salt, &err);
     ck_assert_ptr_nonnull(g);
     ck_assert_ptr_nonnull(e);
+    use_scheme(g, e, scheme);
     for (uint32_t k = 0; k < c->n_input_bits; k++) {
         block l0 = blk_from_u64(k * 0x9e3779b97f4a7c15ULL, k + 1);
         ck_assert_int_eq(gc_garbler_set_label(g, k, l0, &err), MPCC_OK);
@@ -353,8 +383,9 @@ static unsigned char *garble_prog_fixed(const struct circuit *c, const uint8_t *
     struct gc_prog *p = gc_prog_new(c, &err);
     ck_assert_msg(p != NULL, "%s", err.msg);
     struct growbuf tb = {0};
+    tb.unit = gc_scheme_table_bytes((enum gc_scheme)scheme);
     ck_assert_int_eq(gc_garble_prog(g, p, sink_append, &tb, &err), MPCC_OK);
-    ck_assert_uint_eq(tb.len, gc_prog_n_and(p) * 32);
+    ck_assert_uint_eq(tb.len, gc_prog_n_and(p) * tb.unit);
     ck_assert_int_eq(gc_evaluate_prog(e, p, source_read, &tb, &err), MPCC_OK);
     ck_assert_uint_eq(tb.pos, tb.len);
     uint8_t *d = malloc(c->n_output_bits + 1), *col = malloc(c->n_output_bits + 1);
@@ -428,8 +459,8 @@ START_TEST(gc_programs_with_calls_garble_like_their_expansion)
         for (int i = 0; i < 2 * N * W; i++)
             in[i] = (uint8_t)(rng_next(&rs) & 1);
         size_t l1, l2;
-        unsigned char *t1 = garble_prog_fixed(c, in, o1, &l1);
-        unsigned char *t2 = garble_prog_fixed(flat, in, o2, &l2);
+        unsigned char *t1 = garble_prog_fixed(c, in, o1, &l1, _i);
+        unsigned char *t2 = garble_prog_fixed(flat, in, o2, &l2, _i);
         ck_assert_uint_eq(l1, l2);
         ck_assert(memcmp(t1, t2, l1) == 0);
         ck_assert(memcmp(o1, o2, W + 1) == 0);
@@ -455,14 +486,25 @@ START_TEST(gc_tables_of_identical_gates_differ)
     prg_init_seed(&prg, blk_from_u64(9, 9));
     struct gc_garbler *g = gc_garbler_new(c->n_wires, &prg, &err);
     ck_assert_ptr_nonnull(g);
+    use_scheme(g, NULL, _i);
     gc_garbler_random_labels(g, &prg, 0, 2, &err);
     block tab[2 * N];
     size_t len = 0;
     ck_assert_int_eq(gc_garble_to_buffer(g, c, 0, N, tab, sizeof tab, &len, &err), MPCC_OK);
-    ck_assert_uint_eq(len, sizeof tab);
-    for (int i = 0; i < 2 * N; i++)
-        for (int j = 0; j < i; j++)
-            ck_assert_msg(!blk_eq(tab[i], tab[j]), "table blocks %d and %d equal", i, j);
+    if (_i == GC_HALF_GATES) {
+        ck_assert_uint_eq(len, sizeof tab);
+        for (int i = 0; i < 2 * N; i++)
+            for (int j = 0; j < i; j++)
+                ck_assert_msg(!blk_eq(tab[i], tab[j]), "table blocks %d and %d equal", i, j);
+    } else { /* the 3 N half-size ciphertexts all differ */
+        ck_assert_uint_eq(len, (size_t)TH_TABLE_BYTES * N);
+        const unsigned char *t = (const unsigned char *)tab;
+        for (int i = 0; i < 3 * N; i++)
+            for (int j = 0; j < i; j++)
+                ck_assert_msg(memcmp(t + TH_TABLE_BYTES * (i / 3) + 8 * (i % 3),
+                                     t + TH_TABLE_BYTES * (j / 3) + 8 * (j % 3), 8) != 0,
+                              "ciphertexts %d and %d equal", i, j);
+    }
     for (uint32_t i = 1; i < N; i++)
         ck_assert(!blk_eq(gc_garbler_label(g, 2, 0), gc_garbler_label(g, 2 + i, 0)));
     gc_garbler_free(g);
@@ -484,6 +526,7 @@ START_TEST(gc_flipped_table_bit_changes_or_breaks_outputs)
     prg_init_seed(&prg, blk_from_u64(1, 7));
     struct gc_garbler *g = gc_garbler_new(c->n_wires, &prg, &err);
     ck_assert_ptr_nonnull(g);
+    use_scheme(g, NULL, _i);
     gc_garbler_random_labels(g, &prg, 0, 32, &err);
     unsigned char *tab = malloc(n_and * 32);
     ck_assert_ptr_nonnull(tab);
@@ -497,6 +540,7 @@ START_TEST(gc_flipped_table_bit_changes_or_breaks_outputs)
         tab[bit / 8] ^= (unsigned char)(1u << (bit % 8));
         struct gc_evaluator *e = gc_evaluator_new(c->n_wires, gc_garbler_salt(g), &err);
         ck_assert_ptr_nonnull(e);
+        use_scheme(NULL, e, _i);
         for (uint32_t k = 0; k < 32; k++)
             gc_evaluator_set_label(e, k, gc_garbler_label(g, k, (unsigned)(k & 1)), &err);
         ck_assert_int_eq(gc_evaluate_from_buffer(e, c, 0, c->n_gates, tab, len, NULL, &err), MPCC_OK);
@@ -561,6 +605,79 @@ START_TEST(gc_errors_name_the_problem)
 }
 END_TEST
 
+/* The three-halves gate on its own, in every case: for random labels, Delta
+ * (lsb 1) and arbitrary hash outputs, each of the 16 choices of the false
+ * labels' colours and the 2 random bits, the evaluator in each of the 4
+ * views gets the false label xor (a AND b) Delta; every control byte keeps
+ * bits 5..7 zero. */
+START_TEST(gc_three_halves_gate_decodes_in_every_case)
+{
+    uint64_t rs = 0x3a1f;
+    for (int trial = 0; trial < 2000; trial++) {
+        block delta = blk_or(blk_from_u64(rng_next(&rs), rng_next(&rs)), blk_from_u64(0, 1));
+        block a0 = blk_from_u64(rng_next(&rs), rng_next(&rs) & ~1ULL); /* colour 0 */
+        block b0 = blk_from_u64(rng_next(&rs), rng_next(&rs) & ~1ULL);
+        block h[6];
+        for (int i = 0; i < 6; i++)
+            h[i] = blk_from_u64(rng_next(&rs), rng_next(&rs));
+        for (unsigned c = 0; c < 16; c++) {
+            uint64_t pa = c & 1, pb = c >> 1 & 1, u1 = c >> 2 & 1, u2 = c >> 3 & 1;
+            unsigned char tab[TH_TABLE_BYTES];
+            block c0 = th_garble(a0, b0, delta, pa, pb, h, u1, u2, tab);
+            ck_assert_uint_eq(tab[24] >> 5, 0);
+            for (unsigned sa = 0; sa < 2; sa++)
+                for (unsigned sb = 0; sb < 2; sb++) {
+                    block a = blk_xor(a0, blk_and(blk_mask_from_bit(sa), delta));
+                    block b = blk_xor(b0, blk_and(blk_mask_from_bit(sb), delta));
+                    unsigned v = (sa ^ (unsigned)pa) & (sb ^ (unsigned)pb);
+                    block want = blk_xor(c0, blk_and(blk_mask_from_bit(v), delta));
+                    block got = th_eval(a, b, h[sa], h[2 + sb], h[4 + (sa ^ sb)], tab);
+                    ck_assert_msg(blk_eq(got, want), "trial %d case %u view %u%u", trial, c, sa, sb);
+                }
+        }
+    }
+}
+END_TEST
+
+START_TEST(gc_scheme_is_fixed_before_the_first_and)
+{
+    struct mpcc_error err = {0};
+    struct circuit *c = circ_new(&err);
+    ck_assert_int_eq(circ_add_input(c, 2, &err), MPCC_OK);
+    ck_assert_int_eq(circ_add_gate(c, CIRC_AND, 0, 1, 2, &err), MPCC_OK);
+    ck_assert_uint_eq(gc_scheme_table_bytes(GC_HALF_GATES), 32);
+    ck_assert_uint_eq(gc_scheme_table_bytes(GC_THREE_HALVES), 25);
+    ck_assert_str_eq(gc_scheme_name(GC_THREE_HALVES), "threehalves");
+    struct prg prg;
+    prg_init_seed(&prg, blk_from_u64(3, 4));
+    struct gc_garbler *g = gc_garbler_new_with(3, blk_from_u64(1, 3), blk_zero(), &err);
+    struct gc_evaluator *e = gc_evaluator_new(3, blk_zero(), &err);
+    ck_assert(g && e);
+    ck_assert_int_eq(gc_garbler_set_scheme(g, (enum gc_scheme)7, &prg, &err), MPCC_ERR_INVALID);
+    ck_assert_str_eq(err.msg, "garbler: unknown garbling scheme 7");
+    ck_assert_int_eq(gc_garbler_set_scheme(g, GC_THREE_HALVES, &prg, &err), MPCC_OK);
+    ck_assert_int_eq(gc_garbler_scheme(g), GC_THREE_HALVES);
+    unsigned char tab[32];
+    size_t len = 0;
+    ck_assert_int_eq(gc_garble_to_buffer(g, c, 0, 1, tab, 24, &len, &err), MPCC_ERR_LIMIT);
+    ck_assert_int_eq(gc_garble_to_buffer(g, c, 0, 1, tab, 25, &len, &err), MPCC_OK);
+    ck_assert_uint_eq(len, 25);
+    ck_assert_int_eq(gc_garbler_set_scheme(g, GC_HALF_GATES, &prg, &err), MPCC_ERR_INVALID);
+    ck_assert_str_eq(err.msg, "garbler: the garbling scheme cannot change after the first AND gate");
+    ck_assert_int_eq(gc_evaluator_set_scheme(e, GC_THREE_HALVES, &err), MPCC_OK);
+    size_t used = 0;
+    ck_assert_int_eq(gc_evaluate_from_buffer(e, c, 0, 1, tab, 24, &used, &err), MPCC_ERR_PROTOCOL);
+    ck_assert_int_eq(gc_evaluate_from_buffer(e, c, 0, 1, tab, 25, &used, &err), MPCC_OK);
+    ck_assert_uint_eq(used, 25);
+    ck_assert_int_eq(gc_evaluator_set_scheme(e, GC_HALF_GATES, &err), MPCC_ERR_INVALID);
+    ck_assert_str_eq(err.msg, "evaluator: the garbling scheme cannot change after the first AND gate");
+    gc_evaluator_free(e);
+    gc_garbler_free(g);
+    prg_clear(&prg);
+    circ_free(c);
+}
+END_TEST
+
 /* Every line of ../shared/circuits/vectors.txt, garbled and evaluated. */
 START_TEST(gc_reference_circuits_reproduce_vectors)
 {
@@ -613,11 +730,11 @@ START_TEST(gc_reference_circuits_reproduce_vectors)
             ck_assert_int_eq(circ_hex_parse(tok, want + circ_output_offset(c, v),
                                             c->output_widths[v], &err), MPCC_OK);
         }
-        run_garbled(c, in, got, &prg);
+        run_garbled(c, in, got, &prg, _i);
         ck_assert_msg(memcmp(got, want, c->n_output_bits) == 0, "%s line %d", name, lines);
         if (line_in_circuit++ < 2) { /* the compacted circuit (slot reuse, renaming) */
             memset(got, 0, c->n_output_bits);
-            run_garbled(cc, in, got, &prg);
+            run_garbled(cc, in, got, &prg, _i);
             ck_assert_msg(memcmp(got, want, c->n_output_bits) == 0, "%s compacted, line %d", name,
                           lines);
         }
@@ -639,14 +756,16 @@ int main(void)
     Suite *s = suite_create("gc");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, gc_random_circuits_match_plaintext_evaluator);
-    tcase_add_test(tc, gc_every_wire_label_is_the_true_value_label);
-    tcase_add_test(tc, gc_streamed_tables_equal_one_shot);
-    tcase_add_test(tc, gc_tables_of_identical_gates_differ);
-    tcase_add_test(tc, gc_programs_with_calls_garble_like_their_expansion);
-    tcase_add_test(tc, gc_flipped_table_bit_changes_or_breaks_outputs);
+    tcase_add_loop_test(tc, gc_random_circuits_match_plaintext_evaluator, GC_HALF_GATES, GC_THREE_HALVES + 1);
+    tcase_add_loop_test(tc, gc_every_wire_label_is_the_true_value_label, GC_HALF_GATES, GC_THREE_HALVES + 1);
+    tcase_add_loop_test(tc, gc_streamed_tables_equal_one_shot, GC_HALF_GATES, GC_THREE_HALVES + 1);
+    tcase_add_loop_test(tc, gc_tables_of_identical_gates_differ, GC_HALF_GATES, GC_THREE_HALVES + 1);
+    tcase_add_loop_test(tc, gc_programs_with_calls_garble_like_their_expansion, GC_HALF_GATES, GC_THREE_HALVES + 1);
+    tcase_add_loop_test(tc, gc_flipped_table_bit_changes_or_breaks_outputs, GC_HALF_GATES, GC_THREE_HALVES + 1);
     tcase_add_test(tc, gc_errors_name_the_problem);
-    tcase_add_test(tc, gc_reference_circuits_reproduce_vectors);
+    tcase_add_test(tc, gc_three_halves_gate_decodes_in_every_case);
+    tcase_add_test(tc, gc_scheme_is_fixed_before_the_first_and);
+    tcase_add_loop_test(tc, gc_reference_circuits_reproduce_vectors, GC_HALF_GATES, GC_THREE_HALVES + 1);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

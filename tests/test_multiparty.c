@@ -123,7 +123,7 @@ static void run_program_locally(const char *src, uint32_t g, uint32_t e, int rou
         struct mpcc_mp_local_result *res = calloc(n, sizeof *res);
         struct mpcc_error err = {0};
         ck_assert_ptr_nonnull(res);
-        enum mpcc_status st = mpcc_mp_run_local(p, g, e, MPCC_MP_YAO, in, 20000, NULL, res, &err);
+        enum mpcc_status st = mpcc_mp_run_local(p, g, e, MPCC_MP_YAO, MPCC_GARBLING_AUTO, in, 20000, NULL, res, &err);
         ck_assert_msg(st == MPCC_OK, "run: %s", err.msg);
         check_outputs(p, flat, res);
         for (uint32_t q = 0; q < n; q++)

@@ -117,8 +117,13 @@ static void check_circuit_2pc(const struct circuit *c, unsigned seed)
     ck_assert_mem_eq(su.out_g, want, c->n_output_bits);
     ck_assert_mem_eq(su.out_e, want, c->n_output_bits);
     ck_assert_uint_eq(g.stats.n_and, circ_count_op(c, CIRC_AND));
-    /* 32 bytes of tables per AND gate leave the garbler, plus small change. */
-    ck_assert_uint_ge(g.stats.bytes_sent, 32 * g.stats.n_and);
+    /* 32 (half-gates) or 25 (three-halves, which auto may pick on a busy
+     * machine) bytes of tables per AND gate leave the garbler, plus small
+     * change. */
+    ck_assert_int_eq(g.stats.garbling, e.stats.garbling);
+    uint64_t per = g.stats.garbling == MPCC_GARBLING_THREEHALVES ? 25 : 32;
+    ck_assert_uint_eq(g.stats.table_bytes, per * g.stats.n_and);
+    ck_assert_uint_ge(g.stats.bytes_sent, per * g.stats.n_and);
     free(want);
     free_setup(&su);
 }
@@ -198,6 +203,54 @@ START_TEST(proto_outputs_reach_only_their_recipients)
     ck_assert_uint_eq(su.got_g[0], 0);
     ck_assert_uint_eq(su.got_e[0], 1);
     free_setup(&su);
+    circ_free(c);
+}
+END_TEST
+
+/* Every pair of garbling choices: equal or one auto runs (with the explicit
+ * one, or the garbler's pick under auto, on both sides, with its table
+ * bytes, and the right outputs); two different explicit choices are refused
+ * by both sides with a message naming both. */
+START_TEST(proto_garbling_choices_agree_or_are_refused)
+{
+    struct circuit *c = random_circuit(46, 32, 300);
+    static const char *names[] = {"auto", "halfgates", "threehalves"};
+    for (int gc = 0; gc < 3; gc++)
+        for (int ec = 0; ec < 3; ec++) {
+            struct setup su;
+            struct side g, e;
+            setup_sides(c, &su, &g, &e, 46);
+            g.run.garbling = (enum mpcc_garbling)gc;
+            e.run.garbling = (enum mpcc_garbling)ec;
+            run_both(&g, &e);
+            if (gc != 0 && ec != 0 && gc != ec) {
+                char want[200];
+                ck_assert_int_eq(g.st, MPCC_ERR_INVALID);
+                ck_assert_int_eq(e.st, MPCC_ERR_INVALID);
+                snprintf(want, sizeof want, "garbling scheme mismatch: we garble with %s, peer "
+                         "'bob' (in-memory) with %s (give both parties the same --garbling, or auto to follow "
+                         "the other)", names[gc], names[ec]);
+                ck_assert_str_eq(g.err.msg, want);
+            } else {
+                ck_assert_msg(g.st == MPCC_OK && e.st == MPCC_OK, "%d/%d: %s / %s", gc, ec,
+                              g.err.msg, e.err.msg);
+                int want = gc ? gc : ec;
+                if (want == 0) /* the garbler's pick, measured */
+                    ck_assert_double_ge(g.stats.t_probe, 0);
+                else
+                    ck_assert_int_eq(g.stats.garbling, want);
+                ck_assert_int_eq(e.stats.garbling, g.stats.garbling);
+                uint64_t per = g.stats.garbling == MPCC_GARBLING_THREEHALVES ? 25 : 32;
+                ck_assert_uint_eq(e.stats.table_bytes, per * g.stats.n_and);
+                uint8_t *want_out = malloc(c->n_output_bits + 1);
+                struct mpcc_error err = {0};
+                ck_assert_int_eq(circ_eval_bits(c, su.in, want_out, &err), MPCC_OK);
+                ck_assert_mem_eq(su.out_e, want_out, c->n_output_bits);
+                ck_assert_mem_eq(su.out_g, want_out, c->n_output_bits);
+                free(want_out);
+            }
+            free_setup(&su);
+        }
     circ_free(c);
 }
 END_TEST
@@ -349,6 +402,7 @@ int main(void)
     tcase_add_test(tc, proto_reference_circuits_match_plaintext);
     tcase_add_test(tc, proto_outputs_reach_only_their_recipients);
     tcase_add_test(tc, proto_session_id_is_shared_and_fresh);
+    tcase_add_test(tc, proto_garbling_choices_agree_or_are_refused);
     tcase_add_test(tc, proto_short_hello_is_refused_cleanly);
     tcase_add_test(tc, proto_handshake_refuses_different_circuits);
     tcase_add_test(tc, proto_handshake_refuses_wrong_names_and_roles);

@@ -1,6 +1,6 @@
 /* mpcc.h - the public C API of libmpcc: run a compiled program (or a raw
  * Bristol Fashion circuit) as one party of a two-party garbled-circuit
- * computation (Yao with free-XOR and half-gates; OT extension for the
+ * computation (Yao with free-XOR and half-gates or three-halves; OT extension for the
  * evaluator's inputs), or of a run with more parties where two compute and
  * the others XOR-share inputs and receive outputs (mpcc_mp_*). The mpcrun
  * command is a thin shell around this. Semi-honest security; see
@@ -14,7 +14,7 @@
 #include "mpcc/error.h"
 
 #define MPCC_VERSION "0.1.0"
-#define MPCC_PROTOCOL_VERSION 2u
+#define MPCC_PROTOCOL_VERSION 3u
 
 struct circuit;      /* circuits/circuit.h */
 struct net_channel;  /* runtime/net/net.h */
@@ -22,6 +22,26 @@ struct mpcc_program; /* circuits/program.h */
 struct values_set;   /* circuits/values.h */
 
 enum mpcc_role { MPCC_GARBLER = 0, MPCC_EVALUATOR = 1 };
+
+/* How the garbler garbles AND gates (docs/protocol.md, "Garbling schemes"):
+ * - MPCC_GARBLING_AUTO (the default): both sides say auto, the garbler
+ *   measures the round trip to the evaluator after the handshake and uses
+ *   three-halves when it is at least MPCC_AUTO_RTT_MS (a link slower than
+ *   the garbler's CPU), half-gates otherwise. One side auto, the other
+ *   explicit: the explicit choice.
+ * - MPCC_GARBLING_HALFGATES: 32 bytes per AND, least CPU (fast links).
+ * - MPCC_GARBLING_THREEHALVES: 25 bytes per AND, 1.5x the hashing (links
+ *   that are the bottleneck).
+ * Two explicit choices that differ are refused in the handshake. */
+enum mpcc_garbling {
+    MPCC_GARBLING_AUTO = 0,
+    MPCC_GARBLING_HALFGATES = 1,
+    MPCC_GARBLING_THREEHALVES = 2
+};
+#define MPCC_AUTO_RTT_MS 1.0
+
+/* "auto", "halfgates", "threehalves" (NULL for other values). */
+const char *mpcc_garbling_name(enum mpcc_garbling g);
 
 /* Figures of one run (one party's view). Times in seconds. */
 struct mpcc_stats {
@@ -36,6 +56,9 @@ struct mpcc_stats {
     double t_output;          /* output decoding exchange */
     double t_total;
     uint8_t session_id[32];   /* the handshake's session id (proto.h), for logs */
+    enum mpcc_garbling garbling; /* the scheme used (never AUTO after a run) */
+    uint64_t table_bytes;     /* garbled-table bytes sent or received */
+    double t_probe;           /* auto: the round trip the garbler measured (-1: none) */
 };
 
 /* One party's side of a two-party run of a raw circuit. Every field is read
@@ -48,6 +71,7 @@ struct mpcc_2pc {
     enum mpcc_role role;
     const uint8_t *my_inputs;    /* per input value: 1 if this party provides it */
     const uint8_t *recipients;   /* per output value: bit 0 garbler gets it, bit 1 evaluator */
+    enum mpcc_garbling garbling; /* this side's choice; 0 = auto */
 };
 
 /* The first exchange on a fresh two-party connection (before mpcc_2pc_run
@@ -74,6 +98,17 @@ enum mpcc_status mpcc_run_program(const struct mpcc_program *prog, uint32_t part
                                   struct mpcc_stats *stats, struct mpcc_error *err);
 void mpcc_outputs_free(uint8_t **outputs, uint32_t n_outputs);
 
+/* Options of a two-party run (zero = defaults). */
+struct mpcc_run_options {
+    enum mpcc_garbling garbling;
+};
+/* mpcc_run_program with options (opts may be NULL). */
+enum mpcc_status mpcc_run_program_opts(const struct mpcc_program *prog, uint32_t party,
+                                       enum mpcc_role role, struct net_channel *ch,
+                                       const struct values_set *inputs,
+                                       const struct mpcc_run_options *opts, uint8_t ***outputs,
+                                       struct mpcc_stats *stats, struct mpcc_error *err);
+
 /* ---- More than two parties (docs/protocol.md, "More than two parties") ----
  * Two parties compute (garbler and evaluator); every other party of the
  * program is an input/output party: it XOR-shares each of its inputs between
@@ -97,6 +132,7 @@ struct mpcc_mp_session {
     uint32_t garbler;    /* (Yao only) */
     uint32_t evaluator;
     enum mpcc_mp_protocol protocol; /* MPCC_MP_YAO after init; set it before connecting */
+    enum mpcc_garbling garbling;    /* Yao's garbling scheme (auto after init) */
 };
 
 /* The computing pair by name (either may be NULL): the named parties, else
@@ -200,6 +236,7 @@ struct mpcc_mp_local_result {
 struct mpcc_progress;
 enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t garbler,
                                    uint32_t evaluator, enum mpcc_mp_protocol protocol,
+                                   enum mpcc_garbling garbling,
                                    const struct values_set *inputs, int timeout_ms,
                                    struct mpcc_progress *progress,
                                    struct mpcc_mp_local_result *res, struct mpcc_error *err);

@@ -1,8 +1,9 @@
-/* evaluator.c - the evaluator's side of half-gates: runs the same planned
- * windows as the garbler (schedule.c), XOR/INV runs inline, AND runs in
- * batches hashed with one MITCCRH call (2 hashes per AND), tables pulled one
- * window at a time from a source or read from a buffer. Holds one label per
- * wire slot; learns colour bits only (decoding needs the garbler's bits). */
+/* evaluator.c - the evaluator's side: runs the same planned windows as the
+ * garbler (schedule.c), XOR/INV runs inline, AND runs in batches hashed with
+ * one MITCCRH call (2 hashes per AND for half-gates, 3 for three-halves,
+ * threehalves.h), tables pulled one window at a time from a source or read
+ * from a buffer. Holds one label per wire slot; learns colour bits only
+ * (decoding needs the garbler's bits). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +13,11 @@
 #include "runtime/crypto/hash.h"
 #include "runtime/gc/gc.h"
 #include "runtime/gc/gc_internal.h"
+#include "runtime/gc/threehalves.h"
 
 struct gc_evaluator {
     struct crypto_hash hash;
+    enum gc_scheme scheme;
     uint64_t n_and;
     uint32_t n_wires;
     block *slots; /* GC_SLOT_BASE + n_wires (gc_internal.h): zero (INV), zero,
@@ -23,10 +26,11 @@ struct gc_evaluator {
     struct gc_sgate win[GC_WIN_SGATES]; /* a window planned on the fly */
     uint32_t runs[GC_MAX_RUNS];
 
-    uint64_t tw[2 * GC_BATCH]; /* tweaks 2g, 2g+1 per gate */
+    uint64_t tw[3 * GC_BATCH]; /* tweaks 2g, 2g+1 (or 3g, 3g+1, 3g+2) per gate */
     block a[GC_BATCH];         /* label of each gate's first input */
+    block b[GC_BATCH];         /* three-halves: label of the second input */
     block sb[GC_BATCH];        /* lsb(B) as a mask */
-    block h[2 * GC_BATCH];     /* per gate: A, B, hashed in place */
+    block h[3 * GC_BATCH];     /* per gate: A, B (and A^B), hashed in place */
 
     block chunk[2 * GC_WINDOW]; /* one window's tables, from a source */
 };
@@ -75,6 +79,20 @@ enum mpcc_status gc_evaluator_set_label(struct gc_evaluator *e, uint32_t wire, b
     return MPCC_OK;
 }
 
+enum mpcc_status gc_evaluator_set_scheme(struct gc_evaluator *e, enum gc_scheme s,
+                                         struct mpcc_error *err)
+{
+    if (e->n_and != 0)
+        return mpcc_error_set(err, MPCC_ERR_INVALID,
+                              "evaluator: the garbling scheme cannot change after the first AND gate");
+    if (s != GC_HALF_GATES && s != GC_THREE_HALVES)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "evaluator: unknown garbling scheme %d", (int)s);
+    e->scheme = s;
+    return MPCC_OK;
+}
+
+enum gc_scheme gc_evaluator_scheme(const struct gc_evaluator *e) { return e->scheme; }
+
 block gc_evaluator_label(const struct gc_evaluator *e, uint32_t wire) { return e->slots[GC_SLOT_BASE + wire]; }
 uint64_t gc_evaluator_n_and(const struct gc_evaluator *e) { return e->n_and; }
 
@@ -98,13 +116,37 @@ static void eval_batch(struct gc_evaluator *e, const struct gc_sgate *sg, uint32
     crypto_hash_singles_tw(&e->hash, e->tw, h, 2 * (size_t)m);
     for (uint32_t k = 0; k < m; k++) {
         block a = e->a[k];
-        const unsigned char *tk = t + (size_t)GC_TABLE_BYTES_PER_AND * sg[k].rank;
+        const unsigned char *tk = t + (size_t)32 * sg[k].rank;
         block tg = blk_load(tk), te = blk_load(tk + 16);
         block c = blk_xor(h[2 * k], h[2 * k + 1]);
         c = blk_xor(c, blk_and(blk_lsb_mask(a), tg));
         c = blk_xor(c, blk_and(e->sb[k], blk_xor(te, a)));
         S[sg[k].out] = c;
     }
+}
+
+/* Three-halves (threehalves.h) for the m <= GC_BATCH independent AND gates
+ * sg[0 .. m-1]: A, B and A^B hashed under tweaks 3g, 3g+1, 3g+2 in one
+ * MITCCRH call, then th_eval on the gate's 25 bytes at its rank in t. */
+static void eval_batch_3h(struct gc_evaluator *e, const struct gc_sgate *sg, uint32_t m,
+                          uint64_t and_base, const unsigned char *t)
+{
+    block *S = e->slots, *h = e->h;
+    for (uint32_t k = 0; k < m; k++) {
+        block a = S[sg[k].in0], b = S[sg[k].in1];
+        e->a[k] = a;
+        e->b[k] = b;
+        h[3 * k] = a;
+        h[3 * k + 1] = b;
+        h[3 * k + 2] = blk_xor(a, b);
+        e->tw[3 * k] = 3 * (and_base + sg[k].rank);
+        e->tw[3 * k + 1] = e->tw[3 * k] + 1;
+        e->tw[3 * k + 2] = e->tw[3 * k] + 2;
+    }
+    crypto_hash_singles_tw(&e->hash, e->tw, h, 3 * (size_t)m);
+    for (uint32_t k = 0; k < m; k++)
+        S[sg[k].out] = th_eval(e->a[k], e->b[k], h[3 * k], h[3 * k + 1], h[3 * k + 2],
+                               t + (size_t)TH_TABLE_BYTES * sg[k].rank);
 }
 
 /* Evaluates one planned window; branches on the plan only (public). */
@@ -120,7 +162,11 @@ static void eval_window(struct gc_evaluator *e, const struct gc_window *w, const
                 /* Fetch the next batch's inputs while this one hashes. */
                 for (uint32_t k = j + GC_BATCH; k < len && k < j + 2 * GC_BATCH; k++)
                     gc_prefetch_inputs(S, &sg[k]);
-                eval_batch(e, sg + j, len - j < GC_BATCH ? len - j : GC_BATCH, and_base, t);
+                uint32_t m = len - j < GC_BATCH ? len - j : GC_BATCH;
+                if (e->scheme == GC_THREE_HALVES)
+                    eval_batch_3h(e, sg + j, m, and_base, t);
+                else
+                    eval_batch(e, sg + j, m, and_base, t);
             }
         } else {
             gc_xor_run(S, sg, len);
@@ -138,7 +184,7 @@ static enum mpcc_status eval_source(struct gc_evaluator *e, struct gc_win_iter *
         struct gc_window w;
         if ((st = gc_win_next(it, &w, err)) != MPCC_OK || w.n_gates == 0)
             return st;
-        size_t len = (size_t)w.n_and * GC_TABLE_BYTES_PER_AND;
+        size_t len = (size_t)w.n_and * gc_scheme_table_bytes(e->scheme);
         if (len > 0 && (st = source(ctx, e->chunk, len, err)) != MPCC_OK)
             return st;
         eval_window(e, &w, (const unsigned char *)e->chunk);
@@ -154,7 +200,7 @@ static enum mpcc_status eval_buf(struct gc_evaluator *e, struct gc_win_iter *it,
         struct gc_window w;
         if ((st = gc_win_next(it, &w, err)) != MPCC_OK || w.n_gates == 0)
             break;
-        size_t len = (size_t)w.n_and * GC_TABLE_BYTES_PER_AND;
+        size_t len = (size_t)w.n_and * gc_scheme_table_bytes(e->scheme);
         if (len > len_bytes - used) {
             st = mpcc_error_set(err, MPCC_ERR_PROTOCOL,
                                 "evaluator: tables end after %zu bytes, the gate range needs more",

@@ -1,8 +1,9 @@
-/* garbler.c - the garbler's side of half-gates: runs planned windows of gates
- * (schedule.c), XOR/INV runs inline (free-XOR), AND runs in batches whose 4
- * labels per gate go through one MITCCRH call, two ciphertexts per AND to a
- * sink or a buffer. Holds the labels of wire slots and one window of tables,
- * never a circuit's worth. No I/O, no OT. */
+/* garbler.c - the garbler's side: runs planned windows of gates
+ * (schedule.c), XOR/INV runs inline (free-XOR), AND runs in batches whose
+ * labels go through one MITCCRH call (4 per gate for half-gates, 6 for
+ * three-halves, threehalves.h), tables to a sink or a buffer. Holds the
+ * labels of wire slots and one window of tables, never a circuit's worth.
+ * No I/O, no OT. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "runtime/crypto/hash.h"
 #include "runtime/gc/gc.h"
 #include "runtime/gc/gc_internal.h"
+#include "runtime/gc/threehalves.h"
 
 #define CHUNK_ANDS (GC_SINK_CHUNK_BYTES / GC_TABLE_BYTES_PER_AND)
 _Static_assert(CHUNK_ANDS >= GC_WINDOW, "a window's tables must fit one sink chunk");
@@ -19,7 +21,9 @@ _Static_assert(CHUNK_ANDS >= GC_WINDOW, "a window's tables must fit one sink chu
 struct gc_garbler {
     block delta;
     struct crypto_hash hash;
-    uint64_t n_and; /* AND gates garbled: gate g uses tweaks 2g and 2g+1 */
+    enum gc_scheme scheme;
+    struct aes_key coin_key; /* three-halves: the gates' random bits */
+    uint64_t n_and; /* AND gates garbled: gate g uses tweaks 2g, 2g+1 (or 3g..3g+2) */
     uint32_t n_wires;
     block *slots;   /* GC_SLOT_BASE + n_wires (gc_internal.h): Delta (INV is
                      * XOR with it), zero, scratch, then the zero-label of
@@ -28,9 +32,12 @@ struct gc_garbler {
     struct gc_sgate win[GC_WIN_SGATES]; /* a window planned on the fly */
     uint32_t runs[GC_MAX_RUNS];
 
-    uint64_t tw[2 * GC_BATCH];      /* tweaks 2g, 2g+1 per gate */
-    block a[GC_BATCH], b[GC_BATCH]; /* zero-labels of each gate's inputs */
-    block h[4 * GC_BATCH];          /* per gate: A0, A0^D, B0, B0^D, hashed in place */
+    uint64_t tw[3 * GC_BATCH];      /* tweaks 2g, 2g+1 (or 3g, 3g+1, 3g+2) per gate */
+    block a[GC_BATCH], b[GC_BATCH]; /* zero-labels (three-halves: colour-0 labels) */
+    uint64_t pa[GC_BATCH], pb[GC_BATCH]; /* three-halves: colours of the zero-labels */
+    block h[6 * GC_BATCH];          /* per gate: A0, A0^D, B0, B0^D (and A0^B0, A0^B0^D),
+                                     * hashed in place */
+    block coins[GC_WINDOW / 64 + 2]; /* three-halves: a window's random bits */
 
     block chunk[CHUNK_ANDS * 2]; /* staging for gc_garble's sink */
 };
@@ -87,6 +94,36 @@ void gc_garbler_free(struct gc_garbler *g)
     free(g);
 }
 
+size_t gc_scheme_table_bytes(enum gc_scheme s)
+{
+    return s == GC_THREE_HALVES ? TH_TABLE_BYTES : 32;
+}
+
+const char *gc_scheme_name(enum gc_scheme s)
+{
+    return s == GC_THREE_HALVES ? "threehalves" : "halfgates";
+}
+
+enum mpcc_status gc_garbler_set_scheme(struct gc_garbler *g, enum gc_scheme s, struct prg *prg,
+                                       struct mpcc_error *err)
+{
+    if (g->n_and != 0)
+        return mpcc_error_set(err, MPCC_ERR_INVALID,
+                              "garbler: the garbling scheme cannot change after the first AND gate");
+    if (s != GC_HALF_GATES && s != GC_THREE_HALVES)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "garbler: unknown garbling scheme %d", (int)s);
+    g->scheme = s;
+    if (s == GC_THREE_HALVES) {
+        block seed;
+        prg_blocks(prg, &seed, 1);
+        aes_expand_key(&g->coin_key, seed);
+        OPENSSL_cleanse(&seed, sizeof seed);
+    }
+    return MPCC_OK;
+}
+
+enum gc_scheme gc_garbler_scheme(const struct gc_garbler *g) { return g->scheme; }
+
 block gc_garbler_delta(const struct gc_garbler *g) { return g->delta; }
 block gc_garbler_salt(const struct gc_garbler *g) { return g->hash.salt; }
 uint64_t gc_garbler_n_and(const struct gc_garbler *g) { return g->n_and; }
@@ -127,7 +164,7 @@ block gc_garbler_label(const struct gc_garbler *g, uint32_t wire, unsigned bit)
  *   (g = ANDs before the window + rank).
  * pa, pb become all-zero/all-one masks: no branch, no index on them. */
 static void garble_batch(struct gc_garbler *g, const struct gc_sgate *sg, uint32_t m,
-                         uint64_t and_base, block *tab)
+                         uint64_t and_base, unsigned char *tab)
 {
     block *S = g->slots, *h = g->h;
     const block delta = g->delta;
@@ -152,18 +189,73 @@ static void garble_batch(struct gc_garbler *g, const struct gc_sgate *sg, uint32
         block wg = blk_xor(hA0, blk_and(pa, tg));
         block we = blk_xor(hB0, blk_and(pb, dB));
         S[sg[k].out] = blk_xor(wg, we);
-        blk_store(&tab[2 * (size_t)sg[k].rank], tg);
-        blk_store(&tab[2 * (size_t)sg[k].rank + 1], te);
+        blk_store(tab + 32 * (size_t)sg[k].rank, tg);
+        blk_store(tab + 32 * (size_t)sg[k].rank + 16, te);
     }
+}
+
+/* Three-halves (threehalves.h) for the m <= GC_BATCH independent AND gates
+ * sg[0 .. m-1]: 6 hashes per gate in one MITCCRH call (both labels of A, B
+ * and A^B under tweaks 3g, 3g+1, 3g+2), then th_garble. coins holds the
+ * window's random bits from gate coin_base on (a multiple of 64). */
+static void garble_batch_3h(struct gc_garbler *g, const struct gc_sgate *sg, uint32_t m,
+                            uint64_t and_base, uint64_t coin_base, unsigned char *tab)
+{
+    block *S = g->slots, *h = g->h;
+    const block delta = g->delta;
+    for (uint32_t k = 0; k < m; k++) {
+        block a = S[sg[k].in0], b = S[sg[k].in1];
+        block pam = blk_lsb_mask(a), pbm = blk_lsb_mask(b);
+        block a0 = blk_xor(a, blk_and(pam, delta)), b0 = blk_xor(b, blk_and(pbm, delta));
+        block x0 = blk_xor(a0, b0);
+        g->a[k] = a0;
+        g->b[k] = b0;
+        g->pa[k] = (uint64_t)blk_lsb(a);
+        g->pb[k] = (uint64_t)blk_lsb(b);
+        h[6 * k] = a0;
+        h[6 * k + 1] = blk_xor(a0, delta);
+        h[6 * k + 2] = b0;
+        h[6 * k + 3] = blk_xor(b0, delta);
+        h[6 * k + 4] = x0;
+        h[6 * k + 5] = blk_xor(x0, delta);
+        g->tw[3 * k] = 3 * (and_base + sg[k].rank);
+        g->tw[3 * k + 1] = g->tw[3 * k] + 1;
+        g->tw[3 * k + 2] = g->tw[3 * k] + 2;
+    }
+    crypto_hash_pairs_tw(&g->hash, g->tw, h, 3 * (size_t)m);
+    for (uint32_t k = 0; k < m; k++) {
+        uint64_t gi = and_base + sg[k].rank - coin_base; /* public: the gate's position */
+        block cb = g->coins[gi / 64];
+        uint64_t word = (gi & 32) ? blk_hi64(cb) : blk_lo64(cb);
+        uint64_t bits = word >> (2 * (gi & 31));
+        S[sg[k].out] = th_garble(g->a[k], g->b[k], delta, g->pa[k], g->pb[k], h + 6 * k,
+                                 bits & 1, (bits >> 1) & 1,
+                                 tab + TH_TABLE_BYTES * (size_t)sg[k].rank);
+    }
+}
+
+/* The random bits of AND gates and_base .. and_base+n-1 (three-halves):
+ * coins[i] = AES_k(first + i) from first = floor(and_base / 64) on. Returns
+ * first * 64. */
+static uint64_t draw_coins(struct gc_garbler *g, uint64_t and_base, uint32_t n)
+{
+    uint64_t first = and_base / 64, last = (and_base + n + 63) / 64;
+    size_t nb = (size_t)(last - first);
+    for (size_t i = 0; i < nb; i++)
+        g->coins[i] = blk_from_u64(0, first + i);
+    aes_encrypt_blocks(&g->coin_key, g->coins, nb);
+    return first * 64;
 }
 
 /* Garbles one planned window, tables to tab. Loops branch on the plan only
  * (public): runs of XORs inline, runs of ANDs in batches. */
-static void garble_window(struct gc_garbler *g, const struct gc_window *w, block *tab)
+static void garble_window(struct gc_garbler *g, const struct gc_window *w, unsigned char *tab)
 {
     block *S = g->slots;
     const struct gc_sgate *sg = w->sg;
     const uint64_t and_base = g->n_and;
+    const int three = g->scheme == GC_THREE_HALVES;
+    const uint64_t coin_base = three && w->n_and > 0 ? draw_coins(g, and_base, w->n_and) : 0;
     for (uint32_t r = 0; r < w->n_runs; r++) {
         uint32_t len = w->runs[r] >> 1;
         if (w->runs[r] & GC_RUN_AND) {
@@ -171,7 +263,11 @@ static void garble_window(struct gc_garbler *g, const struct gc_window *w, block
                 /* Fetch the next batch's inputs while this one hashes. */
                 for (uint32_t k = j + GC_BATCH; k < len && k < j + 2 * GC_BATCH; k++)
                     gc_prefetch_inputs(S, &sg[k]);
-                garble_batch(g, sg + j, len - j < GC_BATCH ? len - j : GC_BATCH, and_base, tab);
+                uint32_t m = len - j < GC_BATCH ? len - j : GC_BATCH;
+                if (three)
+                    garble_batch_3h(g, sg + j, m, and_base, coin_base, tab);
+                else
+                    garble_batch(g, sg + j, m, and_base, tab);
             }
         } else {
             gc_xor_run(S, sg, len);
@@ -185,22 +281,23 @@ static enum mpcc_status garble_sink(struct gc_garbler *g, struct gc_win_iter *it
                                     gc_table_sink sink, void *ctx, struct mpcc_error *err)
 {
     enum mpcc_status st;
+    const size_t bpa = gc_scheme_table_bytes(g->scheme);
     size_t used_and = 0; /* tables staged in g->chunk */
     for (;;) {
         struct gc_window w;
         if ((st = gc_win_next(it, &w, err)) != MPCC_OK || w.n_gates == 0)
             break;
         if (used_and + w.n_and > CHUNK_ANDS) {
-            st = sink(ctx, g->chunk, used_and * GC_TABLE_BYTES_PER_AND, err);
+            st = sink(ctx, g->chunk, used_and * bpa, err);
             used_and = 0;
             if (st != MPCC_OK)
                 return st;
         }
-        garble_window(g, &w, g->chunk + 2 * used_and);
+        garble_window(g, &w, (unsigned char *)g->chunk + bpa * used_and);
         used_and += w.n_and;
     }
     if (st == MPCC_OK && used_and > 0)
-        st = sink(ctx, g->chunk, used_and * GC_TABLE_BYTES_PER_AND, err);
+        st = sink(ctx, g->chunk, used_and * bpa, err);
     return st;
 }
 
@@ -208,7 +305,8 @@ static enum mpcc_status garble_buf(struct gc_garbler *g, struct gc_win_iter *it,
                                    size_t cap_bytes, size_t *len_out, struct mpcc_error *err)
 {
     enum mpcc_status st;
-    size_t used_and = 0, cap_and = cap_bytes / GC_TABLE_BYTES_PER_AND;
+    const size_t bpa = gc_scheme_table_bytes(g->scheme);
+    size_t used_and = 0, cap_and = cap_bytes / bpa;
     for (;;) {
         struct gc_window w;
         if ((st = gc_win_next(it, &w, err)) != MPCC_OK || w.n_gates == 0)
@@ -219,10 +317,10 @@ static enum mpcc_status garble_buf(struct gc_garbler *g, struct gc_win_iter *it,
                                 cap_bytes);
             break;
         }
-        garble_window(g, &w, (block *)buf + 2 * used_and);
+        garble_window(g, &w, (unsigned char *)buf + bpa * used_and);
         used_and += w.n_and;
     }
-    *len_out = used_and * GC_TABLE_BYTES_PER_AND;
+    *len_out = used_and * bpa;
     return st;
 }
 

@@ -1,8 +1,9 @@
 /* handshake.c - the first exchange of a two-party run: protocol version,
  * circuit digest, names and roles, input ownership and output recipients,
- * each side's fresh nonce. Everything is checked before any secret is used.
- * Both sides then derive the session id (SHA-256 over the digest, both names
- * in role order, both nonces and, over TLS, the TLS session's exporter). */
+ * garbling scheme, each side's fresh nonce. Everything is checked before any
+ * secret is used. Both sides then derive the session id (SHA-256 over the
+ * digest, both names in role order, both nonces, both garbling choices and,
+ * over TLS, the TLS session's exporter). */
 #include "runtime/proto/proto.h"
 
 #include <stdlib.h>
@@ -53,13 +54,13 @@ static void hex8(const uint8_t *d, char *out)
 
 /* Layout: magic(8) version(4) digest(32) nonce(32) role(1) name_len(1) name
  * peer_len(1) peer n_inputs(4) n_outputs(4) my_inputs[n_inputs]
- * recipients[n_outputs]. */
+ * recipients[n_outputs] garbling(1). */
 static uint8_t *encode_hello(const struct mpcc_2pc *run, const uint8_t nonce[32], size_t *len,
                              struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     size_t nl = strlen(run->my_name), pl = strlen(run->peer_name);
-    size_t total = 8 + 4 + 32 + 32 + 1 + 1 + nl + 1 + pl + 4 + 4 + c->n_inputs + c->n_outputs;
+    size_t total = 8 + 4 + 32 + 32 + 1 + 1 + nl + 1 + pl + 4 + 4 + c->n_inputs + c->n_outputs + 1;
     uint8_t *buf = malloc(total);
     if (buf == NULL) {
         mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory building the handshake");
@@ -81,6 +82,7 @@ static uint8_t *encode_hello(const struct mpcc_2pc *run, const uint8_t nonce[32]
         *p++ = run->my_inputs[k] ? 1 : 0;
     for (uint32_t k = 0; k < c->n_outputs; k++)
         *p++ = run->recipients[k] & 3;
+    *p++ = (uint8_t)run->garbling;
     *len = total;
     return buf;
 }
@@ -106,7 +108,7 @@ static const uint8_t *take(struct reader *r, size_t n)
 
 static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_channel *ch,
                                     const uint8_t *buf, size_t len, uint8_t their_nonce[32],
-                                    struct mpcc_error *err)
+                                    uint8_t *their_garbling, struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     const char *peer = net_peer(ch);
@@ -160,7 +162,8 @@ static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_chann
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a malformed handshake", peer);
     const uint8_t *their_inputs = take(&r, c->n_inputs);
     const uint8_t *their_recipients = take(&r, c->n_outputs);
-    if (their_recipients == NULL || r.p != r.end)
+    const uint8_t *garbling = take(&r, 1);
+    if (garbling == NULL || r.p != r.end || mpcc_garbling_name(*garbling) == NULL)
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a malformed handshake", peer);
     for (uint32_t k = 0; k < c->n_inputs; k++) {
         unsigned mine = run->my_inputs[k] ? 1 : 0, theirs = their_inputs[k];
@@ -179,16 +182,25 @@ static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_chann
         if ((run->recipients[k] & 3) != their_recipients[k])
             return mpcc_error_set(err, MPCC_ERR_PROTOCOL,
                                   "%s disagrees on who receives output value %u", peer, k + 1);
+    if (*garbling != MPCC_GARBLING_AUTO && run->garbling != MPCC_GARBLING_AUTO &&
+        *garbling != run->garbling)
+        return mpcc_error_set(err, MPCC_ERR_INVALID,
+                              "garbling scheme mismatch: we garble with %s, %s with %s (give "
+                              "both parties the same --garbling, or auto to follow the other)",
+                              mpcc_garbling_name(run->garbling), peer,
+                              mpcc_garbling_name(*garbling));
     memcpy(their_nonce, nonce, 32);
+    *their_garbling = *garbling;
     return MPCC_OK;
 }
 
 enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
                                   const char *ename, const uint8_t gnonce[32],
-                                  const uint8_t enonce[32], const uint8_t *tls_exporter,
-                                  uint8_t out[32], struct mpcc_error *err)
+                                  const uint8_t enonce[32], const uint8_t garbling[2],
+                                  const uint8_t *tls_exporter, uint8_t out[32],
+                                  struct mpcc_error *err)
 {
-    static const char label[] = "mpcc 2pc session id v2";
+    static const char label[] = "mpcc 2pc session id v3";
     uint8_t gl = (uint8_t)strlen(gname), el = (uint8_t)strlen(ename);
     uint8_t tls_flag = tls_exporter != NULL;
     unsigned int n = 0;
@@ -199,6 +211,7 @@ enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
              && EVP_DigestUpdate(md, &gl, 1) == 1 && EVP_DigestUpdate(md, gname, gl) == 1
              && EVP_DigestUpdate(md, &el, 1) == 1 && EVP_DigestUpdate(md, ename, el) == 1
              && EVP_DigestUpdate(md, gnonce, 32) == 1 && EVP_DigestUpdate(md, enonce, 32) == 1
+             && EVP_DigestUpdate(md, garbling, 2) == 1
              && EVP_DigestUpdate(md, &tls_flag, 1) == 1
              && (!tls_flag || EVP_DigestUpdate(md, tls_exporter, 32) == 1)
              && EVP_DigestFinal_ex(md, out, &n) == 1 && n == 32;
@@ -212,22 +225,28 @@ enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
  * exporter when the channel has one. */
 static enum mpcc_status session_id(const struct mpcc_2pc *run, struct net_channel *ch,
                                    const uint8_t my_nonce[32], const uint8_t their_nonce[32],
-                                   uint8_t out[32], struct mpcc_error *err)
+                                   uint8_t their_garbling, uint8_t out[32],
+                                   struct mpcc_error *err)
 {
     int garbler = run->role == MPCC_GARBLER;
     uint8_t tls[32];
     int have_tls = net_tls_exporter(ch, tls);
+    uint8_t mine = (uint8_t)run->garbling;
+    const uint8_t garbling[2] = {garbler ? mine : their_garbling, garbler ? their_garbling : mine};
     enum mpcc_status st = proto_session_id(
         run->digest, garbler ? run->my_name : run->peer_name,
         garbler ? run->peer_name : run->my_name, garbler ? my_nonce : their_nonce,
-        garbler ? their_nonce : my_nonce, have_tls ? tls : NULL, out, err);
+        garbler ? their_nonce : my_nonce, garbling, have_tls ? tls : NULL, out, err);
     OPENSSL_cleanse(tls, sizeof tls);
     return st;
 }
 
 enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel *ch,
-                                 uint8_t session[32], struct mpcc_error *err)
+                                 uint8_t session[32], enum mpcc_garbling *agreed,
+                                 struct mpcc_error *err)
 {
+    if (mpcc_garbling_name(run->garbling) == NULL)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "unknown garbling scheme %d", (int)run->garbling);
     size_t nl = strlen(run->my_name), pl = strlen(run->peer_name);
     if (nl == 0 || nl > PROTO_NAME_MAX || pl == 0 || pl > PROTO_NAME_MAX)
         return mpcc_error_set(err, MPCC_ERR_INVALID, "party names must have 1 to %d characters",
@@ -247,14 +266,18 @@ enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel 
         return st;
     uint8_t *theirs = NULL;
     size_t their_len = 0;
-    size_t max = 8 + 4 + 32 + 32 + 3 + 2 * PROTO_NAME_MAX + 8 + (size_t)2 * CIRC_MAX_VALUES;
+    size_t max = 8 + 4 + 32 + 32 + 3 + 2 * PROTO_NAME_MAX + 8 + (size_t)2 * CIRC_MAX_VALUES + 1;
     st = net_recv_frame_alloc(ch, PROTO_FRAME_HELLO, max, (void **)&theirs, &their_len,
                               "handshake", err);
     if (st != MPCC_OK)
         return st;
-    st = check_hello(run, ch, theirs, their_len, their_nonce, err);
+    uint8_t their_garbling = 0;
+    st = check_hello(run, ch, theirs, their_len, their_nonce, &their_garbling, err);
     free(theirs);
     if (st == MPCC_OK)
-        st = session_id(run, ch, my_nonce, their_nonce, session, err);
+        st = session_id(run, ch, my_nonce, their_nonce, their_garbling, session, err);
+    if (st == MPCC_OK)
+        *agreed = run->garbling != MPCC_GARBLING_AUTO ? run->garbling
+                                                      : (enum mpcc_garbling)their_garbling;
     return st;
 }

@@ -43,6 +43,7 @@ static void *local_main(void *arg)
 
 enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t garbler,
                                    uint32_t evaluator, enum mpcc_mp_protocol protocol,
+                                   enum mpcc_garbling garbling,
                                    const struct values_set *inputs, int timeout_ms,
                                    struct mpcc_progress *progress,
                                    struct mpcc_mp_local_result *res, struct mpcc_error *err)
@@ -65,6 +66,7 @@ enum mpcc_status mpcc_mp_run_local(const struct mpcc_program *prog, uint32_t gar
         if (st != MPCC_OK)
             goto out;
         lp[p].s.protocol = protocol;
+        lp[p].s.garbling = garbling;
         lp[p].chans = all + (size_t)p * n;
         lp[p].inputs = inputs;
         lp[p].res = &res[p];

@@ -487,7 +487,7 @@ static enum mpcc_status run_computing(const struct mpcc_mp_session *s,
     }
     struct mpcc_2pc run = {.circ = x, .my_name = pname(s, s->me), .peer_name = pname(s, other),
                            .role = garbling ? MPCC_GARBLER : MPCC_EVALUATOR,
-                           .my_inputs = mine, .recipients = recip};
+                           .my_inputs = mine, .recipients = recip, .garbling = s->garbling};
     memcpy(run.digest, s->digest, 32);
     struct proto_2pc_extra extra = {garbling ? halves : NULL, garbling ? NULL : halves};
     st = proto_2pc_run(&run, chans[other], in_bits, out_bits, got, stats, &extra, err);

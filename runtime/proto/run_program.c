@@ -18,10 +18,29 @@ void mpcc_outputs_free(uint8_t **outputs, uint32_t n_outputs)
     free(outputs);
 }
 
+const char *mpcc_garbling_name(enum mpcc_garbling g)
+{
+    switch (g) {
+    case MPCC_GARBLING_AUTO: return "auto";
+    case MPCC_GARBLING_HALFGATES: return "halfgates";
+    case MPCC_GARBLING_THREEHALVES: return "threehalves";
+    }
+    return NULL;
+}
+
 enum mpcc_status mpcc_run_program(const struct mpcc_program *prog, uint32_t party,
                                   enum mpcc_role role, struct net_channel *ch,
                                   const struct values_set *inputs, uint8_t ***outputs,
                                   struct mpcc_stats *stats, struct mpcc_error *err)
+{
+    return mpcc_run_program_opts(prog, party, role, ch, inputs, NULL, outputs, stats, err);
+}
+
+enum mpcc_status mpcc_run_program_opts(const struct mpcc_program *prog, uint32_t party,
+                                       enum mpcc_role role, struct net_channel *ch,
+                                       const struct values_set *inputs,
+                                       const struct mpcc_run_options *opts, uint8_t ***outputs,
+                                       struct mpcc_stats *stats, struct mpcc_error *err)
 {
     const struct iface *f = prog->iface;
     const struct circuit *c = prog->circ;
@@ -37,7 +56,8 @@ enum mpcc_status mpcc_run_program(const struct mpcc_program *prog, uint32_t part
     uint32_t garbler = role == MPCC_GARBLER ? party : peer;
 
     struct mpcc_2pc run = {.circ = c, .my_name = f->parties[party],
-                           .peer_name = f->parties[peer], .role = role};
+                           .peer_name = f->parties[peer], .role = role,
+                           .garbling = opts ? opts->garbling : MPCC_GARBLING_AUTO};
     uint8_t *my_inputs = calloc(c->n_inputs ? c->n_inputs : 1, 1);
     uint8_t *recipients = calloc(c->n_outputs ? c->n_outputs : 1, 1);
     uint8_t *in_bits = calloc(c->n_input_bits ? c->n_input_bits : 1, 1);

@@ -2,9 +2,11 @@
  * garbler sends the hash salt (both sides key the hash with it bound to the
  * session id) and its own input labels, the evaluator gets
  * the labels of its inputs through correlated OT (the OT correlation is the
- * garbler's free-XOR Delta), tables stream from gc_garble straight into the
- * channel while the evaluator consumes them, and each output is decoded only
- * by its recipients. Neither side ever holds the whole table stream. */
+ * garbler's free-XOR Delta), the garbler names the garbling scheme (measuring
+ * the round trip first when both sides left it to auto), tables stream from
+ * gc_garble straight into the channel while the evaluator consumes them, and
+ * each output is decoded only by its recipients. Neither side ever holds the
+ * whole table stream. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,21 +23,41 @@
 /* Labels move in chunks of this many wires (bounded memory for any input size). */
 #define LABEL_CHUNK 8192u
 
-/* The tables go over the channel (ctx); the AND gates they stand for are
- * counted wherever the channel reports progress. */
+/* The tables go over the channel; the AND gates they stand for are counted
+ * wherever the channel reports progress. */
+struct table_pipe {
+    struct net_channel *ch;
+    size_t bytes_per_and;
+};
+
 static enum mpcc_status table_sink(void *ctx, const void *tables, size_t len,
                                    struct mpcc_error *err)
 {
-    enum mpcc_status st = net_send(ctx, tables, len, err);
-    mpcc_progress_ands(net_progress(ctx), len / GC_TABLE_BYTES_PER_AND);
+    struct table_pipe *tp = ctx;
+    enum mpcc_status st = net_send(tp->ch, tables, len, err);
+    mpcc_progress_ands(net_progress(tp->ch), len / tp->bytes_per_and);
     return st;
 }
 
 static enum mpcc_status table_source(void *ctx, void *buf, size_t len, struct mpcc_error *err)
 {
-    enum mpcc_status st = net_recv(ctx, buf, len, "garbled tables", err);
-    mpcc_progress_ands(net_progress(ctx), len / GC_TABLE_BYTES_PER_AND);
+    struct table_pipe *tp = ctx;
+    enum mpcc_status st = net_recv(tp->ch, buf, len, "garbled tables", err);
+    mpcc_progress_ands(net_progress(tp->ch), len / tp->bytes_per_and);
     return st;
+}
+
+static enum gc_scheme gc_scheme_of(enum mpcc_garbling g)
+{
+    return g == MPCC_GARBLING_THREEHALVES ? GC_THREE_HALVES : GC_HALF_GATES;
+}
+
+/* The garbler's choice under auto: three-halves when the round trip it
+ * measured is at least MPCC_AUTO_RTT_MS (a link, not loopback or a LAN:
+ * there bandwidth, not the garbler's CPU, limits the run), else half-gates. */
+static enum mpcc_garbling auto_choice(double rtt)
+{
+    return rtt >= MPCC_AUTO_RTT_MS / 1000.0 ? MPCC_GARBLING_THREEHALVES : MPCC_GARBLING_HALFGATES;
 }
 
 /* Calls fn(ctx, wire, index) for each input bit owned by `evaluator_side`
@@ -204,7 +226,8 @@ static void record_times(struct mpcc_stats *stats, uint64_t n_ot, double t0, dou
 }
 
 static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_channel *ch,
-                                    const uint8_t *session, const uint8_t *input_bits, uint8_t *output_bits,
+                                    const uint8_t *session, enum mpcc_garbling agreed,
+                                    const uint8_t *input_bits, uint8_t *output_bits,
                                     uint8_t *got, struct mpcc_stats *stats,
                                     const struct proto_2pc_extra *extra,
                                     const struct gc_prog *plan, struct mpcc_error *err)
@@ -242,6 +265,12 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     for (int i = 0; i < 8; i++) /* little-endian on the wire */
         setup[16 + i] = (uint8_t)(n_and >> (8 * i));
     st = net_send_frame(ch, PROTO_FRAME_SETUP, setup, sizeof setup, err);
+    /* Auto: the evaluator answers SETUP at once; the time to its answer is
+     * at least one round trip (read after our labels are out). */
+    double t_probe = -1;
+    if (st == MPCC_OK && agreed == MPCC_GARBLING_AUTO)
+        st = net_flush(ch, err);
+    double t_setup = proto_now();
     if (st != MPCC_OK)
         goto out;
 
@@ -256,6 +285,15 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     }
     if (st == MPCC_OK)
         st = net_flush(ch, err);
+    if (st == MPCC_OK && agreed == MPCC_GARBLING_AUTO) {
+        size_t got_len = 0;
+        uint8_t pong;
+        st = net_recv_frame(ch, PROTO_FRAME_PONG, &pong, 1, &got_len, "reply to the set-up", err);
+        t_probe = proto_now() - t_setup;
+        agreed = auto_choice(t_probe);
+    }
+    if (stats)
+        stats->t_probe = t_probe;
     if (st != MPCC_OK)
         goto out;
 
@@ -281,8 +319,20 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     }
     double t2 = proto_now();
 
+    /* The scheme, then the tables. */
+    uint8_t scheme = (uint8_t)agreed;
+    struct table_pipe tp = {ch, gc_scheme_table_bytes(gc_scheme_of(agreed))};
+    st = net_send_frame(ch, PROTO_FRAME_SCHEME, &scheme, 1, err);
+    if (st == MPCC_OK)
+        st = gc_garbler_set_scheme(g, gc_scheme_of(agreed), &prg, err);
+    if (st != MPCC_OK)
+        goto out;
+    if (stats) {
+        stats->garbling = agreed;
+        stats->table_bytes = gc_prog_n_and(plan) * tp.bytes_per_and;
+    }
     mpcc_progress_phase(net_progress(ch), MPCC_PHASE_GARBLE);
-    st = gc_garble_prog(g, plan, table_sink, ch, err);
+    st = gc_garble_prog(g, plan, table_sink, &tp, err);
     if (st == MPCC_OK)
         st = net_flush(ch, err);
     if (st != MPCC_OK)
@@ -319,7 +369,8 @@ out:
 }
 
 static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_channel *ch,
-                                      const uint8_t *session, const uint8_t *input_bits, uint8_t *output_bits,
+                                      const uint8_t *session, enum mpcc_garbling agreed,
+                                      const uint8_t *input_bits, uint8_t *output_bits,
                                       uint8_t *got, struct mpcc_stats *stats,
                                       const struct proto_2pc_extra *extra,
                                       const struct gc_prog *plan, struct mpcc_error *err)
@@ -352,6 +403,12 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
         st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s garbles %llu AND gates, we expect %llu",
                             net_peer(ch), (unsigned long long)n_and,
                             (unsigned long long)circ_count_op(c, CIRC_AND));
+    if (st == MPCC_OK && agreed == MPCC_GARBLING_AUTO) { /* the garbler times this */
+        uint8_t pong = 0;
+        st = net_send_frame(ch, PROTO_FRAME_PONG, &pong, 1, err);
+        if (st == MPCC_OK)
+            st = net_flush(ch, err);
+    }
     if (st != MPCC_OK)
         goto out;
     block bound;
@@ -400,8 +457,26 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     }
     double t2 = proto_now();
 
+    /* The garbler's scheme: what we agreed, or its pick under auto. */
+    uint8_t scheme = 0;
+    st = net_recv_frame(ch, PROTO_FRAME_SCHEME, &scheme, 1, &len, "garbling scheme", err);
+    if (st == MPCC_OK && (len != 1 || scheme == MPCC_GARBLING_AUTO ||
+                          mpcc_garbling_name(scheme) == NULL ||
+                          (agreed != MPCC_GARBLING_AUTO && scheme != agreed)))
+        st = mpcc_error_set(err, MPCC_ERR_PROTOCOL,
+                            "%s announced garbling scheme %u, not the one agreed (%s)",
+                            net_peer(ch), scheme, mpcc_garbling_name(agreed));
+    if (st == MPCC_OK)
+        st = gc_evaluator_set_scheme(e, gc_scheme_of((enum mpcc_garbling)scheme), err);
+    if (st != MPCC_OK)
+        goto out;
+    struct table_pipe tp = {ch, gc_scheme_table_bytes(gc_scheme_of((enum mpcc_garbling)scheme))};
+    if (stats) {
+        stats->garbling = (enum mpcc_garbling)scheme;
+        stats->table_bytes = gc_prog_n_and(plan) * tp.bytes_per_and;
+    }
     mpcc_progress_phase(net_progress(ch), MPCC_PHASE_GARBLE);
-    st = gc_evaluate_prog(e, plan, table_source, ch, err);
+    st = gc_evaluate_prog(e, plan, table_source, &tp, err);
     if (st != MPCC_OK)
         goto out;
     double t3 = proto_now();
@@ -467,12 +542,16 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
     s->t_prepare = proto_now() - tp;
     double t0 = proto_now();
     mpcc_progress_phase(net_progress(ch), MPCC_PHASE_HANDSHAKE);
-    st = proto_handshake(run, ch, s->session_id, err);
+    enum mpcc_garbling agreed = MPCC_GARBLING_AUTO;
+    s->t_probe = -1;
+    st = proto_handshake(run, ch, s->session_id, &agreed, err);
     s->t_handshake = proto_now() - t0;
     if (st == MPCC_OK && run->role == MPCC_GARBLER)
-        st = run_garbler(run, ch, s->session_id, input_bits, output_bits, got, s, extra, plan, err);
+        st = run_garbler(run, ch, s->session_id, agreed, input_bits, output_bits, got, s, extra,
+                         plan, err);
     else if (st == MPCC_OK)
-        st = run_evaluator(run, ch, s->session_id, input_bits, output_bits, got, s, extra, plan, err);
+        st = run_evaluator(run, ch, s->session_id, agreed, input_bits, output_bits, got, s, extra,
+                           plan, err);
     gc_prog_free(plan);
     s->n_and = circ_count_op(c, CIRC_AND);
     s->n_xor = circ_count_op(c, CIRC_XOR);

@@ -1,7 +1,8 @@
 # ct_valgrind.sh - the constant-time check: tests/tools/ct_check under
 # valgrind memcheck, with the secrets (Delta, label seeds, input bits, OT
 # choice bits) marked undefined. Any conditional jump or memory address that
-# depends on them in garbling, evaluation, decoding, base OT or IKNP is a
+# depends on them in garbling (half-gates and three-halves), evaluation,
+# decoding, base OT or IKNP is a
 # memcheck error and fails the test. A deliberate leak must be reported (the
 # harness detects what it claims). Skips with a message without valgrind or in
 # the sanitizer build (ASan and valgrind do not mix).
@@ -28,7 +29,7 @@ if [ $rc = 42 ] && grep -q "ct_leak_secret_dependent" "$TMP/leak.err" &&
    grep -q "Conditional jump or move depends on uninitialised value" "$TMP/leak.err"; then ok
 else bad "the deliberate leak was not reported (rc $rc): $(head -c 1500 "$TMP/leak.err")"; fi
 
-for mode in gc ot; do
+for mode in gc gc3 ot; do
     "${VG[@]}" "$CT_CHECK" $mode >"$TMP/$mode.out" 2>"$TMP/$mode.err"; rc=$?
     if [ $rc = 0 ] && [ ! -s "$TMP/$mode.err" ] && grep -q "right" "$TMP/$mode.out"; then
         ok; cat "$TMP/$mode.out"

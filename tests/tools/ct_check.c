@@ -10,7 +10,8 @@
  * computed nothing cannot pass.
  *
  *   ct_check gc      garble + evaluate + decode a 32-bit adder/comparator/
- *                    multiplier circuit (a few thousand AND gates)
+ *                    multiplier circuit (a few thousand AND gates), half-gates
+ *   ct_check gc3     the same with three-halves (its random bits secret too)
  *   ct_check ot      base OT + IKNP correlated OT (1000 instances) over an
  *                    in-memory channel, two threads
  *   ct_check leak    a deliberate secret-dependent branch: memcheck MUST
@@ -100,7 +101,7 @@ static struct circuit *test_circuit(struct mpcc_error *err)
     return c;
 }
 
-static int mode_gc(void)
+static int mode_gc(enum gc_scheme scheme)
 {
     struct mpcc_error err = {0};
     struct circuit *c = test_circuit(&err);
@@ -142,7 +143,8 @@ static int mode_gc(void)
     struct prg prg;
     prg_init_seed(&prg, seed);
     g = gc_garbler_new_with(c->n_wires, delta, salt, &err);
-    if (g == NULL || gc_garbler_random_labels(g, &prg, 0, (uint32_t)nin, &err) != MPCC_OK) {
+    if (g == NULL || gc_garbler_set_scheme(g, scheme, &prg, &err) != MPCC_OK ||
+        gc_garbler_random_labels(g, &prg, 0, (uint32_t)nin, &err) != MPCC_OK) {
         fail("garbler set-up", &err);
         goto out;
     }
@@ -163,6 +165,10 @@ static int mode_gc(void)
     PUBLIC(tables, len);
     PUBLIC(d, nout);
     e = gc_evaluator_new(c->n_wires, salt, &err);
+    if (e != NULL && gc_evaluator_set_scheme(e, scheme, &err) != MPCC_OK) {
+        fail("evaluator scheme", &err);
+        goto out;
+    }
     for (uint64_t i = 0; e != NULL && i < nin; i++)
         if (gc_evaluator_set_label(e, (uint32_t)i, labels[i], &err) != MPCC_OK) {
             fail("evaluator labels", &err);
@@ -186,8 +192,8 @@ static int mode_gc(void)
         fail("garbled result differs from the plaintext one", NULL);
         goto out;
     }
-    printf("ct_check gc: %llu AND gates garbled, evaluated and decoded; result right\n",
-           (unsigned long long)gc_plan_n_and(plan));
+    printf("ct_check gc (%s): %llu AND gates garbled, evaluated and decoded; result right\n",
+           gc_scheme_name(scheme), (unsigned long long)gc_plan_n_and(plan));
     rc = 0;
 out:
     gc_garbler_free(g);
@@ -359,11 +365,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(mode, "gc") == 0)
-        return mode_gc();
+        return mode_gc(GC_HALF_GATES);
+    if (strcmp(mode, "gc3") == 0)
+        return mode_gc(GC_THREE_HALVES);
     if (strcmp(mode, "ot") == 0)
         return mode_ot();
     if (strcmp(mode, "leak") == 0)
         return mode_leak();
-    fprintf(stderr, "usage: ct_check gc|ot|leak|probe\n");
+    fprintf(stderr, "usage: ct_check gc|gc3|ot|leak|probe\n");
     return 2;
 }

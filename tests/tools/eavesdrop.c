@@ -3,7 +3,8 @@
  * no inputs) and recordings of everything each side sent on the wire, it
  * does what the evaluator does with the same bytes (the session id from
  * both handshakes, the hash salt from the set-up frame bound to it, the
- * garbler's input labels, the garbled tables, then the decoding bits) using
+ * garbler's input labels, the garbling scheme, the garbled tables, then the
+ * decoding bits) using
  * the project's own evaluator, and prints the outputs meant for the
  * evaluator alone as "NAME = VALUE" lines:
  *   eavesdrop PROG.circ GARBLER_RECORDING EVALUATOR_RECORDING
@@ -65,8 +66,9 @@ static const uint8_t *find_hello(const uint8_t *rec, size_t n, size_t need)
 }
 
 /* The session id from the garbler's and the evaluator's handshakes (both in
- * clear on a plain link): digest, names, nonces (proto_session_id). Hello
- * layout: magic(8) version(4) digest(32) nonce(32) role(1) len name len peer. */
+ * clear on a plain link): digest, names, nonces, garbling choices (the last
+ * byte of each hello; proto_session_id). Hello layout: magic(8) version(4)
+ * digest(32) nonce(32) role(1) len name len peer ... garbling(1). */
 static int session_from_hellos(const uint8_t *g, size_t gn, const uint8_t *e, size_t en,
                                uint8_t session[32])
 {
@@ -81,9 +83,10 @@ static int session_from_hellos(const uint8_t *g, size_t gn, const uint8_t *e, si
     memcpy(gname, hg + off + 1, hg[off]);
     off += 1 + (size_t)hg[off];
     memcpy(ename, hg + off + 1, hg[off]);
+    const uint8_t garbling[2] = {hg[len - 1], he[le32(he - 4) - 1]};
     struct mpcc_error err = {0};
-    return proto_session_id(hg + 12, gname, ename, hg + 44, he + 44, NULL, session, &err) ==
-           MPCC_OK;
+    return proto_session_id(hg + 12, gname, ename, hg + 44, he + 44, garbling, NULL, session,
+                            &err) == MPCC_OK;
 }
 
 static uint8_t *read_all(const char *path, size_t *len)
@@ -168,6 +171,19 @@ int main(int argc, char **argv)
         if (st == MPCC_OK)
             st = gc_evaluator_set_label(e, (uint32_t)w, label, &err);
     }
+    /* Frames up to the scheme (the reply to set-up travels the other way). */
+    uint8_t fh[8], scheme = 0;
+    while (st == MPCC_OK && (st = tape_read(&t, fh, 8, &err)) == MPCC_OK &&
+           le32(fh) != PROTO_FRAME_SCHEME)
+        if (t.n - t.pos < le32(fh + 4))
+            st = mpcc_error_set(&err, MPCC_ERR_CLOSED, "the recording ends inside a frame");
+        else
+            t.pos += le32(fh + 4);
+    if (st == MPCC_OK)
+        st = tape_read(&t, &scheme, 1, &err);
+    if (st == MPCC_OK)
+        st = gc_evaluator_set_scheme(e, scheme == MPCC_GARBLING_THREEHALVES ? GC_THREE_HALVES
+                                                                            : GC_HALF_GATES, &err);
     if (st == MPCC_OK && (plan = gc_prog_new(c, &err)) == NULL)
         st = err.code;
     if (st == MPCC_OK)

@@ -71,6 +71,12 @@ static const char usage[] =
     "  --timeout SECONDS     give up when the peer is silent this long (default 30)\n"
     "  --json                print the outputs as one JSON object\n"
     "  --stats               print gate counts, bytes and time per phase to stderr\n"
+    "  --garbling auto|halfgates|threehalves  how AND gates are garbled (two computing\n"
+    "                        parties): halfgates 32 bytes per AND, least CPU;\n"
+    "                        threehalves 25 bytes per AND, 1.5x the hashing, for\n"
+    "                        links slower than the CPU; auto (the default) lets\n"
+    "                        the garbler pick by the round trip it measures\n"
+    "                        (threehalves from 1 ms). Explicit choices must agree\n"
     "  --progress            show progress (phase, AND gates done, rate, ETA, bytes) on\n"
     "                        stderr even for short runs, as plain lines when stderr is\n"
     "                        not a terminal (on a terminal it shows by itself after 1 s)\n"
@@ -126,6 +132,7 @@ struct options {
     const char *peer_fps[MAX_PEER_ARGS]; /* --peer-fingerprint NAME=FP */
     size_t n_peer_fps;
     int protocol; /* -1: by party count (bmr for 3 or more), else enum mpcc_mp_protocol */
+    enum mpcc_garbling garbling;
     enum status_mode progress;
 };
 
@@ -147,7 +154,7 @@ enum {
     OPT_GARBLER_PARTY, OPT_EVALUATOR_PARTY, OPT_PARTY, OPT_LISTEN, OPT_CONNECT, OPT_TLS_CERT, OPT_TLS_KEY,
     OPT_TLS_CA, OPT_TLS_PEER_CERT, OPT_INPUT, OPT_INPUT_FILE, OPT_TIMEOUT, OPT_VERSION, OPT_PLAINTEXT,
     OPT_SECRET_FILE, OPT_IDENTITY, OPT_PEER_FP, OPT_PROTOCOL,
-    OPT_PROGRESS, OPT_QUIET
+    OPT_PROGRESS, OPT_QUIET, OPT_GARBLING
 };
 
 static const struct option long_options[] = {
@@ -181,6 +188,7 @@ static const struct option long_options[] = {
     {"protocol", required_argument, NULL, OPT_PROTOCOL},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"garbling", required_argument, NULL, OPT_GARBLING},
     {NULL, 0, NULL, 0}
 };
 
@@ -278,6 +286,16 @@ static int parse_args(int argc, char **argv, struct options *o)
             else
                 return fail_usage("--protocol takes bmr or yao, not '%s'", optarg);
             break;
+        case OPT_GARBLING:
+            if (strcmp(optarg, "auto") == 0)
+                o->garbling = MPCC_GARBLING_AUTO;
+            else if (strcmp(optarg, "halfgates") == 0)
+                o->garbling = MPCC_GARBLING_HALFGATES;
+            else if (strcmp(optarg, "threehalves") == 0)
+                o->garbling = MPCC_GARBLING_THREEHALVES;
+            else
+                return fail_usage("--garbling takes auto, halfgates or threehalves, not '%s'", optarg);
+            break;
         case ':': return fail_usage("option %s needs a value", name);
         default:
             if (optopt >= 256 && strchr(argv[optind - 1], '=') != NULL)
@@ -364,6 +382,15 @@ static void print_stats(const char *who, const char *protocol, const struct mpcc
             (unsigned long long)s->bytes_sent, (unsigned long long)s->bytes_recv, who,
             s->t_prepare * 1e3, s->t_handshake * 1e3, s->t_base_ot * 1e3, s->t_inputs * 1e3, s->t_garble * 1e3,
             s->t_output * 1e3, s->t_total * 1e3, who, rate / 1e6);
+    if (s->garbling != MPCC_GARBLING_AUTO && s->n_and > 0) {
+        char probe[80] = "";
+        if (s->t_probe >= 0)
+            snprintf(probe, sizeof probe, " (auto: %.2f ms round trip)", s->t_probe * 1e3);
+        fprintf(stderr, "%s: garbling %s%s, %.2f table bytes per AND, %.2f bytes on the wire per AND\n",
+                who, mpcc_garbling_name(s->garbling), probe,
+                (double)s->table_bytes / (double)s->n_and,
+                (double)(s->bytes_sent + s->bytes_recv) / (double)s->n_and);
+    }
     uint8_t any = 0;
     for (int i = 0; i < 32; i++)
         any |= s->session_id[i];
@@ -634,7 +661,7 @@ static int run_bristol(const struct options *o)
                            .peer_name = first ? "2" : "1",
                            .role = o->role >= 0 ? (enum mpcc_role)o->role
                                                 : first ? MPCC_GARBLER : MPCC_EVALUATOR,
-                           .my_inputs = given, .recipients = recip};
+                           .my_inputs = given, .recipients = recip, .garbling = o->garbling};
     if (mpcc_circuit_digest(c, run.digest, &err) != MPCC_OK)
         goto fail;
     if (open_channel(o, run.peer_name, &ch, &err) != MPCC_OK)
@@ -708,13 +735,15 @@ struct local_party {
     struct mpcc_stats stats;
     struct mpcc_error err;
     enum mpcc_status st;
+    enum mpcc_garbling garbling;
 };
 
 static void *local_party_main(void *arg)
 {
     struct local_party *lp = arg;
-    lp->st = mpcc_run_program(lp->prog, lp->party, lp->role, lp->ch, lp->inputs, &lp->outputs,
-                              &lp->stats, &lp->err);
+    struct mpcc_run_options opts = {lp->garbling};
+    lp->st = mpcc_run_program_opts(lp->prog, lp->party, lp->role, lp->ch, lp->inputs, &opts,
+                                   &lp->outputs, &lp->stats, &lp->err);
     if (lp->st != MPCC_OK)
         net_free(lp->ch); /* wakes the other party at once */
     else
@@ -770,11 +799,18 @@ static int print_local(const struct options *o, const struct mpcc_program *p,
 
 /* ---- more than two parties ---- */
 
-/* The computing pair: --garbler-party/--evaluator-party or the first two. */
+/* The computing pair: --garbler-party/--evaluator-party or the first two.
+ * Also refuses --garbling under bmr, which garbles jointly its own way. */
 static int pick_computing(const struct options *o, const struct mpcc_program *p, uint32_t *g,
                           uint32_t *e)
 {
     struct mpcc_error err = {0};
+    if (o->garbling != MPCC_GARBLING_AUTO && protocol_for(o, p) == MPCC_MP_BMR) {
+        fprintf(stderr, "mpcrun: --garbling %s chooses how a Yao garbler garbles; --protocol bmr "
+                        "garbles jointly with its own scheme (use --protocol yao, or drop "
+                        "--garbling)\n", mpcc_garbling_name(o->garbling));
+        return 1;
+    }
     if (mpcc_mp_pick_computing(p, o->garbler_party, o->evaluator_party, g, e, &err) == MPCC_OK)
         return 0;
     fprintf(stderr, "mpcrun: %s\n", err.msg);
@@ -802,7 +838,7 @@ static int run_local_mp(const struct options *o, const struct mpcc_program *p)
     struct progress_line pl; /* what the first party does and sends */
     progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), p->iface->parties[0],
                         NULL, 0);
-    enum mpcc_status lst = mpcc_mp_run_local(p, g, e, protocol_for(o, p), inputs,
+    enum mpcc_status lst = mpcc_mp_run_local(p, g, e, protocol_for(o, p), o->garbling, inputs,
                                              o->timeout_s * 1000, pl.line.running ? &pl.pg : NULL,
                                              res, &err);
     progress_line_stop(&pl);
@@ -915,6 +951,7 @@ static int run_mp_party(const struct options *o, const struct mpcc_program *p, u
         mpcc_mp_session_init(&s, p, me, g, e, &err) != MPCC_OK)
         goto fail;
     s.protocol = protocol_for(o, p);
+    s.garbling = o->garbling;
     if (s.protocol == MPCC_MP_YAO && n >= 3)
         fprintf(stderr, "mpcrun: note: with --protocol yao, %s (garbler) and %s (evaluator) "
                         "compute for all %u parties: together they could learn every party's "
@@ -996,6 +1033,7 @@ static int run_local(const struct options *o, const struct mpcc_program *p)
         lp[i].party = i;
         lp[i].role = (o->role == MPCC_EVALUATOR) == (i == 0) ? MPCC_EVALUATOR : MPCC_GARBLER;
         lp[i].inputs = inputs;
+        lp[i].garbling = o->garbling;
         if (pthread_create(&th[i], NULL, local_party_main, &lp[i]) != 0) {
             fprintf(stderr, "mpcrun: cannot start a thread for party %s\n", p->iface->parties[i]);
             net_free(lp[i].ch);
@@ -1067,7 +1105,9 @@ static int run_program_party(const struct options *o, const struct mpcc_program 
     struct mpcc_stats stats;
     struct progress_line pl;
     progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), o->party, &ch, 1);
-    enum mpcc_status rst = mpcc_run_program(p, (uint32_t)party, role, ch, inputs, &outputs, &stats, &err);
+    struct mpcc_run_options opts = {o->garbling};
+    enum mpcc_status rst = mpcc_run_program_opts(p, (uint32_t)party, role, ch, inputs, &opts, &outputs,
+                                                 &stats, &err);
     progress_line_stop(&pl);
     if (rst != MPCC_OK)
         goto fail;

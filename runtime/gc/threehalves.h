@@ -1,0 +1,132 @@
+/* threehalves.h - the arithmetic of one three-halves AND gate (Rosulek, Roy,
+ * "Three Halves Make a Whole?", CRYPTO 2021), shared by the garbler and the
+ * evaluator; hashing, batching and tables stay in garbler.c / evaluator.c.
+ *
+ * Labels are split into 64-bit halves, L = low, R = high; Delta = (DL, DR),
+ * lsb(DL) = 1. The colour of a label is its lsb. For an AND gate with input
+ * labels A^c, B^c of colour c (A^1 = A^0 ^ Delta) the tweaks are ta = 3g,
+ * tb = 3g+1, tx = 3g+2, and each hash H(x, t) (MITCCRH) gives a half h(x) =
+ * its low 64 bits and a control bit m(x) = bit 64.
+ *
+ * The evaluator, holding A, B of colours sa, sb, computes hA = h(A, ta),
+ * hB = h(B, tb), hX = h(A ^ B, tx) (and their m bits), decodes two bits
+ *   r1 = z0 ^ sa z2 ^ (sa^sb) z4 ^ mA ^ mX
+ *   r2 = z1 ^ sb z3 ^ (sa^sb) z4 ^ mB ^ mX
+ * from the gate's 5 control bits z, and outputs
+ *   CL = sa G0 ^ (sa^sb) G2 ^ hA ^ hX ^ row0(r, A, B) ^ !sa BL
+ *   CR = sb G1 ^ (sa^sb) G2 ^ hB ^ hX ^ row1(r, A, B) ^ !sb AR
+ * where row0 = r1 (AL^AR^BL) ^ r2 (AL^BR), row1 = r1 (AL^BR) ^ r2 (AR^BL^BR):
+ * the paper's decoding with its matrices V, R_p, S1, S2 written out.
+ *
+ * The garbler knows both colours of the false labels (pa, pb), so which of
+ * the four views (sa, sb) carries a true output. Of the 256 ways to give
+ * each view its pair r, exactly 4 make the eight half-label equations
+ * solvable (tests/tools/threehalves_derive.py exhausts them); they are
+ *   r00 = (u1, u2) random,  r01 = r00 ^ (na^nb, na),  r10 = r00 ^ (nb, na^nb),
+ *   r11 = r00 ^ (na, nb),   na = !pa, nb = !pb,
+ * so every view's r is uniform whatever the truth table's position. Solving
+ * the equations with A, B the colour-0 labels and v_ab = (a^pa)(b^pb):
+ *   C  = (hA0 ^ hX0 ^ P00_0 ^ v00 DL,  hB0 ^ hX0 ^ P00_1 ^ v00 DR)  (false label)
+ *   G0 = hA0 ^ hA1 ^ P00_0 ^ P11_0 ^ (v00^v11) DL
+ *   G1 = hB0 ^ hB1 ^ P00_1 ^ P11_1 ^ (v00^v11) DR
+ *   G2 = hX0 ^ hX1 ^ P00_0 ^ P01_0 ^ (v00^v01) DL
+ *   z0 = r1_00 ^ mA0 ^ mX0           z1 = r2_00 ^ mB0 ^ mX0
+ *   z2 = r1_11 ^ r1_00 ^ mA0 ^ mA1   z3 = r2_11 ^ r2_00 ^ mB0 ^ mB1
+ *   z4 = r1_10 ^ r1_11 ^ mX0 ^ mX1
+ * where Pab_i is the evaluator's row i (with its !sa BL / !sb AR terms) in
+ * view ab, applied to A^a, B^b. Each G and each of z2..z4 is masked by a
+ * hash the evaluator's view lacks. Wire format per gate: G0, G1, G2 (8 bytes
+ * each, little-endian), then one byte with z0..z4 in bits 0..4 (bits 5..7
+ * zero): 25 bytes.
+ *
+ * Every secret (labels, colours, random bits) enters as a mask: no branch and
+ * no table index depends on one. */
+#ifndef MPCC_THREEHALVES_H
+#define MPCC_THREEHALVES_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "runtime/crypto/block.h"
+
+#define TH_TABLE_BYTES 25
+
+/* All-ones when bit (0/1) is 1. */
+static inline uint64_t th_mask(uint64_t bit) { return (uint64_t)0 - (bit & 1u); }
+
+/* The evaluator's rows for bits r1, r2 on halves (al, ar, bl, br). */
+static inline uint64_t th_row0(uint64_t r1, uint64_t r2, uint64_t al, uint64_t ar, uint64_t bl,
+                               uint64_t br)
+{
+    return (th_mask(r1) & (al ^ ar ^ bl)) ^ (th_mask(r2) & (al ^ br));
+}
+
+static inline uint64_t th_row1(uint64_t r1, uint64_t r2, uint64_t al, uint64_t ar, uint64_t bl,
+                               uint64_t br)
+{
+    return (th_mask(r1) & (al ^ br)) ^ (th_mask(r2) & (ar ^ bl ^ br));
+}
+
+/* Garbles one gate. a0, b0: the colour-0 input labels; pa, pb (0/1): the
+ * colours of the FALSE input labels; h[0..5]: the hashes of a0, a0^D (tweak
+ * 3g), b0, b0^D (3g+1), a0^b0, a0^b0^D (3g+2); u1, u2: random bits. Writes
+ * the 25 table bytes to tab and returns the output wire's false label. */
+static inline block th_garble(block a0, block b0, block delta, uint64_t pa, uint64_t pb,
+                              const block *h, uint64_t u1, uint64_t u2, unsigned char *tab)
+{
+    const uint64_t al = blk_lo64(a0), ar = blk_hi64(a0), bl = blk_lo64(b0), br = blk_hi64(b0);
+    const uint64_t dl = blk_lo64(delta), dr = blk_hi64(delta);
+    const uint64_t hA0 = blk_lo64(h[0]), hA1 = blk_lo64(h[1]), hB0 = blk_lo64(h[2]);
+    const uint64_t hB1 = blk_lo64(h[3]), hX0 = blk_lo64(h[4]), hX1 = blk_lo64(h[5]);
+    const uint64_t mA0 = blk_hi64(h[0]) & 1, mA1 = blk_hi64(h[1]) & 1, mB0 = blk_hi64(h[2]) & 1;
+    const uint64_t mB1 = blk_hi64(h[3]) & 1, mX0 = blk_hi64(h[4]) & 1, mX1 = blk_hi64(h[5]) & 1;
+    const uint64_t na = pa ^ 1, nb = pb ^ 1;
+    /* Each view's pair r. */
+    const uint64_t r1_00 = u1, r2_00 = u2;
+    const uint64_t r1_01 = u1 ^ na ^ nb, r2_01 = u2 ^ na;
+    const uint64_t r1_10 = u1 ^ nb;
+    const uint64_t r1_11 = u1 ^ na, r2_11 = u2 ^ nb;
+    /* Which view decodes to true. */
+    const uint64_t v00 = pa & pb, v01 = pa & nb, v11 = na & nb;
+    /* The evaluator's label terms in views 00, 11 and 01. */
+    const uint64_t p00_0 = th_row0(r1_00, r2_00, al, ar, bl, br) ^ bl;
+    const uint64_t p00_1 = th_row1(r1_00, r2_00, al, ar, bl, br) ^ ar;
+    const uint64_t p11_0 = th_row0(r1_11, r2_11, al ^ dl, ar ^ dr, bl ^ dl, br ^ dr);
+    const uint64_t p11_1 = th_row1(r1_11, r2_11, al ^ dl, ar ^ dr, bl ^ dl, br ^ dr);
+    const uint64_t p01_0 = th_row0(r1_01, r2_01, al, ar, bl ^ dl, br ^ dr) ^ bl ^ dl;
+    uint64_t g[3];
+    g[0] = hA0 ^ hA1 ^ p00_0 ^ p11_0 ^ (th_mask(v00 ^ v11) & dl);
+    g[1] = hB0 ^ hB1 ^ p00_1 ^ p11_1 ^ (th_mask(v00 ^ v11) & dr);
+    g[2] = hX0 ^ hX1 ^ p00_0 ^ p01_0 ^ (th_mask(v00 ^ v01) & dl);
+    const uint64_t z = (r1_00 ^ mA0 ^ mX0) | (r2_00 ^ mB0 ^ mX0) << 1
+                       | (r1_11 ^ r1_00 ^ mA0 ^ mA1) << 2 | (r2_11 ^ r2_00 ^ mB0 ^ mB1) << 3
+                       | (r1_10 ^ r1_11 ^ mX0 ^ mX1) << 4;
+    memcpy(tab, g, 24); /* little-endian host (x86-64) */
+    tab[24] = (unsigned char)z;
+    const uint64_t cl = hA0 ^ hX0 ^ p00_0 ^ (th_mask(v00) & dl);
+    const uint64_t cr = hB0 ^ hX0 ^ p00_1 ^ (th_mask(v00) & dr);
+    return blk_from_u64(cr, cl);
+}
+
+/* Evaluates one gate: labels a, b; hA, hB, hX the hashes of a (3g), b (3g+1)
+ * and a^b (3g+2); tab the gate's 25 bytes. Returns the output label. */
+static inline block th_eval(block a, block b, block hA, block hB, block hX,
+                            const unsigned char *tab)
+{
+    const uint64_t al = blk_lo64(a), ar = blk_hi64(a), bl = blk_lo64(b), br = blk_hi64(b);
+    const uint64_t sa = al & 1, sb = bl & 1, s = sa ^ sb;
+    const uint64_t mA = blk_hi64(hA) & 1, mB = blk_hi64(hB) & 1, mX = blk_hi64(hX) & 1;
+    uint64_t g[3];
+    memcpy(g, tab, 24);
+    const uint64_t z = tab[24];
+    const uint64_t r1 = (z ^ (sa & z >> 2) ^ (s & z >> 4) ^ mA ^ mX) & 1;
+    const uint64_t r2 = (z >> 1 ^ (sb & z >> 3) ^ (s & z >> 4) ^ mB ^ mX) & 1;
+    const uint64_t hx = blk_lo64(hX);
+    const uint64_t cl = (th_mask(sa) & g[0]) ^ (th_mask(s) & g[2]) ^ blk_lo64(hA) ^ hx
+                        ^ th_row0(r1, r2, al, ar, bl, br) ^ (th_mask(sa ^ 1) & bl);
+    const uint64_t cr = (th_mask(sb) & g[1]) ^ (th_mask(s) & g[2]) ^ blk_lo64(hB) ^ hx
+                        ^ th_row1(r1, r2, al, ar, bl, br) ^ (th_mask(sb ^ 1) & ar);
+    return blk_from_u64(cr, cl);
+}
+
+#endif
