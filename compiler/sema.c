@@ -878,8 +878,9 @@ static void sm_item_party(struct sema *s, const struct ast_item *it)
 }
 
 /* Checks that every element of an untyped constant array (rows of nested
- * literals included) is a number or bool known at compile time. */
-static int sm_const_lit_ok(struct sema *s, struct ast_expr *e, const char *name)
+ * literals included) is a number or bool known at compile time, and that
+ * no row is empty. */
+static int sm_const_leaves_ok(struct sema *s, struct ast_expr *e, const char *name)
 {
     if (e->kind == AE_ARRAY) {
         int ok = 1;
@@ -887,29 +888,8 @@ static int sm_const_lit_ok(struct sema *s, struct ast_expr *e, const char *name)
             diag_error(s->diags, e->loc, "constant array '%s' has no elements", name);
             return 0;
         }
-        /* Rectangular: all rows of one length, or no rows at all. */
-        uint32_t n0 = 0, i = 0;
-        for (const struct ast_expr *y = e->args->args; e->args->kind == AE_ARRAY && y; y = y->next)
-            n0++;
-        for (struct ast_expr *x = e->args; x != NULL; x = x->next, i++) {
-            uint32_t n = 0;
-            for (const struct ast_expr *y = x->args; x->kind == AE_ARRAY && y; y = y->next)
-                n++;
-            if ((x->kind == AE_ARRAY) != (e->args->kind == AE_ARRAY)) {
-                diag_error(s->diags, x->loc, "constant array '%s' is not rectangular: element %u is %s "
-                           "where element 0 is %s", name, i,
-                           x->kind == AE_ARRAY ? "a row" : "a number",
-                           e->args->kind == AE_ARRAY ? "a row" : "a number");
-                return 0;
-            }
-            if (n != n0) {
-                diag_error(s->diags, x->loc, "constant array '%s' is not rectangular: row %u has %u "
-                           "elements where row 0 has %u", name, i, n, n0);
-                return 0;
-            }
-        }
         for (struct ast_expr *x = e->args; x != NULL; x = x->next)
-            ok &= sm_const_lit_ok(s, x, name);
+            ok &= sm_const_leaves_ok(s, x, name);
         return ok;
     }
     struct sv v;
@@ -923,6 +903,15 @@ static int sm_const_lit_ok(struct sema *s, struct ast_expr *e, const char *name)
         return 0;
     }
     return 1;
+}
+
+/* An untyped constant array's literal: rectangular (all rows of one shape,
+ * at every depth) and made of constants. */
+static int sm_const_lit_ok(struct sema *s, struct ast_expr *e, const char *name)
+{
+    if (!sm_lit_rectangular(s, e, name))
+        return 0;
+    return sm_const_leaves_ok(s, e, name);
 }
 
 /* const NAME: TYPE DIMS = VALUE; a value of that type known at compile time

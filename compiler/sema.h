@@ -165,6 +165,11 @@ const struct mpcc_type *sm_expr(struct sema *s, struct ast_expr *e, struct sv *v
 /* If e names an untyped constant array (`const E = [1, 2];`), replaces e in
  * place by a copy of its literal and returns 1 (0 otherwise). */
 int sm_expand_const_array(struct sema *s, struct ast_expr *e);
+/* Checks that an array literal is rectangular: its elements all numbers,
+ * or all rows of one length, theirs again alike. Reports the first
+ * difference, naming the literal "constant array 'NAME'" or (name NULL)
+ * "an array literal", and returns 0; 1 if rectangular. */
+int sm_lit_rectangular(struct sema *s, const struct ast_expr *lit, const char *name);
 /* Types e as a value of type t (array and struct literals take t). */
 void sm_expr_to(struct sema *s, struct ast_expr *e, const struct mpcc_type *t, const char *what);
 /* Checks that e (already typed, value v) converts implicitly to t;

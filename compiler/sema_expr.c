@@ -485,9 +485,9 @@ static const struct mpcc_type *sm_cast(struct sema *s, struct ast_expr *e, struc
 
 /* The depth of a literal's rows, counted along its first elements: 0 for a
  * scalar, 1 for [1, 2], 2 for [[1, 2], [3, 4]]. Used on the literals of
- * untyped constant arrays, which are rectangular (sm_const_lit_ok refuses
- * ragged ones where they are declared), and on literals written out in
- * place, whose rows are not checked (ragged ones reach lowering). */
+ * untyped constant arrays and on literals written out in place, all
+ * rectangular (sm_lit_rectangular: where a constant array is declared, and
+ * where a written-out literal is indexed). */
 static int lit_depth(const struct ast_expr *x)
 {
     int d = 0;
@@ -544,6 +544,106 @@ static const char *lit_phrase(const char *name, char *buf, size_t n)
     return buf;
 }
 
+/* A path of indices into a literal, as messages print it: "1" for an
+ * element of the literal itself, "[0][1]" deeper. Appending past the end
+ * of the buffer cuts the path, never the message. */
+#define LIT_PATH_MAX 128
+struct lit_path {
+    char buf[LIT_PATH_MAX];
+    size_t len;
+    int depth;
+};
+
+static size_t lit_path_push(struct lit_path *p, uint32_t i)
+{
+    size_t saved = p->len;
+    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "[%u]", i);
+    p->len = n < 0 || (size_t)n >= sizeof p->buf - p->len ? sizeof p->buf - 1 : p->len + (size_t)n;
+    p->depth++;
+    return saved;
+}
+
+static void lit_path_pop(struct lit_path *p, size_t saved)
+{
+    p->len = saved;
+    p->buf[saved] = '\0';
+    p->depth--;
+}
+
+static const char *lit_path_str(const struct lit_path *p, char *buf, size_t n)
+{
+    if (p->depth != 1)
+        return p->buf;
+    snprintf(buf, n, "%.*s", (int)(p->len - 2), p->buf + 1); /* "[1]" -> "1" */
+    return buf;
+}
+
+/* Checks that x (at path px) has the shape of m (at path pm): both numbers,
+ * or rows of one length whose elements pair up the same way. Reports the
+ * first difference, at x. */
+static int lit_same_shape(struct sema *s, const char *lit, const struct ast_expr *x, struct lit_path *px,
+                          const struct ast_expr *m, struct lit_path *pm)
+{
+    char a[LIT_PATH_MAX], b[LIT_PATH_MAX];
+    if ((x->kind == AE_ARRAY) != (m->kind == AE_ARRAY)) {
+        diag_error(s->diags, x->loc, "%s is not rectangular: element %s is %s where element %s is %s", lit,
+                   lit_path_str(px, a, sizeof a), x->kind == AE_ARRAY ? "a row" : "a number",
+                   lit_path_str(pm, b, sizeof b), m->kind == AE_ARRAY ? "a row" : "a number");
+        return 0;
+    }
+    if (x->kind != AE_ARRAY)
+        return 1;
+    uint32_t n = 0, n0 = 0;
+    for (const struct ast_expr *y = x->args; y != NULL; y = y->next)
+        n++;
+    for (const struct ast_expr *y = m->args; y != NULL; y = y->next)
+        n0++;
+    if (n != n0) {
+        diag_error(s->diags, x->loc, "%s is not rectangular: row %s has %u elements where row %s has %u",
+                   lit, lit_path_str(px, a, sizeof a), n, lit_path_str(pm, b, sizeof b), n0);
+        return 0;
+    }
+    uint32_t i = 0;
+    for (const struct ast_expr *y = x->args, *z = m->args; y != NULL; y = y->next, z = z->next, i++) {
+        size_t sx = lit_path_push(px, i), sm = lit_path_push(pm, i);
+        int ok = lit_same_shape(s, lit, y, px, z, pm);
+        lit_path_pop(px, sx);
+        lit_path_pop(pm, sm);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* Checks that the row lit (at path p) is rectangular: its element 0 is,
+ * and every other element has its shape. */
+static int lit_rows_ok(struct sema *s, const char *phrase, const struct ast_expr *lit, struct lit_path *p)
+{
+    const struct ast_expr *m = lit->args;
+    if (m == NULL)
+        return 1;
+    struct lit_path pm = *p;
+    (void)lit_path_push(&pm, 0);
+    if (m->kind == AE_ARRAY && !lit_rows_ok(s, phrase, m, &pm))
+        return 0;
+    uint32_t i = 1;
+    for (const struct ast_expr *x = m->next; x != NULL; x = x->next, i++) {
+        size_t sx = lit_path_push(p, i);
+        int ok = lit_same_shape(s, phrase, x, p, m, &pm);
+        lit_path_pop(p, sx);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+int sm_lit_rectangular(struct sema *s, const struct ast_expr *lit, const char *name)
+{
+    char buf[LIT_PHRASE_MAX];
+    struct lit_path p = {{0}, 0, 0};
+    return lit->kind != AE_ARRAY || lit_rows_ok(s, lit_phrase(name, buf, sizeof buf), lit, &p);
+}
+
 /* e[k] on an array literal (an untyped constant array's, or one written
  * out). With k known now, e becomes that element: 1. With k a public value
  * known only once loops are unrolled (a loop variable), e stays an index
@@ -557,7 +657,14 @@ static int sm_index_literal(struct sema *s, struct ast_expr *e, const struct mpc
 {
     const char *name = e->a->kind == AE_NAME ? e->a->name : NULL;
     int depth; /* of e->a's rows, when e->a stays an unresolved index */
-    if (sm_expand_const_array(s, e->a) || e->a->kind == AE_ARRAY) {
+    if (e->a->kind == AE_ARRAY) {
+        /* Written out here: its rows are checked here, as a constant
+         * array's are where it is declared (a ragged one would pick rows
+         * lowering cannot build). */
+        if (!sm_lit_rectangular(s, e->a, NULL))
+            return -1;
+        depth = -1;
+    } else if (sm_expand_const_array(s, e->a)) {
         depth = -1;
     } else if (e->a->kind == AE_INDEX) {
         const struct ast_expr *root = e->a;

@@ -963,6 +963,50 @@ START_TEST(compiler_constant_arrays_keep_their_element_types)
 }
 END_TEST
 
+/* A ragged array literal written out in place and indexed crashed lowering
+ * (a loop variable picked a row where the first element is a number); it is
+ * refused where indexed, with the message a ragged constant array gets where
+ * declared. Constant arrays are checked at every depth too ([[2], [[1]]]
+ * crashed the same way). Rectangular literals still work. */
+START_TEST(compiler_ragged_array_literals_are_refused_where_indexed)
+{
+    const char *hdr = "party p, q;\ninput p uint8 x;\ninput q uint8 y;\nuint8 s = x;\n";
+    const char *cases[][2] = {
+        {"for i in 0..2 { s += [1, [2, 3]][i]; }",
+         "test.mpc:5:26: an array literal is not rectangular: element 1 is a row where element 0 is a number"},
+        {"s += [1, [2, 3]][0];",
+         "test.mpc:5:10: an array literal is not rectangular: element 1 is a row where element 0 is a number"},
+        {"s += [1, [2, 3]][1][0];",
+         "test.mpc:5:10: an array literal is not rectangular: element 1 is a row where element 0 is a number"},
+        {"for i in 0..2 { s += [[1, 2], 3][i][0]; }",
+         "test.mpc:5:31: an array literal is not rectangular: element 1 is a number where element 0 is a row"},
+        {"for i in 0..2 { s += [[1], [2, [3]]][i][0]; }",
+         "test.mpc:5:28: an array literal is not rectangular: row 1 has 2 elements where row 0 has 1"},
+        {"for i in 0..2 { s += [[1, 2], []][i][0]; }",
+         "test.mpc:5:31: an array literal is not rectangular: row 1 has 0 elements where row 0 has 2"},
+        {"for i in 0..2 { s += [[2], [[1]]][i][0]; }",
+         "test.mpc:5:29: an array literal is not rectangular: element [1][0] is a row where element [0][0] is a number"},
+        {"for i in 0..2 { for j in 0..2 { s += [[1, [2]], [3, 4]][i][j]; } }",
+         "test.mpc:5:43: an array literal is not rectangular: element [0][1] is a row where element [0][0] is a number"},
+        {"for i in 0..2 { s += [[[1, 2]], [[3]]][i][0][0]; }",
+         "test.mpc:5:34: an array literal is not rectangular: row [1][0] has 1 elements where row [0][0] has 2"},
+        {"for i in 0..2 { s += uint8([true, 2][i]); }",
+         "test.mpc:5:37: the elements of an array literal have different types, so a loop variable cannot pick one"},
+        {"const G = [[2], [[1]]];",
+         "test.mpc:5:18: constant array 'G' is not rectangular: element [1][0] is a row where element [0][0] is a number"},
+    };
+    char src[512];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(src, sizeof src, "%s%s\noutput all r = s + y;\n", hdr, cases[i][0]);
+        compile_error_has(src, cases[i][1]);
+    }
+    snprintf(src, sizeof src, "%sfor i in 0..2 { for j in 0..2 { s += [[1, 2], [3, 4]][i][j]; } }\n"
+             "s += [[5], [6]][1][0] + [[[1, 2]], [[3, 4]]][1][0][i2];\noutput all r = s + y;\n",
+             "party p, q;\ninput p uint8 x;\ninput q uint8 y;\nconst i2 = 1;\nuint8 s = x;\n");
+    check_run(src, (const char *const[]){"p:x=1", "q:y=2", NULL}, "r=23");
+}
+END_TEST
+
 START_TEST(compiler_constant_array_errors_name_the_cause)
 {
     const char *hdr = "party p, q;\nconst E = [10, 20, 30];\ninput p uint8 x;\ninput q uint8 k;\n";
@@ -1091,6 +1135,7 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, compiler_fixed_point_constants_at_the_edges);
     tcase_add_test(tc, compiler_constant_array_errors_name_the_cause);
     tcase_add_test(tc, compiler_constant_arrays_keep_their_element_types);
+    tcase_add_test(tc, compiler_ragged_array_literals_are_refused_where_indexed);
     tcase_add_test(tc, compiler_compound_assignment_in_secret_branches);
     tcase_add_test(tc, compiler_arrays_public_and_secret_index);
     tcase_add_test(tc, compiler_structs_loops_casts);
