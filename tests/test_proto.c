@@ -208,7 +208,7 @@ START_TEST(proto_outputs_reach_only_their_recipients)
 END_TEST
 
 /* Every pair of garbling choices: equal or one auto runs (with the explicit
- * one, or the garbler's pick under auto, on both sides, with its table
+ * one, or half-gates when both say auto and nothing measured a round trip, on both sides, with its table
  * bytes, and the right outputs); two different explicit choices are refused
  * by both sides with a message naming both. */
 START_TEST(proto_garbling_choices_agree_or_are_refused)
@@ -234,11 +234,10 @@ START_TEST(proto_garbling_choices_agree_or_are_refused)
             } else {
                 ck_assert_msg(g.st == MPCC_OK && e.st == MPCC_OK, "%d/%d: %s / %s", gc, ec,
                               g.err.msg, e.err.msg);
-                int want = gc ? gc : ec;
-                if (want == 0) /* the garbler's pick, measured */
-                    ck_assert_double_ge(g.stats.t_probe, 0);
-                else
-                    ck_assert_int_eq(g.stats.garbling, want);
+                /* Both auto over an in-memory pair: nothing measured, half-gates. */
+                int want = gc ? gc : ec ? ec : MPCC_GARBLING_HALFGATES;
+                ck_assert_int_eq(g.stats.garbling, want);
+                ck_assert_double_eq(g.stats.t_probe, -1);
                 ck_assert_int_eq(e.stats.garbling, g.stats.garbling);
                 uint64_t per = g.stats.garbling == MPCC_GARBLING_THREEHALVES ? 25 : 32;
                 ck_assert_uint_eq(e.stats.table_bytes, per * g.stats.n_and);

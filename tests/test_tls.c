@@ -112,6 +112,20 @@ static void run_pair(struct party *s, struct party *c)
     net_listener_free(s->l);
 }
 
+/* A client whose certificate the server rejected: its handshake may finish
+ * (it does not wait for the server's verdict before sending), but its first
+ * read fails, saying why. The message, or NULL if it never failed. */
+static const char *client_refusal(struct party *c)
+{
+    if (c->st != MPCC_OK)
+        return c->err.msg;
+    uint8_t b;
+    c->st = net_recv(c->ch, &b, 1, "first data", &c->err);
+    net_free(c->ch);
+    c->ch = NULL;
+    return c->st != MPCC_OK ? c->err.msg : NULL;
+}
+
 START_TEST(tls_mutual_auth_connects_and_carries_data)
 {
     if (!have_certs)
@@ -197,9 +211,10 @@ START_TEST(tls_refuses_wrong_ca_expired_and_wrong_name)
     ck_assert_int_eq(s.st, MPCC_ERR_CRYPTO);
     ck_assert_msg(strstr(s.err.msg, "failed: its certificate was rejected: unable to get local "
                          "issuer certificate") != NULL, "%s", s.err.msg);
-    ck_assert_int_ne(c.st, MPCC_OK);
-    ck_assert_msg(strncmp(c.err.msg, "TLS handshake with peer 'server' (127.0.0.1:", 44) == 0,
-                  "%s", c.err.msg);
+    const char *why = client_refusal(&c);
+    ck_assert_msg(why != NULL && strstr(why, "peer 'server' (127.0.0.1:") != NULL &&
+                  strstr(why, "TLS handshake with it failed: the peer ") != NULL, "%s",
+                  why ? why : "(no error)");
     /* An expired client certificate. */
     struct party s2 = {.who = "alice", .ca = "ca.pem"};
     struct party c2 = {.who = "old", .ca = "ca.pem"};
@@ -207,7 +222,7 @@ START_TEST(tls_refuses_wrong_ca_expired_and_wrong_name)
     ck_assert_int_eq(s2.st, MPCC_ERR_CRYPTO);
     ck_assert_msg(strstr(s2.err.msg, "its certificate was rejected: certificate has expired")
                   != NULL, "%s", s2.err.msg);
-    ck_assert_int_ne(c2.st, MPCC_OK);
+    ck_assert_ptr_nonnull(client_refusal(&c2));
     /* An expired server certificate, seen by the client. */
     struct party s3 = {.who = "old", .ca = "ca.pem"};
     struct party c3 = {.who = "bob", .ca = "ca.pem"};

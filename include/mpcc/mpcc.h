@@ -24,11 +24,12 @@ struct values_set;   /* circuits/values.h */
 enum mpcc_role { MPCC_GARBLER = 0, MPCC_EVALUATOR = 1 };
 
 /* How the garbler garbles AND gates (docs/protocol.md, "Garbling schemes"):
- * - MPCC_GARBLING_AUTO (the default): both sides say auto, the garbler
- *   measures the round trip to the evaluator after the handshake and uses
- *   three-halves when it is at least MPCC_AUTO_RTT_MS (a link slower than
- *   the garbler's CPU), half-gates otherwise. One side auto, the other
- *   explicit: the explicit choice.
+ * - MPCC_GARBLING_AUTO (the default): when both sides say auto, both derive
+ *   the scheme from their hellos: three-halves when a round trip measured
+ *   while connecting (net_rtt_hint: the TLS client times the reply to its
+ *   ClientHello) is at least MPCC_AUTO_RTT_MS (a link slower than the
+ *   garbler's CPU), half-gates otherwise or when nothing was measured (plain
+ *   TCP, in-memory). One side auto, the other explicit: the explicit choice.
  * - MPCC_GARBLING_HALFGATES: 32 bytes per AND, least CPU (fast links).
  * - MPCC_GARBLING_THREEHALVES: 25 bytes per AND, 1.5x the hashing (links
  *   that are the bottleneck).
@@ -58,7 +59,8 @@ struct mpcc_stats {
     uint8_t session_id[32];   /* the handshake's session id (proto.h), for logs */
     enum mpcc_garbling garbling; /* the scheme used (never AUTO after a run) */
     uint64_t table_bytes;     /* garbled-table bytes sent or received */
-    double t_probe;           /* auto: the round trip the garbler measured (-1: none) */
+    double t_probe;           /* auto: the round trip that decided the scheme, measured
+                               * while connecting (-1: none, or not auto) */
 };
 
 /* One party's side of a two-party run of a raw circuit. Every field is read
@@ -72,12 +74,22 @@ struct mpcc_2pc {
     const uint8_t *my_inputs;    /* per input value: 1 if this party provides it */
     const uint8_t *recipients;   /* per output value: bit 0 garbler gets it, bit 1 evaluator */
     enum mpcc_garbling garbling; /* this side's choice; 0 = auto */
+    bool greeting_due;           /* the peer's greeting is still to be read (a
+                                  * connector that only sent its own:
+                                  * mpcc_2pc_greet_send) */
 };
 
 /* The first exchange on a fresh two-party connection (before mpcc_2pc_run
  * or mpcc_run_program): a fixed greeting each way. A listener that gets an
  * error here can drop the connection as a stranger's and accept another. */
 enum mpcc_status mpcc_2pc_greet(struct net_channel *ch, struct mpcc_error *err);
+/* The two halves of mpcc_2pc_greet. A connector may send its greeting
+ * (buffered: the hello follows in the same flight) and run with
+ * greeting_due / mpcc_run_options.greeting_due set, so that the handshake
+ * checks the listener's greeting just before its hello: one one-way leg
+ * less than greeting first. */
+enum mpcc_status mpcc_2pc_greet_send(struct net_channel *ch, struct mpcc_error *err);
+enum mpcc_status mpcc_2pc_greet_recv(struct net_channel *ch, struct mpcc_error *err);
 
 /* Runs the protocol over ch. input_bits holds n_input_bits bytes (0/1), of
  * which only this party's inputs are read. output_bits (n_output_bits
@@ -101,6 +113,7 @@ void mpcc_outputs_free(uint8_t **outputs, uint32_t n_outputs);
 /* Options of a two-party run (zero = defaults). */
 struct mpcc_run_options {
     enum mpcc_garbling garbling;
+    bool greeting_due; /* as in struct mpcc_2pc */
 };
 /* mpcc_run_program with options (opts may be NULL). */
 enum mpcc_status mpcc_run_program_opts(const struct mpcc_program *prog, uint32_t party,

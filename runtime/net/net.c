@@ -50,6 +50,7 @@ enum mpcc_status net_channel_new(const struct net_ops *ops, int fd, const char *
     ch->fd = fd;
     ch->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
     ch->max_frame = NET_FRAME_MAX_DEFAULT;
+    ch->rtt_hint = -1;
     snprintf(ch->peer, sizeof ch->peer, "peer '%s' (%s)", peer_name ? peer_name : "?",
              addr ? addr : "?");
     ch->wbuf = malloc(NET_BUFFER_BYTES);
@@ -424,6 +425,7 @@ struct mpcc_progress *net_progress(const struct net_channel *ch) { return ch->pr
 uint64_t net_bytes_recv(const struct net_channel *ch) { return ch->bytes_recv; }
 const char *net_peer(const struct net_channel *ch) { return ch->peer; }
 const char *net_kind(const struct net_channel *ch) { return ch->ops->kind; }
+double net_rtt_hint(const struct net_channel *ch) { return ch->rtt_hint; }
 
 void net_close(struct net_channel *ch)
 {

@@ -119,6 +119,15 @@ enum mpcc_status net_transcript_send(struct net_channel *ch, uint8_t mine[32],
 enum mpcc_status net_transcript_compare(struct net_channel *ch, const uint8_t mine[32],
                                         const uint8_t theirs[32], const char *when,
                                         struct mpcc_error *err);
+/* One-way checks, for protocols that let one side speak several times in a
+ * row: net_transcript_send sends our value; the peer, having sent nothing
+ * since the value we sent covers, calls net_transcript_expect, which takes
+ * its own value as of now, reads ours and compares both directions. A side
+ * may so verify what it received without first sending its own value (no
+ * round trip); each check must still be made where the receiver has read
+ * everything the sender sent before its frame. */
+enum mpcc_status net_transcript_expect(struct net_channel *ch, const char *when,
+                                       struct mpcc_error *err);
 
 void net_set_timeout(struct net_channel *ch, int timeout_ms);
 void net_set_max_frame(struct net_channel *ch, uint32_t max_len);
@@ -141,6 +150,12 @@ const char *net_peer(const struct net_channel *ch);
 int net_peer_is_loopback(const struct net_channel *ch);
 /* "tcp", "tls" or "mem". */
 const char *net_kind(const struct net_channel *ch);
+/* A round trip measured while the link was set up, in seconds, or -1 when
+ * none was: a TLS client times the server's first reply to its hello (one
+ * round trip plus the server's key exchange and signature); plain TCP and
+ * TLS servers measure nothing. Only a hint: for choosing between garbling
+ * schemes, never for security. */
+double net_rtt_hint(const struct net_channel *ch);
 
 /* Flushes (best effort, bounded by the timeout), then frees. NULL is fine. */
 void net_close(struct net_channel *ch);

@@ -13,6 +13,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <time.h>
 #include <openssl/x509_vfy.h>
 #include <poll.h>
 #include <stdio.h>
@@ -39,6 +40,8 @@ struct net_tls {
     size_t out_pos, out_len;
     uint8_t *in;      /* bytes read ahead from the socket: in[in_pos .. in_len) */
     size_t in_pos, in_len;
+    double rtt;       /* client: the handshake's first round trip (s); -1 none */
+    int confirm_due;  /* client: the server's confirmation byte is still to read */
 };
 
 /* Sends what is gathered: 1 all sent, 0 the socket is full (try later),
@@ -244,10 +247,47 @@ static enum mpcc_status net_tls_write_some(struct net_channel *ch, const uint8_t
     }
 }
 
+/* The server's confirmation byte, read before the first data (a client does
+ * not wait for it before sending: net_tls_handshake). A server that rejected
+ * our certificate sends an alert or closes instead. */
+static enum mpcc_status net_tls_read_confirm(struct net_tls *t, int64_t deadline_ms, char *why)
+{
+    uint8_t got = 0;
+    for (;;) {
+        ERR_clear_error();
+        int r = SSL_read(t->ssl, &got, 1);
+        if (r == 1)
+            break;
+        enum mpcc_status st = net_tls_wait(t, r, deadline_ms, why);
+        if (st == MPCC_ERR_CRYPTO && strstr(why, "alert") != NULL) {
+            char r2[NET_WHY_MAX];
+            snprintf(r2, sizeof r2, "%s", why);
+            snprintf(why, NET_WHY_MAX, "TLS handshake with it failed: the peer rejected our "
+                     "certificate (%.60s)", r2);
+        } else if (st == MPCC_ERR_CLOSED) {
+            snprintf(why, NET_WHY_MAX, "TLS handshake with it failed: the peer closed the "
+                     "connection (did it reject our certificate?)");
+        }
+        if (st != MPCC_OK)
+            return st;
+    }
+    if (got != 0x5a) {
+        snprintf(why, NET_WHY_MAX, "TLS handshake with it failed: bad confirmation byte 0x%02x", got);
+        return MPCC_ERR_PROTOCOL;
+    }
+    t->confirm_due = 0;
+    return MPCC_OK;
+}
+
 static enum mpcc_status net_tls_read_some(struct net_channel *ch, uint8_t *buf, size_t len,
                                           size_t *got, int64_t deadline_ms, char *why)
 {
     struct net_tls *t = ch->impl;
+    if (t->confirm_due) {
+        enum mpcc_status st = net_tls_read_confirm(t, deadline_ms, why);
+        if (st != MPCC_OK)
+            return st;
+    }
     int n = len > INT_MAX ? INT_MAX : (int)len;
     for (;;) {
         ERR_clear_error();
@@ -504,12 +544,25 @@ static enum mpcc_status net_tls_handshake(struct net_channel *tcp, struct net_tl
     char why[NET_WHY_MAX] = "";
     int64_t deadline = net_now_ms() + tcp->timeout_ms;
     enum mpcc_status st;
+    int timed = 0;
     for (;;) {
         ERR_clear_error();
         int r = SSL_do_handshake(t->ssl);
         if (r == 1)
             break;
-        if ((st = net_tls_wait(t, r, deadline, why)) != MPCC_OK) {
+        /* A client's first wait to read is for the server's reply to its
+         * ClientHello: a round trip plus the server's work (net_rtt_hint). */
+        int time_it = !is_server && !timed && SSL_get_error(t->ssl, r) == SSL_ERROR_WANT_READ;
+        struct timespec t0, t1;
+        if (time_it)
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+        st = net_tls_wait(t, r, deadline, why);
+        if (time_it && st == MPCC_OK) {
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            t->rtt = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+            timed = 1;
+        }
+        if (st != MPCC_OK) {
             if (st == MPCC_ERR_CRYPTO && strstr(why, "alert") != NULL)
                 return mpcc_error_set(err, st, "TLS handshake with %s failed: the peer "
                                       "rejected our certificate (%s)", tcp->peer, why);
@@ -556,6 +609,14 @@ static enum mpcc_status net_tls_handshake(struct net_channel *tcp, struct net_tl
     }
     if ((st = net_tls_flush_out(t, deadline, why)) != MPCC_OK)
         return net_tls_fail(tcp, t, st, why, err);
+    /* A client needs the server's verdict only before it reads data: it
+     * may send its first messages right behind its Finished (saves a one-way
+     * leg). Its first read takes the byte (net_tls_read_confirm). With a
+     * session secret the proof below reads anyway. */
+    if (!is_server && cfg->secret == NULL) {
+        t->confirm_due = 1;
+        return MPCC_OK;
+    }
     for (;;) {
         ERR_clear_error();
         int r = SSL_read(t->ssl, &got, 1);
@@ -631,6 +692,7 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
         goto fail;
     }
     t->fd = tcp->fd;
+    t->rtt = -1;
     tcp->fd = -1;
     if ((t->out = malloc(NET_TLS_IO_BUFFER)) == NULL ||
         (t->in = malloc(NET_TLS_IO_BUFFER)) == NULL) {
@@ -673,6 +735,7 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
     t->fd = fd;
     (*out)->impl = t;
     (*out)->max_frame = tcp->max_frame;
+    (*out)->rtt_hint = t->rtt;
     /* The transcript check: TLS authenticates every byte in order already,
      * so it compares MACs of the byte counts, under keys of this session
      * (one per direction). */

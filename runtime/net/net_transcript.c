@@ -101,21 +101,53 @@ void net_transcript_free(struct net_transcript *t)
     free(t);
 }
 
-enum mpcc_status net_transcript_send(struct net_channel *ch, uint8_t mine[32],
-                                     struct mpcc_error *err)
+/* Our value now: what we sent, then what we received; the peer's frame says
+ * the same from its side, so both directions are compared on both ends. */
+static enum mpcc_status net_transcript_mine(struct net_channel *ch, uint8_t mine[32],
+                                            struct mpcc_error *err)
 {
     if (ch->broken != MPCC_OK)
         return mpcc_error_set(err, ch->broken, "%s: channel unusable after an earlier error",
                               ch->peer);
-    /* What we sent, then what we received; the peer's frame says the same
-     * from its side, so both directions are compared on both ends. */
     if (!net_transcript_value(ch->tx_sum, mine) || !net_transcript_value(ch->rx_sum, mine + 16)) {
         ch->broken = MPCC_ERR_CRYPTO;
         return mpcc_error_set(err, MPCC_ERR_CRYPTO, "%s: transcript checksum failed (OpenSSL)",
                               ch->peer);
     }
-    enum mpcc_status st = net_send_frame(ch, NET_FRAME_TRANSCRIPT, mine, 32, err);
+    return MPCC_OK;
+}
+
+enum mpcc_status net_transcript_send(struct net_channel *ch, uint8_t mine[32],
+                                     struct mpcc_error *err)
+{
+    enum mpcc_status st = net_transcript_mine(ch, mine, err);
+    if (st == MPCC_OK)
+        st = net_send_frame(ch, NET_FRAME_TRANSCRIPT, mine, 32, err);
     return st == MPCC_OK ? net_flush(ch, err) : st;
+}
+
+/* Reads the peer's frame and compares it with mine (taken before it). */
+static enum mpcc_status net_transcript_recv_compare(struct net_channel *ch, const uint8_t mine[32],
+                                                    const char *when, struct mpcc_error *err)
+{
+    uint8_t theirs[32];
+    size_t n = 0;
+    enum mpcc_status st = net_recv_frame(ch, NET_FRAME_TRANSCRIPT, theirs, sizeof theirs, &n,
+                                         "transcript check", err);
+    if (st == MPCC_OK && n != sizeof theirs) {
+        ch->broken = MPCC_ERR_PROTOCOL;
+        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s: transcript check frame of %zu bytes "
+                              "(expected 32)", ch->peer, n);
+    }
+    return st == MPCC_OK ? net_transcript_compare(ch, mine, theirs, when, err) : st;
+}
+
+enum mpcc_status net_transcript_expect(struct net_channel *ch, const char *when,
+                                       struct mpcc_error *err)
+{
+    uint8_t mine[32];
+    enum mpcc_status st = net_transcript_mine(ch, mine, err);
+    return st == MPCC_OK ? net_transcript_recv_compare(ch, mine, when, err) : st;
 }
 
 enum mpcc_status net_transcript_compare(struct net_channel *ch, const uint8_t mine[32],
@@ -136,16 +168,7 @@ enum mpcc_status net_transcript_compare(struct net_channel *ch, const uint8_t mi
 enum mpcc_status net_confirm_transcript(struct net_channel *ch, const char *when,
                                         struct mpcc_error *err)
 {
-    uint8_t mine[32], theirs[32];
-    size_t n = 0;
+    uint8_t mine[32];
     enum mpcc_status st = net_transcript_send(ch, mine, err);
-    if (st == MPCC_OK)
-        st = net_recv_frame(ch, NET_FRAME_TRANSCRIPT, theirs, sizeof theirs, &n,
-                            "transcript check", err);
-    if (st == MPCC_OK && n != sizeof theirs) {
-        ch->broken = MPCC_ERR_PROTOCOL;
-        return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s: transcript check frame of %zu bytes "
-                              "(expected 32)", ch->peer, n);
-    }
-    return st == MPCC_OK ? net_transcript_compare(ch, mine, theirs, when, err) : st;
+    return st == MPCC_OK ? net_transcript_recv_compare(ch, mine, when, err) : st;
 }

@@ -114,38 +114,81 @@ static enum mpcc_status ot_check_n(size_t n, struct mpcc_error *err)
     return MPCC_OK;
 }
 
-enum mpcc_status ot_base_send(struct net_channel *ch, const uint8_t *session, size_t n,
-                              block *k0, block *k1, struct mpcc_error *err)
+/* A base-OT sender between its first message (A) and the receiver's reply. */
+struct ot_base_sender {
+    struct net_channel *ch;
+    size_t n;
+    struct ot_ec ec;
+    BIGNUM *a;
+    EC_POINT *pa, *neg_aa;
+    uint8_t ea[OT_PT_BYTES];
+};
+
+void ot_base_sender_free(struct ot_base_sender *s)
 {
-    struct ot_ec ec = {0};
-    ec.session = session;
-    BIGNUM *a = BN_secure_new();
-    EC_POINT *pa = NULL, *neg_aa = NULL, *pb = NULL, *p = NULL;
-    uint8_t ea[OT_PT_BYTES], ep[OT_PT_BYTES], *eb = NULL;
-    size_t got = 0;
+    if (s == NULL)
+        return;
+    BN_clear_free(s->a);
+    EC_POINT_clear_free(s->pa);
+    EC_POINT_clear_free(s->neg_aa);
+    ot_ec_clear(&s->ec);
+    OPENSSL_cleanse(s, sizeof *s);
+    free(s);
+}
+
+enum mpcc_status ot_base_send_start(struct net_channel *ch, size_t n, struct ot_base_sender **out,
+                                    struct mpcc_error *err)
+{
+    *out = NULL;
     enum mpcc_status st = ot_check_n(n, err);
     if (st != MPCC_OK)
-        goto out;
-    if ((st = ot_ec_init(&ec, err)) != MPCC_OK)
-        goto out;
-    pa = EC_POINT_new(ec.group), neg_aa = EC_POINT_new(ec.group);
-    pb = EC_POINT_new(ec.group), p = EC_POINT_new(ec.group);
-    eb = malloc(n * OT_PT_BYTES);
-    if (a == NULL || pa == NULL || neg_aa == NULL || pb == NULL || p == NULL || eb == NULL) {
+        return st;
+    struct ot_base_sender *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return mpcc_error_set(err, MPCC_ERR_NOMEM, "base OT: out of memory");
+    s->ch = ch;
+    s->n = n;
+    if ((st = ot_ec_init(&s->ec, err)) != MPCC_OK)
+        goto fail;
+    s->a = BN_secure_new();
+    s->pa = EC_POINT_new(s->ec.group), s->neg_aa = EC_POINT_new(s->ec.group);
+    if (s->a == NULL || s->pa == NULL || s->neg_aa == NULL) {
+        st = mpcc_error_set(err, MPCC_ERR_NOMEM, "base OT: out of memory");
+        goto fail;
+    }
+    if ((st = ot_random_scalar(&s->ec, s->a, err)) != MPCC_OK)
+        goto fail;
+    /* A = aG is sent; -aA turns aB into a(B - A) for the second key. */
+    if (!EC_POINT_mul(s->ec.group, s->pa, s->a, NULL, NULL, s->ec.bn) ||
+        !EC_POINT_mul(s->ec.group, s->neg_aa, NULL, s->pa, s->a, s->ec.bn) ||
+        !EC_POINT_invert(s->ec.group, s->neg_aa, s->ec.bn) || !ot_encode(&s->ec, s->pa, s->ea)) {
+        st = ot_ec_fail(err, "computing A");
+        goto fail;
+    }
+    if ((st = net_send_frame(ch, OT_FRAME_BASE_A, s->ea, sizeof s->ea, err)) != MPCC_OK)
+        goto fail;
+    *out = s;
+    return MPCC_OK;
+fail:
+    ot_base_sender_free(s);
+    return st;
+}
+
+enum mpcc_status ot_base_send_finish(struct ot_base_sender *s, const uint8_t *session, block *k0,
+                                     block *k1, struct mpcc_error *err)
+{
+    struct ot_ec *ec = &s->ec;
+    struct net_channel *ch = s->ch;
+    size_t n = s->n, got = 0;
+    ec->session = session;
+    EC_POINT *pb = EC_POINT_new(ec->group), *p = EC_POINT_new(ec->group);
+    uint8_t ep[OT_PT_BYTES], *eb = malloc(n * OT_PT_BYTES);
+    enum mpcc_status st = MPCC_OK;
+    if (pb == NULL || p == NULL || eb == NULL) {
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "base OT: out of memory");
         goto out;
     }
-    if ((st = ot_random_scalar(&ec, a, err)) != MPCC_OK)
-        goto out;
-    /* A = aG is sent; -aA turns aB into a(B - A) for the second key. */
-    if (!EC_POINT_mul(ec.group, pa, a, NULL, NULL, ec.bn) ||
-        !EC_POINT_mul(ec.group, neg_aa, NULL, pa, a, ec.bn) ||
-        !EC_POINT_invert(ec.group, neg_aa, ec.bn) || !ot_encode(&ec, pa, ea)) {
-        st = ot_ec_fail(err, "computing A");
-        goto out;
-    }
-    if ((st = net_send_frame(ch, OT_FRAME_BASE_A, ea, sizeof ea, err)) != MPCC_OK ||
-        (st = net_flush(ch, err)) != MPCC_OK)
+    if ((st = net_flush(ch, err)) != MPCC_OK)
         goto out;
     st = net_recv_frame(ch, OT_FRAME_BASE_B, eb, n * OT_PT_BYTES, &got, "base OT points B",
                         err);
@@ -158,31 +201,36 @@ enum mpcc_status ot_base_send(struct net_channel *ch, const uint8_t *session, si
     }
     for (size_t i = 0; i < n; i++) {
         const uint8_t *bi = eb + i * OT_PT_BYTES;
-        if ((st = ot_decode(&ec, bi, pb, "point B", i, err)) != MPCC_OK)
+        if ((st = ot_decode(ec, bi, pb, "point B", i, err)) != MPCC_OK)
             goto out;
-        if (!EC_POINT_mul(ec.group, p, NULL, pb, a, ec.bn) || !ot_encode(&ec, p, ep)) {
+        if (!EC_POINT_mul(ec->group, p, NULL, pb, s->a, ec->bn) || !ot_encode(ec, p, ep)) {
             st = ot_ec_fail(err, "computing aB");
             goto out;
         }
-        if ((st = ot_derive(&ec, ea, bi, (uint32_t)i, ep, &k0[i], err)) != MPCC_OK)
+        if ((st = ot_derive(ec, s->ea, bi, (uint32_t)i, ep, &k0[i], err)) != MPCC_OK)
             goto out;
-        if (!EC_POINT_add(ec.group, p, p, neg_aa, ec.bn) || !ot_encode(&ec, p, ep)) {
+        if (!EC_POINT_add(ec->group, p, p, s->neg_aa, ec->bn) || !ot_encode(ec, p, ep)) {
             st = ot_ec_fail(err, "computing a(B - A)");
             goto out;
         }
-        if ((st = ot_derive(&ec, ea, bi, (uint32_t)i, ep, &k1[i], err)) != MPCC_OK)
+        if ((st = ot_derive(ec, s->ea, bi, (uint32_t)i, ep, &k1[i], err)) != MPCC_OK)
             goto out;
     }
 out:
     OPENSSL_cleanse(ep, sizeof ep);
-    BN_clear_free(a);
-    EC_POINT_clear_free(pa);
-    EC_POINT_clear_free(neg_aa);
     EC_POINT_free(pb);
     EC_POINT_clear_free(p);
     free(eb);
-    ot_ec_clear(&ec);
+    ot_base_sender_free(s);
     return st;
+}
+
+enum mpcc_status ot_base_send(struct net_channel *ch, const uint8_t *session, size_t n,
+                              block *k0, block *k1, struct mpcc_error *err)
+{
+    struct ot_base_sender *s = NULL;
+    enum mpcc_status st = ot_base_send_start(ch, n, &s, err);
+    return st != MPCC_OK ? st : ot_base_send_finish(s, session, k0, k1, err);
 }
 
 enum mpcc_status ot_base_recv(struct net_channel *ch, const uint8_t *session, size_t n,

@@ -41,6 +41,17 @@ enum mpcc_status ot_warm_up(struct mpcc_error *err);
  * receiver learns exactly the one it chose. */
 enum mpcc_status ot_base_send(struct net_channel *ch, const uint8_t *session, size_t n,
                               block *k0, block *k1, struct mpcc_error *err);
+/* The sender in two steps, so that its first message (the point A, which
+ * depends on nothing) can travel with earlier ones: start computes A and
+ * queues it on ch (not flushed); finish, once the session id is known,
+ * flushes, reads the receiver's points and derives the keys as ot_base_send
+ * does; it frees s either way. ot_base_sender_free drops a started sender. */
+struct ot_base_sender;
+enum mpcc_status ot_base_send_start(struct net_channel *ch, size_t n, struct ot_base_sender **out,
+                                    struct mpcc_error *err);
+enum mpcc_status ot_base_send_finish(struct ot_base_sender *s, const uint8_t *session, block *k0,
+                                     block *k1, struct mpcc_error *err);
+void ot_base_sender_free(struct ot_base_sender *s);
 /* Receiver side: kc[i] = (choice bit i) ? k1[i] : k0[i]. */
 enum mpcc_status ot_base_recv(struct net_channel *ch, const uint8_t *session, size_t n,
                               const uint8_t *choice_bits, block *kc, struct mpcc_error *err);

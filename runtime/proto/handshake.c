@@ -52,15 +52,27 @@ static void hex8(const uint8_t *d, char *out)
     out[16] = '\0';
 }
 
+/* The round trip of a hello: net_rtt_hint in microseconds, NO_RTT when
+ * none was measured. */
+#define NO_RTT 0xffffffffu
+
+static uint32_t rtt_field(const struct net_channel *ch)
+{
+    double r = net_rtt_hint(ch);
+    if (r < 0)
+        return NO_RTT;
+    return r * 1e6 >= (double)(NO_RTT - 1) ? NO_RTT - 1 : (uint32_t)(r * 1e6);
+}
+
 /* Layout: magic(8) version(4) digest(32) nonce(32) role(1) name_len(1) name
  * peer_len(1) peer n_inputs(4) n_outputs(4) my_inputs[n_inputs]
- * recipients[n_outputs] garbling(1). */
-static uint8_t *encode_hello(const struct mpcc_2pc *run, const uint8_t nonce[32], size_t *len,
-                             struct mpcc_error *err)
+ * recipients[n_outputs] garbling(1) rtt_us(4). */
+static uint8_t *encode_hello(const struct mpcc_2pc *run, const uint8_t nonce[32], uint32_t rtt_us,
+                             size_t *len, struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     size_t nl = strlen(run->my_name), pl = strlen(run->peer_name);
-    size_t total = 8 + 4 + 32 + 32 + 1 + 1 + nl + 1 + pl + 4 + 4 + c->n_inputs + c->n_outputs + 1;
+    size_t total = 8 + 4 + 32 + 32 + 1 + 1 + nl + 1 + pl + 4 + 4 + c->n_inputs + c->n_outputs + 1 + 4;
     uint8_t *buf = malloc(total);
     if (buf == NULL) {
         mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory building the handshake");
@@ -83,6 +95,7 @@ static uint8_t *encode_hello(const struct mpcc_2pc *run, const uint8_t nonce[32]
     for (uint32_t k = 0; k < c->n_outputs; k++)
         *p++ = run->recipients[k] & 3;
     *p++ = (uint8_t)run->garbling;
+    put_u32(p, rtt_us), p += 4;
     *len = total;
     return buf;
 }
@@ -108,7 +121,8 @@ static const uint8_t *take(struct reader *r, size_t n)
 
 static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_channel *ch,
                                     const uint8_t *buf, size_t len, uint8_t their_nonce[32],
-                                    uint8_t *their_garbling, struct mpcc_error *err)
+                                    uint8_t *their_garbling, uint32_t *their_rtt,
+                                    struct mpcc_error *err)
 {
     const struct circuit *c = run->circ;
     const char *peer = net_peer(ch);
@@ -162,8 +176,8 @@ static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_chann
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a malformed handshake", peer);
     const uint8_t *their_inputs = take(&r, c->n_inputs);
     const uint8_t *their_recipients = take(&r, c->n_outputs);
-    const uint8_t *garbling = take(&r, 1);
-    if (garbling == NULL || r.p != r.end || mpcc_garbling_name(*garbling) == NULL)
+    const uint8_t *garbling = take(&r, 1), *rtt = take(&r, 4);
+    if (rtt == NULL || r.p != r.end || mpcc_garbling_name(*garbling) == NULL)
         return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s sent a malformed handshake", peer);
     for (uint32_t k = 0; k < c->n_inputs; k++) {
         unsigned mine = run->my_inputs[k] ? 1 : 0, theirs = their_inputs[k];
@@ -191,12 +205,13 @@ static enum mpcc_status check_hello(const struct mpcc_2pc *run, struct net_chann
                               mpcc_garbling_name(*garbling));
     memcpy(their_nonce, nonce, 32);
     *their_garbling = *garbling;
+    *their_rtt = get_u32(rtt);
     return MPCC_OK;
 }
 
 enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
                                   const char *ename, const uint8_t gnonce[32],
-                                  const uint8_t enonce[32], const uint8_t garbling[2],
+                                  const uint8_t enonce[32], const uint8_t garbling[3],
                                   const uint8_t *tls_exporter, uint8_t out[32],
                                   struct mpcc_error *err)
 {
@@ -211,7 +226,7 @@ enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
              && EVP_DigestUpdate(md, &gl, 1) == 1 && EVP_DigestUpdate(md, gname, gl) == 1
              && EVP_DigestUpdate(md, &el, 1) == 1 && EVP_DigestUpdate(md, ename, el) == 1
              && EVP_DigestUpdate(md, gnonce, 32) == 1 && EVP_DigestUpdate(md, enonce, 32) == 1
-             && EVP_DigestUpdate(md, garbling, 2) == 1
+             && EVP_DigestUpdate(md, garbling, 3) == 1
              && EVP_DigestUpdate(md, &tls_flag, 1) == 1
              && (!tls_flag || EVP_DigestUpdate(md, tls_exporter, 32) == 1)
              && EVP_DigestFinal_ex(md, out, &n) == 1 && n == 32;
@@ -222,17 +237,16 @@ enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
 }
 
 /* This side's session id: proto_session_id in role order, with the TLS
- * exporter when the channel has one. */
+ * exporter when the channel has one. garbling: the garbler's and the
+ * evaluator's choices and the scheme agreed. */
 static enum mpcc_status session_id(const struct mpcc_2pc *run, struct net_channel *ch,
                                    const uint8_t my_nonce[32], const uint8_t their_nonce[32],
-                                   uint8_t their_garbling, uint8_t out[32],
+                                   const uint8_t garbling[3], uint8_t out[32],
                                    struct mpcc_error *err)
 {
     int garbler = run->role == MPCC_GARBLER;
     uint8_t tls[32];
     int have_tls = net_tls_exporter(ch, tls);
-    uint8_t mine = (uint8_t)run->garbling;
-    const uint8_t garbling[2] = {garbler ? mine : their_garbling, garbler ? their_garbling : mine};
     enum mpcc_status st = proto_session_id(
         run->digest, garbler ? run->my_name : run->peer_name,
         garbler ? run->peer_name : run->my_name, garbler ? my_nonce : their_nonce,
@@ -241,9 +255,8 @@ static enum mpcc_status session_id(const struct mpcc_2pc *run, struct net_channe
     return st;
 }
 
-enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel *ch,
-                                 uint8_t session[32], enum mpcc_garbling *agreed,
-                                 struct mpcc_error *err)
+enum mpcc_status proto_hello_send(const struct mpcc_2pc *run, struct net_channel *ch,
+                                  uint8_t nonce[32], struct mpcc_error *err)
 {
     if (mpcc_garbling_name(run->garbling) == NULL)
         return mpcc_error_set(err, MPCC_ERR_INVALID, "unknown garbling scheme %d", (int)run->garbling);
@@ -251,33 +264,65 @@ enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel 
     if (nl == 0 || nl > PROTO_NAME_MAX || pl == 0 || pl > PROTO_NAME_MAX)
         return mpcc_error_set(err, MPCC_ERR_INVALID, "party names must have 1 to %d characters",
                               PROTO_NAME_MAX);
-    uint8_t my_nonce[32], their_nonce[32];
-    if (RAND_bytes(my_nonce, sizeof my_nonce) != 1)
+    if (RAND_bytes(nonce, 32) != 1)
         return mpcc_error_set(err, MPCC_ERR_CRYPTO, "cannot draw the handshake nonce (RAND_bytes failed)");
     size_t len = 0;
-    uint8_t *hello = encode_hello(run, my_nonce, &len, err);
+    uint8_t *hello = encode_hello(run, nonce, rtt_field(ch), &len, err);
     if (hello == NULL)
         return err ? err->code : MPCC_ERR_NOMEM;
     enum mpcc_status st = net_send_frame(ch, PROTO_FRAME_HELLO, hello, len, err);
     free(hello);
-    if (st == MPCC_OK)
-        st = net_flush(ch, err);
+    return st;
+}
+
+/* The scheme both sides derive from the two hellos: an explicit choice (two
+ * that differ were refused), else, both auto, three-halves when the larger
+ * round trip measured (either side's, net_rtt_hint) is at least
+ * MPCC_AUTO_RTT_MS, half-gates otherwise or when neither measured one. */
+static enum mpcc_garbling resolve(enum mpcc_garbling mine, enum mpcc_garbling theirs,
+                                  uint32_t my_rtt, uint32_t their_rtt, double *rtt_used)
+{
+    *rtt_used = -1;
+    if (mine != MPCC_GARBLING_AUTO)
+        return mine;
+    if (theirs != MPCC_GARBLING_AUTO)
+        return theirs;
+    uint32_t rtt = my_rtt == NO_RTT ? their_rtt : their_rtt == NO_RTT ? my_rtt
+                   : my_rtt > their_rtt ? my_rtt : their_rtt;
+    if (rtt == NO_RTT)
+        return MPCC_GARBLING_HALFGATES;
+    *rtt_used = rtt * 1e-6;
+    return rtt >= (uint32_t)(MPCC_AUTO_RTT_MS * 1000) ? MPCC_GARBLING_THREEHALVES
+                                                     : MPCC_GARBLING_HALFGATES;
+}
+
+enum mpcc_status proto_hello_recv(const struct mpcc_2pc *run, struct net_channel *ch,
+                                  const uint8_t nonce[32], uint8_t session[32],
+                                  enum mpcc_garbling *agreed, double *rtt_used,
+                                  struct mpcc_error *err)
+{
+    enum mpcc_status st = net_flush(ch, err);
+    if (st == MPCC_OK && run->greeting_due)
+        st = mpcc_2pc_greet_recv(ch, err);
     if (st != MPCC_OK)
         return st;
-    uint8_t *theirs = NULL;
+    uint8_t *theirs = NULL, their_nonce[32], their_garbling = 0;
+    uint32_t their_rtt = NO_RTT;
     size_t their_len = 0;
-    size_t max = 8 + 4 + 32 + 32 + 3 + 2 * PROTO_NAME_MAX + 8 + (size_t)2 * CIRC_MAX_VALUES + 1;
+    size_t max = 8 + 4 + 32 + 32 + 3 + 2 * PROTO_NAME_MAX + 8 + (size_t)2 * CIRC_MAX_VALUES + 5;
     st = net_recv_frame_alloc(ch, PROTO_FRAME_HELLO, max, (void **)&theirs, &their_len,
                               "handshake", err);
     if (st != MPCC_OK)
         return st;
-    uint8_t their_garbling = 0;
-    st = check_hello(run, ch, theirs, their_len, their_nonce, &their_garbling, err);
+    st = check_hello(run, ch, theirs, their_len, their_nonce, &their_garbling, &their_rtt, err);
     free(theirs);
-    if (st == MPCC_OK)
-        st = session_id(run, ch, my_nonce, their_nonce, their_garbling, session, err);
-    if (st == MPCC_OK)
-        *agreed = run->garbling != MPCC_GARBLING_AUTO ? run->garbling
-                                                      : (enum mpcc_garbling)their_garbling;
-    return st;
+    if (st != MPCC_OK)
+        return st;
+    *agreed = resolve(run->garbling, (enum mpcc_garbling)their_garbling, rtt_field(ch), their_rtt,
+                      rtt_used);
+    int garbler = run->role == MPCC_GARBLER;
+    uint8_t mine = (uint8_t)run->garbling;
+    const uint8_t garbling[3] = {garbler ? mine : their_garbling, garbler ? their_garbling : mine,
+                                 (uint8_t)*agreed};
+    return session_id(run, ch, nonce, their_nonce, garbling, session, err);
 }

@@ -13,8 +13,6 @@
 #define PROTO_FRAME_SETUP 0x59410002u  /* garbler -> evaluator: hash salt, counts */
 #define PROTO_FRAME_DECODE 0x59410003u /* garbler -> evaluator: decoding bits */
 #define PROTO_FRAME_COLOUR 0x59410004u /* evaluator -> garbler: colour bits */
-#define PROTO_FRAME_PONG 0x59410005u   /* evaluator -> garbler: the reply to SETUP
-                                        * (both sides chose auto garbling) */
 #define PROTO_FRAME_SCHEME 0x59410006u /* garbler -> evaluator: the garbling scheme,
                                         * just before the tables */
 
@@ -46,33 +44,43 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
                                struct mpcc_stats *stats, const struct proto_2pc_extra *extra,
                                struct mpcc_error *err);
 
-/* Exchanges HELLO frames and checks that both sides run the same protocol
- * version and circuit, that the peer is who we expect in the opposite role,
- * that the two input sets partition the circuit's inputs and that both agree
- * on who receives each output, and that their garbling choices agree (two
- * explicit choices that differ are refused). Any mismatch is an error with a
- * message naming both sides' values. On success `agreed` is the scheme (AUTO
- * when both said auto: the garbler picks it) and `session` holds the session
- * id both sides derive: SHA-256 over the circuit digest, both party names
- * (in role order), both sides' fresh 32-byte nonces, both garbling choices
- * and, on a TLS channel,
- * the TLS session's exported keying material (which covers both
- * certificates). The garbling and OT hashes are keyed with salts bound to
- * it, so bytes of one session decode to nothing in another. */
-enum mpcc_status proto_handshake(const struct mpcc_2pc *run, struct net_channel *ch,
-                                 uint8_t session[32], enum mpcc_garbling *agreed,
-                                 struct mpcc_error *err);
+/* The HELLO exchange, in two halves so that a party may queue more behind
+ * its hello (the evaluator's first base-OT message). proto_hello_send draws
+ * a fresh nonce and queues our hello (not flushed): protocol version,
+ * circuit digest, names, role, inputs we give, output recipients, our
+ * garbling choice and the round trip the channel measured (net_rtt_hint).
+ * proto_hello_recv flushes, checks the peer's greeting first when
+ * run->greeting_due, then its hello: same version and circuit, the peer is
+ * who we expect in the opposite role, the two input sets partition the
+ * circuit's inputs, both agree on who receives each output, and their
+ * garbling choices agree (two explicit choices that differ are refused).
+ * Any mismatch is an error naming both sides' values. Then `agreed` is the
+ * scheme both derive (an explicit choice, or under auto three-halves when
+ * the larger measured round trip, in *rtt_used, is at least
+ * MPCC_AUTO_RTT_MS) and `session` the session id: SHA-256 over the circuit
+ * digest, both party names (in role order), both nonces, both garbling
+ * choices and the agreed scheme and, on a TLS channel, the TLS session's
+ * exported keying material (which covers both certificates). The garbling
+ * and OT hashes are keyed with salts bound to it, so bytes of one session
+ * decode to nothing in another. */
+enum mpcc_status proto_hello_send(const struct mpcc_2pc *run, struct net_channel *ch,
+                                  uint8_t nonce[32], struct mpcc_error *err);
+enum mpcc_status proto_hello_recv(const struct mpcc_2pc *run, struct net_channel *ch,
+                                  const uint8_t nonce[32], uint8_t session[32],
+                                  enum mpcc_garbling *agreed, double *rtt_used,
+                                  struct mpcc_error *err);
 
 /* The session id itself: SHA-256 over a label, the circuit digest, the
  * garbler's and the evaluator's names (each with its length byte), their
- * nonces (garbler's first), their garbling choices (garbler's first, one
- * byte each: enum mpcc_garbling) and a flag byte with the TLS exporter's 32 bytes
+ * nonces (garbler's first), three garbling bytes (the garbler's choice, the
+ * evaluator's, the agreed scheme: enum mpcc_garbling) and a flag byte with
+ * the TLS exporter's 32 bytes
  * (tls_exporter NULL on a plain channel). The garbling and OT hashes key on
  * salts bound to it (runtime/crypto/session_bind.h). On a plain channel
  * every input is on the wire, so an eavesdropper computes it too. */
 enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
                                   const char *ename, const uint8_t gnonce[32],
-                                  const uint8_t enonce[32], const uint8_t garbling[2],
+                                  const uint8_t enonce[32], const uint8_t garbling[3],
                                   const uint8_t *tls_exporter, uint8_t out[32],
                                   struct mpcc_error *err);
 

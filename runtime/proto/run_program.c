@@ -57,7 +57,8 @@ enum mpcc_status mpcc_run_program_opts(const struct mpcc_program *prog, uint32_t
 
     struct mpcc_2pc run = {.circ = c, .my_name = f->parties[party],
                            .peer_name = f->parties[peer], .role = role,
-                           .garbling = opts ? opts->garbling : MPCC_GARBLING_AUTO};
+                           .garbling = opts ? opts->garbling : MPCC_GARBLING_AUTO,
+                           .greeting_due = opts ? opts->greeting_due : false};
     uint8_t *my_inputs = calloc(c->n_inputs ? c->n_inputs : 1, 1);
     uint8_t *recipients = calloc(c->n_outputs ? c->n_outputs : 1, 1);
     uint8_t *in_bits = calloc(c->n_input_bits ? c->n_input_bits : 1, 1);

@@ -2,8 +2,9 @@
  * garbler sends the hash salt (both sides key the hash with it bound to the
  * session id) and its own input labels, the evaluator gets
  * the labels of its inputs through correlated OT (the OT correlation is the
- * garbler's free-XOR Delta), the garbler names the garbling scheme (measuring
- * the round trip first when both sides left it to auto), tables stream from
+ * garbler's free-XOR Delta; the evaluator's first base-OT message rides with
+ * its hello), the garbler names the garbling scheme both derived from the
+ * hellos, tables stream from
  * gc_garble straight into the channel while the evaluator consumes them, and
  * each output is decoded only by its recipients. Neither side ever holds the
  * whole table stream. */
@@ -52,13 +53,7 @@ static enum gc_scheme gc_scheme_of(enum mpcc_garbling g)
     return g == MPCC_GARBLING_THREEHALVES ? GC_THREE_HALVES : GC_HALF_GATES;
 }
 
-/* The garbler's choice under auto: three-halves when the round trip it
- * measured is at least MPCC_AUTO_RTT_MS (a link, not loopback or a LAN:
- * there bandwidth, not the garbler's CPU, limits the run), else half-gates. */
-static enum mpcc_garbling auto_choice(double rtt)
-{
-    return rtt >= MPCC_AUTO_RTT_MS / 1000.0 ? MPCC_GARBLING_THREEHALVES : MPCC_GARBLING_HALFGATES;
-}
+
 
 /* Calls fn(ctx, wire, index) for each input bit owned by `evaluator_side`
  * (1: the evaluator's inputs, 0: the garbler's), in circuit order, in chunks:
@@ -168,43 +163,70 @@ static void fill_got(const struct mpcc_2pc *run, unsigned who, uint8_t *got)
         got[k] = (run->recipients[k] & who) ? 1 : 0;
 }
 
-/* The output exchange, the same for both roles. `mine` holds this side's
+/* The output exchange, in one flight each way. `mine` holds this side's
  * share of every output bit (the garbler's decoding bits or the evaluator's
- * colour bits). We send the shares of the output bits the peer receives
- * (frame send_type) and receive the peer's shares of ours (recv_type);
- * each of our outputs is mine xor theirs. me: 1 garbler, 2 evaluator. */
+ * colour bits); each of our outputs is mine xor the peer's share. me: 1
+ * garbler, 2 evaluator.
+ *   garbler:   check A, decoding bits of the evaluator's outputs, check B
+ *              (all right behind the tables), then reads the evaluator's
+ *              check C, colour bits of its own outputs, check D;
+ *   evaluator: reads check A (everything so far, both directions, as the
+ *              garbler saw it), the decoding bits and check B, and only
+ *              then uses any of it; then sends check C, the colour bits,
+ *              check D.
+ * Each check is one-way (net_transcript_expect): the reader has sent
+ * nothing since the value it reads was taken. So the evaluator learns its
+ * outputs one leg after the tables instead of three, and no output share
+ * is used before a check of every byte up to it: the evaluator's colour
+ * bits leave only after checks A and B passed; the garbler's decoding bits
+ * leave before it has seen the evaluator's check, but are worthless to
+ * anyone but the evaluator, which checks first. */
 static enum mpcc_status exchange_output_shares(const struct mpcc_2pc *run,
                                                struct net_channel *ch, unsigned me,
-                                               const uint8_t *mine, uint32_t send_type,
-                                               uint32_t recv_type, const char *what,
-                                               uint8_t *output_bits, uint8_t *got,
-                                               struct mpcc_error *err)
+                                               const uint8_t *mine, uint8_t *output_bits,
+                                               uint8_t *got, struct mpcc_error *err)
 {
     uint64_t nob = run->circ->n_output_bits;
-    uint8_t *mask = malloc(nob ? nob : 1), *theirs = malloc(nob ? nob : 1);
+    uint8_t *mask = malloc(nob ? nob : 1), *theirs = malloc(nob ? nob : 1), value[32];
     enum mpcc_status st = MPCC_OK;
     if (mask == NULL || theirs == NULL) {
         st = mpcc_error_set(err, MPCC_ERR_NOMEM, "out of memory for outputs");
         goto out;
     }
-    /* Everything so far (handshake, labels, OT, tables) must have arrived
-     * intact before any share of an output leaves. */
-    st = net_confirm_transcript(ch, "after the garbled tables", err);
-    if (st != MPCC_OK)
-        goto out;
-    uint64_t n_sel = select_outputs(run, 3 - me, mask);
-    if (n_sel > 0)
-        st = send_masked_bits(ch, send_type, mine, mask, nob, n_sel, err);
-    n_sel = select_outputs(run, me, mask);
-    if (st == MPCC_OK && n_sel > 0) {
-        st = recv_masked_bits(ch, recv_type, what, theirs, mask, nob, n_sel, err);
-        for (uint64_t i = 0; st == MPCC_OK && i < nob; i++)
-            if (mask[i])
-                output_bits[i] = (mine[i] ^ theirs[i]) & 1;
+    uint64_t to_e = select_outputs(run, 2, mask);
+    if (me == 1) {
+        st = net_transcript_send(ch, value, err); /* A */
+        if (st == MPCC_OK && to_e > 0)
+            st = send_masked_bits(ch, PROTO_FRAME_DECODE, mine, mask, nob, to_e, err);
+        if (st == MPCC_OK)
+            st = net_transcript_send(ch, value, err); /* B */
+        if (st == MPCC_OK)
+            st = net_transcript_expect(ch, "after the garbled tables", err); /* C */
+        uint64_t to_g = select_outputs(run, 1, mask);
+        if (st == MPCC_OK && to_g > 0)
+            st = recv_masked_bits(ch, PROTO_FRAME_COLOUR, "output colour bits", theirs, mask, nob,
+                                  to_g, err);
+        if (st == MPCC_OK)
+            st = net_transcript_expect(ch, "after the output shares", err); /* D */
+    } else {
+        st = net_transcript_expect(ch, "after the garbled tables", err); /* A */
+        if (st == MPCC_OK && to_e > 0)
+            st = recv_masked_bits(ch, PROTO_FRAME_DECODE, "output decoding bits", theirs, mask,
+                                  nob, to_e, err);
+        if (st == MPCC_OK)
+            st = net_transcript_expect(ch, "after the output shares", err); /* B */
+        if (st == MPCC_OK)
+            st = net_transcript_send(ch, value, err); /* C */
+        uint64_t to_g = select_outputs(run, 1, mask);
+        if (st == MPCC_OK && to_g > 0)
+            st = send_masked_bits(ch, PROTO_FRAME_COLOUR, mine, mask, nob, to_g, err);
+        if (st == MPCC_OK)
+            st = net_transcript_send(ch, value, err); /* D */
+        select_outputs(run, 2, mask);
     }
-    /* And the output shares too, before any output is given to the caller. */
-    if (st == MPCC_OK)
-        st = net_confirm_transcript(ch, "after the output shares", err);
+    for (uint64_t i = 0; st == MPCC_OK && i < nob; i++)
+        if (mask[i])
+            output_bits[i] = (mine[i] ^ theirs[i]) & 1;
     if (st == MPCC_OK)
         fill_got(run, me, got);
 out:
@@ -265,12 +287,6 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     for (int i = 0; i < 8; i++) /* little-endian on the wire */
         setup[16 + i] = (uint8_t)(n_and >> (8 * i));
     st = net_send_frame(ch, PROTO_FRAME_SETUP, setup, sizeof setup, err);
-    /* Auto: the evaluator answers SETUP at once; the time to its answer is
-     * at least one round trip (read after our labels are out). */
-    double t_probe = -1;
-    if (st == MPCC_OK && agreed == MPCC_GARBLING_AUTO)
-        st = net_flush(ch, err);
-    double t_setup = proto_now();
     if (st != MPCC_OK)
         goto out;
 
@@ -285,15 +301,6 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     }
     if (st == MPCC_OK)
         st = net_flush(ch, err);
-    if (st == MPCC_OK && agreed == MPCC_GARBLING_AUTO) {
-        size_t got_len = 0;
-        uint8_t pong;
-        st = net_recv_frame(ch, PROTO_FRAME_PONG, &pong, 1, &got_len, "reply to the set-up", err);
-        t_probe = proto_now() - t_setup;
-        agreed = auto_choice(t_probe);
-    }
-    if (stats)
-        stats->t_probe = t_probe;
     if (st != MPCC_OK)
         goto out;
 
@@ -352,8 +359,7 @@ static enum mpcc_status run_garbler(const struct mpcc_2pc *run, struct net_chann
     if (st == MPCC_OK && extra != NULL && extra->decode_bits != NULL)
         memcpy(extra->decode_bits, d, nob);
     if (st == MPCC_OK)
-        st = exchange_output_shares(run, ch, 1, d, PROTO_FRAME_DECODE, PROTO_FRAME_COLOUR,
-                                    "output colour bits", output_bits, got, err);
+        st = exchange_output_shares(run, ch, 1, d, output_bits, got, err);
     if (st == MPCC_OK)
         record_times(stats, n_ot, t0, t2, t3);
 out:
@@ -370,6 +376,7 @@ out:
 
 static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_channel *ch,
                                       const uint8_t *session, enum mpcc_garbling agreed,
+                                      struct ot_base_sender *early,
                                       const uint8_t *input_bits, uint8_t *output_bits,
                                       uint8_t *got, struct mpcc_stats *stats,
                                       const struct proto_2pc_extra *extra,
@@ -403,12 +410,6 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
         st = mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s garbles %llu AND gates, we expect %llu",
                             net_peer(ch), (unsigned long long)n_and,
                             (unsigned long long)circ_count_op(c, CIRC_AND));
-    if (st == MPCC_OK && agreed == MPCC_GARBLING_AUTO) { /* the garbler times this */
-        uint8_t pong = 0;
-        st = net_send_frame(ch, PROTO_FRAME_PONG, &pong, 1, err);
-        if (st == MPCC_OK)
-            st = net_flush(ch, err);
-    }
     if (st != MPCC_OK)
         goto out;
     block bound;
@@ -437,7 +438,16 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     double t1 = proto_now();
     if (n_ot > 0) {
         mpcc_progress_phase(net_progress(ch), MPCC_PHASE_BASE_OT);
-        st = ot_cot_receiver_new(ch, session, &cot, err);
+        /* Our base-OT point A went out with our hello (proto_2pc_run). */
+        block k0[OT_KAPPA], k1[OT_KAPPA];
+        st = ot_base_send_finish(early, session, k0, k1, err);
+        early = NULL;
+        if (st != MPCC_OK)
+            mpcc_error_prefix(err, "OT extension set-up");
+        if (st == MPCC_OK)
+            st = ot_cot_receiver_new_with_base(ch, session, k0, k1, &cot, err);
+        OPENSSL_cleanse(k0, sizeof k0);
+        OPENSSL_cleanse(k1, sizeof k1);
         if (st != MPCC_OK)
             goto out;
         mpcc_progress_phase(net_progress(ch), MPCC_PHASE_INPUTS);
@@ -460,9 +470,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     /* The garbler's scheme: what we agreed, or its pick under auto. */
     uint8_t scheme = 0;
     st = net_recv_frame(ch, PROTO_FRAME_SCHEME, &scheme, 1, &len, "garbling scheme", err);
-    if (st == MPCC_OK && (len != 1 || scheme == MPCC_GARBLING_AUTO ||
-                          mpcc_garbling_name(scheme) == NULL ||
-                          (agreed != MPCC_GARBLING_AUTO && scheme != agreed)))
+    if (st == MPCC_OK && (len != 1 || scheme != agreed))
         st = mpcc_error_set(err, MPCC_ERR_PROTOCOL,
                             "%s announced garbling scheme %u, not the one agreed (%s)",
                             net_peer(ch), scheme, mpcc_garbling_name(agreed));
@@ -492,11 +500,11 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     if (st == MPCC_OK && extra != NULL && extra->colour_bits != NULL)
         memcpy(extra->colour_bits, colour, nob);
     if (st == MPCC_OK)
-        st = exchange_output_shares(run, ch, 2, colour, PROTO_FRAME_COLOUR, PROTO_FRAME_DECODE,
-                                    "output decoding bits", output_bits, got, err);
+        st = exchange_output_shares(run, ch, 2, colour, output_bits, got, err);
     if (st == MPCC_OK)
         record_times(stats, n_ot, t0, t2, t3);
 out:
+    ot_base_sender_free(early);
     ot_cot_receiver_free(cot);
     gc_evaluator_free(e);
     if (labels)
@@ -542,16 +550,23 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
     s->t_prepare = proto_now() - tp;
     double t0 = proto_now();
     mpcc_progress_phase(net_progress(ch), MPCC_PHASE_HANDSHAKE);
-    enum mpcc_garbling agreed = MPCC_GARBLING_AUTO;
-    s->t_probe = -1;
-    st = proto_handshake(run, ch, s->session_id, &agreed, err);
+    enum mpcc_garbling agreed = MPCC_GARBLING_HALFGATES;
+    uint8_t nonce[32];
+    struct ot_base_sender *early = NULL; /* the evaluator's base OT, begun */
+    st = proto_hello_send(run, ch, nonce, err);
+    if (st == MPCC_OK && run->role == MPCC_EVALUATOR && count_input_bits(run, 1) > 0)
+        st = ot_base_send_start(ch, OT_KAPPA, &early, err);
+    if (st == MPCC_OK)
+        st = proto_hello_recv(run, ch, nonce, s->session_id, &agreed, &s->t_probe, err);
     s->t_handshake = proto_now() - t0;
     if (st == MPCC_OK && run->role == MPCC_GARBLER)
         st = run_garbler(run, ch, s->session_id, agreed, input_bits, output_bits, got, s, extra,
                          plan, err);
     else if (st == MPCC_OK)
-        st = run_evaluator(run, ch, s->session_id, agreed, input_bits, output_bits, got, s, extra,
-                           plan, err);
+        st = run_evaluator(run, ch, s->session_id, agreed, early, input_bits, output_bits, got, s,
+                           extra, plan, err);
+    else
+        ot_base_sender_free(early);
     gc_prog_free(plan);
     s->n_and = circ_count_op(c, CIRC_AND);
     s->n_xor = circ_count_op(c, CIRC_XOR);

@@ -5,8 +5,8 @@
 # choices give the right answer and say which scheme ran and its bytes per
 # AND; different explicit choices are refused by both sides, naming both;
 # auto picks three-halves through a link with a 2 ms round trip (netsim; a
-# lower bound, so this cannot flake); bad values and --protocol bmr are
-# refused.
+# lower bound, so this cannot flake) and half-gates on plain TCP (nothing
+# measured); bad values and --protocol bmr are refused.
 source "$(dirname "$0")/common.bash"
 MPCC=${MPCC:?} MPCRUN=${MPCRUN:?} SRC=${MPCC_SOURCE_DIR:?}
 NETSIM=${NETSIM:-${MPCC_BINARY_DIR:-}/tests/netsim}
@@ -25,12 +25,13 @@ want=$(sed 's/^insurer: //' "$SRC/examples/inputs/dot_product_expected.txt")
 # scheme_of FILE: the scheme a --stats line names.
 scheme_of() { sed -n 's/.*: garbling \([a-z]*\).*/\1/p' "$1" | head -1; }
 
-for pair in "threehalves threehalves" "halfgates halfgates" "threehalves auto" "auto halfgates"; do
+for pair in "threehalves threehalves" "halfgates halfgates" "threehalves auto" "auto halfgates" \
+            "auto auto"; do
     read -r ga gb <<<"$pair"
     n=run_${ga}_$gb
     run_pair $n "$TMP/dot.circ" --party "$P1" "${PH[@]}" --insecure-plaintext --stats --garbling "$ga" -- \
                 "$TMP/dot.circ" --party "$P2" "${IN[@]}" --insecure-plaintext --stats --garbling="$gb"
-    expect=$ga; [ "$ga" = auto ] && expect=$gb
+    expect=$ga; [ "$ga" = auto ] && expect=$gb; [ "$expect" = auto ] && expect=halfgates
     per=32.00; [ "$expect" = threehalves ] && per=25.00
     if [ "$(cat "$TMP/$n.a.rc")" = 0 ] && [ "$(cat "$TMP/$n.b.rc")" = 0 ] &&
        [ ! -s "$TMP/$n.a.out" ] && [ "$(cat "$TMP/$n.b.out")" = "$want" ] &&
@@ -48,17 +49,17 @@ if [ "$(cat "$TMP/mismatch.a.rc")" != 0 ] && [ "$(cat "$TMP/mismatch.b.rc")" != 
    grep -q "garbling scheme mismatch: we garble with threehalves, .* with halfgates" "$TMP/mismatch.b.err"; then ok
 else bad "mismatch: $(cat "$TMP/mismatch.a.err" "$TMP/mismatch.b.err")"; fi
 
-# Auto through a 2 ms round trip: the garbler measures at least 2 ms and
-# picks three-halves.
+# Auto through a 2 ms round trip (TLS, the default: the connecting side
+# times the reply to its ClientHello): at least 2 ms, three-halves.
 if [ -x "$NETSIM" ]; then
-    "$MPCRUN" "$TMP/dot.circ" --party "$P1" "${PH[@]}" --insecure-plaintext --stats --listen 127.0.0.1:0 \
+    "$MPCRUN" "$TMP/dot.circ" --party "$P1" "${PH[@]}" --stats --listen 127.0.0.1:0 \
         >"$TMP/w.a.out" 2>"$TMP/w.a.err" &
     pa=$!
     port=$(wait_port "$TMP/w.a.err")
     "$NETSIM" --target "127.0.0.1:$port" --delay-ms 1 2>"$TMP/w.n.err" &
     pn=$!
     nport=$(wait_port "$TMP/w.n.err")
-    "$MPCRUN" "$TMP/dot.circ" --party "$P2" "${IN[@]}" --insecure-plaintext --stats \
+    "$MPCRUN" "$TMP/dot.circ" --party "$P2" "${IN[@]}" --stats \
         --connect "127.0.0.1:$nport" >"$TMP/w.b.out" 2>"$TMP/w.b.err"
     rb=$?
     wait $pa; ra=$?

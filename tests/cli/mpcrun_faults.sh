@@ -268,12 +268,12 @@ if [ -f "$B/aes_128.txt" ] && [ -n "${FAULTPROXY:-}" ]; then
     # e.g. a flip in the peer's last check frame) or fails with a message and
     # prints nothing; at least one side fails; no wrong output, ever.
     # Offsets (this circuit with --garbling halfgates, measured with
-    # faultproxy): down = 215446 bytes: greeting frame 0-23, hello 24..,
-    # base/extension OT, scheme frame, tables, first transcript frame 215342,
-    # decoding bits 215382, last check 215406; up = 2382 bytes: greeting,
-    # hello, base OT, OT extension matrix (~1500), first check 2278, colour
-    # bits 2318, last check 2342. (Auto could pick three-halves through the
-    # proxy's delay, and shorten the tables.)
+    # faultproxy): down = 215450 bytes: greeting frame 0-23, hello 24..,
+    # base/extension OT, scheme frame, tables, first transcript frame 215346,
+    # decoding bits 215386, last check 215410; up = 2386 bytes: greeting,
+    # hello, base OT, OT extension matrix (~1500), first check 2282, colour
+    # bits 2322, last check 2346. (Auto could pick three-halves over TLS
+    # through the proxy, and shorten the tables.)
     want=66e94bd4ef8a2c3b884cfa59ca342b2e
     A4=("$B/aes_128.txt" --bristol --party 1 --input "1=0" --timeout 4 --garbling halfgates)
     E4=("$B/aes_128.txt" --bristol --party 2 --input "2=0" --timeout 4 --garbling halfgates)

@@ -65,10 +65,21 @@ static const uint8_t *find_hello(const uint8_t *rec, size_t n, size_t need)
     return NULL;
 }
 
+/* The garbling scheme the garbler announced (its SCHEME frame), or -1. */
+static int find_scheme(const uint8_t *rec, size_t n)
+{
+    for (size_t i = 0; i + 9 <= n; i++)
+        if (le32(rec + i) == PROTO_FRAME_SCHEME && le32(rec + i + 4) == 1)
+            return rec[i + 8];
+    return -1;
+}
+
 /* The session id from the garbler's and the evaluator's handshakes (both in
- * clear on a plain link): digest, names, nonces, garbling choices (the last
- * byte of each hello; proto_session_id). Hello layout: magic(8) version(4)
- * digest(32) nonce(32) role(1) len name len peer ... garbling(1). */
+ * clear on a plain link) and the scheme the garbler announced: digest,
+ * names, nonces, garbling choices (the fifth-last byte of each hello, before
+ * the round trip) and the agreed scheme (proto_session_id). Hello layout:
+ * magic(8) version(4) digest(32) nonce(32) role(1) len name len peer ...
+ * garbling(1) rtt(4). */
 static int session_from_hellos(const uint8_t *g, size_t gn, const uint8_t *e, size_t en,
                                uint8_t session[32])
 {
@@ -83,7 +94,10 @@ static int session_from_hellos(const uint8_t *g, size_t gn, const uint8_t *e, si
     memcpy(gname, hg + off + 1, hg[off]);
     off += 1 + (size_t)hg[off];
     memcpy(ename, hg + off + 1, hg[off]);
-    const uint8_t garbling[2] = {hg[len - 1], he[le32(he - 4) - 1]};
+    int scheme = find_scheme(g, gn);
+    if (scheme < 0)
+        return 0;
+    const uint8_t garbling[3] = {hg[len - 5], he[le32(he - 4) - 5], (uint8_t)scheme};
     struct mpcc_error err = {0};
     return proto_session_id(hg + 12, gname, ename, hg + 44, he + 44, garbling, NULL, session,
                             &err) == MPCC_OK;

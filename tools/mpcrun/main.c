@@ -74,9 +74,9 @@ static const char usage[] =
     "  --garbling auto|halfgates|threehalves  how AND gates are garbled (two computing\n"
     "                        parties): halfgates 32 bytes per AND, least CPU;\n"
     "                        threehalves 25 bytes per AND, 1.5x the hashing, for\n"
-    "                        links slower than the CPU; auto (the default) lets\n"
-    "                        the garbler pick by the round trip it measures\n"
-    "                        (threehalves from 1 ms). Explicit choices must agree\n"
+    "                        links slower than the CPU; auto (the default) picks\n"
+    "                        threehalves when the TLS handshake's round trip is\n"
+    "                        1 ms or more. Explicit choices must agree\n"
     "  --progress            show progress (phase, AND gates done, rate, ETA, bytes) on\n"
     "                        stderr even for short runs, as plain lines when stderr is\n"
     "                        not a terminal (on a terminal it shows by itself after 1 s)\n"
@@ -547,7 +547,10 @@ static enum mpcc_status accept_peer(const struct options *o, const char *peer,
 }
 
 /* TCP to the peer (listening or connecting), TLS when configured, then the
- * greeting. */
+ * greeting: a listener checks the connector's before anything else (and
+ * drops strangers); a connector only sends its own, and the run's handshake
+ * checks the listener's (greeting_due), so its hello goes in the same
+ * flight. */
 static enum mpcc_status open_channel(const struct options *o, const char *peer,
                                      struct net_channel **ch, struct mpcc_error *err)
 {
@@ -559,13 +562,7 @@ static enum mpcc_status open_channel(const struct options *o, const char *peer,
         if (st == MPCC_OK)
             st = maybe_tls(o, peer, tcp, &c, err);
         if (st == MPCC_OK)
-            st = mpcc_2pc_greet(c, err);
-        if (st == MPCC_ERR_CLOSED && o->plaintext) {
-            char msg[MPCC_ERROR_MSG_MAX];
-            snprintf(msg, sizeof msg, "%s", err->msg);
-            mpcc_error_set(err, st, "%.400s (does the peer also run with --insecure-plaintext? links are TLS "
-                           "by default)", msg);
-        }
+            st = mpcc_2pc_greet_send(c, err);
         if (st != MPCC_OK) {
             net_free(c);
             return st;
@@ -661,7 +658,8 @@ static int run_bristol(const struct options *o)
                            .peer_name = first ? "2" : "1",
                            .role = o->role >= 0 ? (enum mpcc_role)o->role
                                                 : first ? MPCC_GARBLER : MPCC_EVALUATOR,
-                           .my_inputs = given, .recipients = recip, .garbling = o->garbling};
+                           .my_inputs = given, .recipients = recip, .garbling = o->garbling,
+                           .greeting_due = o->connect != NULL};
     if (mpcc_circuit_digest(c, run.digest, &err) != MPCC_OK)
         goto fail;
     if (open_channel(o, run.peer_name, &ch, &err) != MPCC_OK)
@@ -741,7 +739,7 @@ struct local_party {
 static void *local_party_main(void *arg)
 {
     struct local_party *lp = arg;
-    struct mpcc_run_options opts = {lp->garbling};
+    struct mpcc_run_options opts = {lp->garbling, false};
     lp->st = mpcc_run_program_opts(lp->prog, lp->party, lp->role, lp->ch, lp->inputs, &opts,
                                    &lp->outputs, &lp->stats, &lp->err);
     if (lp->st != MPCC_OK)
@@ -1105,7 +1103,7 @@ static int run_program_party(const struct options *o, const struct mpcc_program 
     struct mpcc_stats stats;
     struct progress_line pl;
     progress_line_start(&pl, o->progress, circ_count_op(p->circ, CIRC_AND), o->party, &ch, 1);
-    struct mpcc_run_options opts = {o->garbling};
+    struct mpcc_run_options opts = {o->garbling, o->connect != NULL};
     enum mpcc_status rst = mpcc_run_program_opts(p, (uint32_t)party, role, ch, inputs, &opts, &outputs,
                                                  &stats, &err);
     progress_line_stop(&pl);
