@@ -43,16 +43,22 @@ struct growbuf {
 
 /* Puts g and e (either may be NULL) on scheme; three-halves' random bits
  * come from a fixed seed, so equal garblers give equal tables. */
-static void use_scheme(struct gc_garbler *g, struct gc_evaluator *e, int scheme)
+static void use_scheme_seeded(struct gc_garbler *g, struct gc_evaluator *e, int scheme,
+                              block seed)
 {
     struct mpcc_error err = {0};
     struct prg coins;
-    prg_init_seed(&coins, blk_from_u64(0xc0115, 0x5eed));
+    prg_init_seed(&coins, seed);
     if (g != NULL)
         ck_assert_int_eq(gc_garbler_set_scheme(g, (enum gc_scheme)scheme, &coins, &err), MPCC_OK);
     if (e != NULL)
         ck_assert_int_eq(gc_evaluator_set_scheme(e, (enum gc_scheme)scheme, &err), MPCC_OK);
     prg_clear(&coins);
+}
+
+static void use_scheme(struct gc_garbler *g, struct gc_evaluator *e, int scheme)
+{
+    use_scheme_seeded(g, e, scheme, blk_from_u64(0xc0115, 0x5eed));
 }
 
 static enum mpcc_status sink_append(void *ctx, const void *tables, size_t len,
@@ -678,6 +684,57 @@ START_TEST(gc_scheme_is_fixed_before_the_first_and)
 }
 END_TEST
 
+/* Three-halves' random bits come from the garbler's PRG: two garblers with
+ * the same Delta, salt and input labels but different coin seeds give
+ * different ciphertexts and control bits at almost every gate (constant
+ * coins would make them equal, and would tell the evaluator the colours of
+ * the false labels), and the evaluator decodes both right. */
+START_TEST(gc_three_halves_coins_come_from_the_prg)
+{
+    struct mpcc_error err = {0};
+    uint64_t rs = 5150;
+    struct circuit *c = random_circuit(&rs, 32, 3000, 1);
+    uint64_t n_and = circ_count_op(c, CIRC_AND);
+    block delta = blk_from_u64(0x77, 0x1235), salt = blk_from_u64(1, 4);
+    unsigned char *tab[2];
+    for (int v = 0; v < 2; v++) {
+        struct gc_garbler *g = gc_garbler_new_with(c->n_wires, delta, salt, &err);
+        struct gc_evaluator *e = gc_evaluator_new(c->n_wires, salt, &err);
+        ck_assert(g && e);
+        use_scheme_seeded(g, e, GC_THREE_HALVES, blk_from_u64(v + 1, 99));
+        uint8_t in[32], want[64];
+        for (uint32_t k = 0; k < 32; k++) {
+            in[k] = (uint8_t)(rng_next(&rs) & 1);
+            gc_garbler_set_label(g, k, blk_from_u64(k * 7 + 1, k), &err);
+            gc_evaluator_set_label(e, k, gc_garbler_label(g, k, in[k]), &err);
+        }
+        tab[v] = malloc(n_and * TH_TABLE_BYTES);
+        ck_assert_ptr_nonnull(tab[v]);
+        size_t len = 0;
+        ck_assert_int_eq(gc_garble_to_buffer(g, c, 0, c->n_gates, tab[v], n_and * TH_TABLE_BYTES,
+                                             &len, &err), MPCC_OK);
+        ck_assert_int_eq(gc_evaluate_from_buffer(e, c, 0, c->n_gates, tab[v], len, NULL, &err),
+                         MPCC_OK);
+        ck_assert_int_eq(circ_eval_bits(c, in, want, &err), MPCC_OK);
+        for (uint64_t i = 0; i < c->n_output_bits; i++)
+            ck_assert(blk_eq(gc_evaluator_label(e, c->output_wires[i]),
+                             gc_garbler_label(g, c->output_wires[i], want[i])));
+        gc_evaluator_free(e);
+        gc_garbler_free(g);
+    }
+    uint64_t differ = 0;
+    for (uint64_t i = 0; i < n_and; i++)
+        differ += memcmp(tab[0] + TH_TABLE_BYTES * i, tab[1] + TH_TABLE_BYTES * i,
+                         TH_TABLE_BYTES) != 0;
+    /* Each gate's coins differ with probability 3/4. */
+    ck_assert_msg(differ * 10 > n_and * 6, "%llu of %llu gates differ", (unsigned long long)differ,
+                  (unsigned long long)n_and);
+    free(tab[0]);
+    free(tab[1]);
+    circ_free(c);
+}
+END_TEST
+
 /* Every line of ../shared/circuits/vectors.txt, garbled and evaluated. */
 START_TEST(gc_reference_circuits_reproduce_vectors)
 {
@@ -765,6 +822,7 @@ int main(void)
     tcase_add_test(tc, gc_errors_name_the_problem);
     tcase_add_test(tc, gc_three_halves_gate_decodes_in_every_case);
     tcase_add_test(tc, gc_scheme_is_fixed_before_the_first_and);
+    tcase_add_test(tc, gc_three_halves_coins_come_from_the_prg);
     tcase_add_loop_test(tc, gc_reference_circuits_reproduce_vectors, GC_HALF_GATES, GC_THREE_HALVES + 1);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

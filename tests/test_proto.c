@@ -254,6 +254,49 @@ START_TEST(proto_garbling_choices_agree_or_are_refused)
 }
 END_TEST
 
+/* Auto on both sides: the smaller round trip the two hellos carry decides
+ * (three-halves from 1 ms), both sides agree, and none measured means
+ * half-gates (in-memory pairs measure nothing; the round trips are set). */
+struct rtt_case {
+    double g, e;
+    int want;
+};
+
+START_TEST(proto_auto_garbling_follows_the_round_trip)
+{
+    struct circuit *c = random_circuit(47, 32, 200);
+    static const struct rtt_case cases[] = {
+        {0.002, -1, MPCC_GARBLING_THREEHALVES}, {-1, 0.005, MPCC_GARBLING_THREEHALVES},
+        {0.0005, -1, MPCC_GARBLING_HALFGATES},  {0.0005, 0.003, MPCC_GARBLING_HALFGATES},
+        {0.004, 0.001, MPCC_GARBLING_THREEHALVES}, {-1, -1, MPCC_GARBLING_HALFGATES}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct setup su;
+        struct side g, e;
+        struct mpcc_error err = {0};
+        setup_sides(c, &su, &g, &e, 47);
+        ck_assert_int_eq(net_mem_pair(g.run.my_name, e.run.my_name, 5000, &g.ch, &e.ch, &err),
+                         MPCC_OK);
+        net_set_rtt_hint(g.ch, cases[k].g);
+        net_set_rtt_hint(e.ch, cases[k].e);
+        pthread_t tg, te;
+        ck_assert_int_eq(pthread_create(&tg, NULL, side_main, &g), 0);
+        ck_assert_int_eq(pthread_create(&te, NULL, side_main, &e), 0);
+        pthread_join(tg, NULL);
+        pthread_join(te, NULL);
+        ck_assert_msg(g.st == MPCC_OK && e.st == MPCC_OK, "case %zu: %s / %s", k, g.err.msg,
+                      e.err.msg);
+        ck_assert_int_eq(g.stats.garbling, cases[k].want);
+        ck_assert_int_eq(e.stats.garbling, cases[k].want);
+        double used = cases[k].g < 0 ? cases[k].e : cases[k].e < 0 ? cases[k].g
+                      : cases[k].g < cases[k].e ? cases[k].g : cases[k].e;
+        ck_assert_double_eq_tol(g.stats.t_probe, used, 2e-6);
+        ck_assert_double_eq_tol(e.stats.t_probe, used, 2e-6);
+        free_setup(&su);
+    }
+    circ_free(c);
+}
+END_TEST
+
 START_TEST(proto_session_id_is_shared_and_fresh)
 {
     struct circuit *c = random_circuit(44, 32, 100);
@@ -402,6 +445,7 @@ int main(void)
     tcase_add_test(tc, proto_outputs_reach_only_their_recipients);
     tcase_add_test(tc, proto_session_id_is_shared_and_fresh);
     tcase_add_test(tc, proto_garbling_choices_agree_or_are_refused);
+    tcase_add_test(tc, proto_auto_garbling_follows_the_round_trip);
     tcase_add_test(tc, proto_short_hello_is_refused_cleanly);
     tcase_add_test(tc, proto_handshake_refuses_different_circuits);
     tcase_add_test(tc, proto_handshake_refuses_wrong_names_and_roles);

@@ -14,7 +14,7 @@
 #include "mpcc/error.h"
 
 #define MPCC_VERSION "0.1.0"
-#define MPCC_PROTOCOL_VERSION 3u
+#define MPCC_PROTOCOL_VERSION 4u
 
 struct circuit;      /* circuits/circuit.h */
 struct net_channel;  /* runtime/net/net.h */
@@ -25,11 +25,11 @@ enum mpcc_role { MPCC_GARBLER = 0, MPCC_EVALUATOR = 1 };
 
 /* How the garbler garbles AND gates (docs/protocol.md, "Garbling schemes"):
  * - MPCC_GARBLING_AUTO (the default): when both sides say auto, both derive
- *   the scheme from their hellos: three-halves when a round trip measured
- *   while connecting (net_rtt_hint: the TLS client times the reply to its
- *   ClientHello) is at least MPCC_AUTO_RTT_MS (a link slower than the
- *   garbler's CPU), half-gates otherwise or when nothing was measured (plain
- *   TCP, in-memory). One side auto, the other explicit: the explicit choice.
+ *   the scheme from their hellos: three-halves when the link's round trip
+ *   as the kernel measured it (the smaller of the two sides' TCP_INFO
+ *   samples) is at least MPCC_AUTO_RTT_MS (a link slower than the garbler's
+ *   CPU), half-gates otherwise or when nothing was measured (in-memory
+ *   channels). One side auto, the other explicit: the explicit choice.
  * - MPCC_GARBLING_HALFGATES: 32 bytes per AND, least CPU (fast links).
  * - MPCC_GARBLING_THREEHALVES: 25 bytes per AND, 1.5x the hashing (links
  *   that are the bottleneck).

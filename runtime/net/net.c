@@ -4,7 +4,10 @@
 #include "runtime/net/net_internal.h"
 
 #include <errno.h>
+#include <linux/tcp.h> /* struct tcp_info with tcpi_min_rtt */
+#include <netinet/in.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +53,7 @@ enum mpcc_status net_channel_new(const struct net_ops *ops, int fd, const char *
     ch->fd = fd;
     ch->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
     ch->max_frame = NET_FRAME_MAX_DEFAULT;
-    ch->rtt_hint = -1;
+    ch->rtt_override = -1;
     snprintf(ch->peer, sizeof ch->peer, "peer '%s' (%s)", peer_name ? peer_name : "?",
              addr ? addr : "?");
     ch->wbuf = malloc(NET_BUFFER_BYTES);
@@ -425,7 +428,29 @@ struct mpcc_progress *net_progress(const struct net_channel *ch) { return ch->pr
 uint64_t net_bytes_recv(const struct net_channel *ch) { return ch->bytes_recv; }
 const char *net_peer(const struct net_channel *ch) { return ch->peer; }
 const char *net_kind(const struct net_channel *ch) { return ch->ops->kind; }
-double net_rtt_hint(const struct net_channel *ch) { return ch->rtt_hint; }
+double net_rtt_hint(const struct net_channel *ch)
+{
+    if (ch->rtt_override >= 0)
+        return ch->rtt_override;
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (ch->fd < 0 || getsockopt(ch->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        return -1;
+    /* The smallest sample (immune to delayed acknowledgements), else the
+     * smoothed one on kernels older than 4.6. */
+    if (len >= offsetof(struct tcp_info, tcpi_min_rtt) + sizeof ti.tcpi_min_rtt &&
+        ti.tcpi_min_rtt != 0 && ti.tcpi_min_rtt != ~0u)
+        return ti.tcpi_min_rtt * 1e-6;
+    if (len >= offsetof(struct tcp_info, tcpi_rtt) + sizeof ti.tcpi_rtt && ti.tcpi_rtt != 0)
+        return ti.tcpi_rtt * 1e-6;
+    return -1;
+}
+
+void net_set_rtt_hint(struct net_channel *ch, double seconds)
+{
+    ch->rtt_override = seconds;
+}
 
 void net_close(struct net_channel *ch)
 {

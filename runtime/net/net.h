@@ -150,12 +150,17 @@ const char *net_peer(const struct net_channel *ch);
 int net_peer_is_loopback(const struct net_channel *ch);
 /* "tcp", "tls" or "mem". */
 const char *net_kind(const struct net_channel *ch);
-/* A round trip measured while the link was set up, in seconds, or -1 when
- * none was: a TLS client times the server's first reply to its hello (one
- * round trip plus the server's key exchange and signature); plain TCP and
- * TLS servers measure nothing. Only a hint: for choosing between garbling
- * schemes, never for security. */
+/* The link's round trip in seconds as the kernel's TCP stack has measured
+ * it so far (TCP_INFO's smallest sample: the connection's handshake and
+ * every acknowledged segment since; TCP and TLS channels alike), or -1 when there
+ * is none (in-memory and local-socket channels). Only a hint: for choosing
+ * between garbling schemes, never for security. A user-space relay (such
+ * as tests/tools/netsim) hides the delay behind it: the kernel sees only
+ * the hop to the relay. */
 double net_rtt_hint(const struct net_channel *ch);
+/* Replaces the measurement above (>= 0), or restores it (-1): for tests,
+ * and for a caller that knows its link better. */
+void net_set_rtt_hint(struct net_channel *ch, double seconds);
 
 /* Flushes (best effort, bounded by the timeout), then frees. NULL is fine. */
 void net_close(struct net_channel *ch);

@@ -47,7 +47,7 @@ struct net_channel {
     /* Running checksums (GHASH) of every byte passed to net_send and returned
      * by net_recv, for net_confirm_transcript (net_transcript.c). */
     struct net_transcript *tx_sum, *rx_sum;
-    double rtt_hint; /* seconds, measured while connecting; -1: none */
+    double rtt_override; /* net_set_rtt_hint's value (s), or -1: ask the kernel */
 };
 
 /* --- net_transcript.c */

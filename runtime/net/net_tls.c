@@ -13,7 +13,6 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <time.h>
 #include <openssl/x509_vfy.h>
 #include <poll.h>
 #include <stdio.h>
@@ -40,7 +39,6 @@ struct net_tls {
     size_t out_pos, out_len;
     uint8_t *in;      /* bytes read ahead from the socket: in[in_pos .. in_len) */
     size_t in_pos, in_len;
-    double rtt;       /* client: the handshake's first round trip (s); -1 none */
     int confirm_due;  /* client: the server's confirmation byte is still to read */
 };
 
@@ -544,25 +542,12 @@ static enum mpcc_status net_tls_handshake(struct net_channel *tcp, struct net_tl
     char why[NET_WHY_MAX] = "";
     int64_t deadline = net_now_ms() + tcp->timeout_ms;
     enum mpcc_status st;
-    int timed = 0;
     for (;;) {
         ERR_clear_error();
         int r = SSL_do_handshake(t->ssl);
         if (r == 1)
             break;
-        /* A client's first wait to read is for the server's reply to its
-         * ClientHello: a round trip plus the server's work (net_rtt_hint). */
-        int time_it = !is_server && !timed && SSL_get_error(t->ssl, r) == SSL_ERROR_WANT_READ;
-        struct timespec t0, t1;
-        if (time_it)
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-        st = net_tls_wait(t, r, deadline, why);
-        if (time_it && st == MPCC_OK) {
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            t->rtt = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-            timed = 1;
-        }
-        if (st != MPCC_OK) {
+        if ((st = net_tls_wait(t, r, deadline, why)) != MPCC_OK) {
             if (st == MPCC_ERR_CRYPTO && strstr(why, "alert") != NULL)
                 return mpcc_error_set(err, st, "TLS handshake with %s failed: the peer "
                                       "rejected our certificate (%s)", tcp->peer, why);
@@ -692,7 +677,6 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
         goto fail;
     }
     t->fd = tcp->fd;
-    t->rtt = -1;
     tcp->fd = -1;
     if ((t->out = malloc(NET_TLS_IO_BUFFER)) == NULL ||
         (t->in = malloc(NET_TLS_IO_BUFFER)) == NULL) {
@@ -735,7 +719,6 @@ enum mpcc_status net_tls_wrap(struct net_channel *tcp, const struct net_tls_conf
     t->fd = fd;
     (*out)->impl = t;
     (*out)->max_frame = tcp->max_frame;
-    (*out)->rtt_hint = t->rtt;
     /* The transcript check: TLS authenticates every byte in order already,
      * so it compares MACs of the byte counts, under keys of this session
      * (one per direction). */

@@ -215,7 +215,7 @@ enum mpcc_status proto_session_id(const uint8_t digest[32], const char *gname,
                                   const uint8_t *tls_exporter, uint8_t out[32],
                                   struct mpcc_error *err)
 {
-    static const char label[] = "mpcc 2pc session id v3";
+    static const char label[] = "mpcc 2pc session id v4";
     uint8_t gl = (uint8_t)strlen(gname), el = (uint8_t)strlen(ename);
     uint8_t tls_flag = tls_exporter != NULL;
     unsigned int n = 0;
@@ -276,9 +276,11 @@ enum mpcc_status proto_hello_send(const struct mpcc_2pc *run, struct net_channel
 }
 
 /* The scheme both sides derive from the two hellos: an explicit choice (two
- * that differ were refused), else, both auto, three-halves when the larger
- * round trip measured (either side's, net_rtt_hint) is at least
- * MPCC_AUTO_RTT_MS, half-gates otherwise or when neither measured one. */
+ * that differ were refused), else, both auto, three-halves when the round
+ * trip measured is at least MPCC_AUTO_RTT_MS, half-gates otherwise or when
+ * neither side measured one. Both sides' kernels sample the same link
+ * (net_rtt_hint); the smaller of the two is the one less inflated by a
+ * late acknowledgement. */
 static enum mpcc_garbling resolve(enum mpcc_garbling mine, enum mpcc_garbling theirs,
                                   uint32_t my_rtt, uint32_t their_rtt, double *rtt_used)
 {
@@ -287,8 +289,7 @@ static enum mpcc_garbling resolve(enum mpcc_garbling mine, enum mpcc_garbling th
         return mine;
     if (theirs != MPCC_GARBLING_AUTO)
         return theirs;
-    uint32_t rtt = my_rtt == NO_RTT ? their_rtt : their_rtt == NO_RTT ? my_rtt
-                   : my_rtt > their_rtt ? my_rtt : their_rtt;
+    uint32_t rtt = my_rtt < their_rtt ? my_rtt : their_rtt; /* NO_RTT is the largest */
     if (rtt == NO_RTT)
         return MPCC_GARBLING_HALFGATES;
     *rtt_used = rtt * 1e-6;

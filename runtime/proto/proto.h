@@ -56,7 +56,7 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
  * garbling choices agree (two explicit choices that differ are refused).
  * Any mismatch is an error naming both sides' values. Then `agreed` is the
  * scheme both derive (an explicit choice, or under auto three-halves when
- * the larger measured round trip, in *rtt_used, is at least
+ * the smaller measured round trip, in *rtt_used, is at least
  * MPCC_AUTO_RTT_MS) and `session` the session id: SHA-256 over the circuit
  * digest, both party names (in role order), both nonces, both garbling
  * choices and the agreed scheme and, on a TLS channel, the TLS session's
