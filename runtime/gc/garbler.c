@@ -23,6 +23,7 @@ struct gc_garbler {
     struct crypto_hash hash;
     enum gc_scheme scheme;
     struct aes_key coin_key; /* three-halves: the gates' random bits */
+    struct th_consts th;     /* three-halves: Delta's terms */
     uint64_t n_and; /* AND gates garbled: gate g uses tweaks 2g, 2g+1 (or 3g..3g+2) */
     uint32_t n_wires;
     block *slots;   /* GC_SLOT_BASE + n_wires (gc_internal.h): Delta (INV is
@@ -118,6 +119,7 @@ enum mpcc_status gc_garbler_set_scheme(struct gc_garbler *g, enum gc_scheme s, s
         prg_blocks(prg, &seed, 1);
         aes_expand_key(&g->coin_key, seed);
         OPENSSL_cleanse(&seed, sizeof seed);
+        th_consts_init(&g->th, g->delta);
     }
     return MPCC_OK;
 }
@@ -228,9 +230,9 @@ static void garble_batch_3h(struct gc_garbler *g, const struct gc_sgate *sg, uin
         block cb = g->coins[gi / 64];
         uint64_t word = (gi & 32) ? blk_hi64(cb) : blk_lo64(cb);
         uint64_t bits = word >> (2 * (gi & 31));
-        S[sg[k].out] = th_garble(g->a[k], g->b[k], delta, g->pa[k], g->pb[k], h + 6 * k,
-                                 bits & 1, (bits >> 1) & 1,
-                                 tab + TH_TABLE_BYTES * (size_t)sg[k].rank);
+        S[sg[k].out] = th_garble_v(g->a[k], g->b[k], &g->th, g->pa[k], g->pb[k], h + 6 * k,
+                                   bits & 1, (bits >> 1) & 1,
+                                   tab + TH_TABLE_BYTES * (size_t)sg[k].rank);
     }
 }
 

@@ -108,6 +108,83 @@ static inline block th_garble(block a0, block b0, block delta, uint64_t pa, uint
     return blk_from_u64(cr, cl);
 }
 
+/* ---- the same garbling in 128-bit lanes [L | R], for the garbler's loop ----
+ * The evaluator's two rows over a view's labels A', B' are, as one vector,
+ * [row0 | row1] = r1 S1 ^ r2 S2 with u = A' ^ swap(B'), S1 = swap(u) ^ lo(A'),
+ * S2 = u ^ hi(B') (lo/hi keep one lane). S1 and S2 are linear in the labels,
+ * so the other views' come from view 00's and Delta's, precomputed once. */
+struct th_consts {
+    block delta, s1_da_db, s2_da_db, s1_db, s2_db;
+};
+
+static inline block th_swap(block x) { return _mm_shuffle_epi32(x, 0x4e); }
+static inline block th_lo(block x) { return _mm_and_si128(x, _mm_set_epi64x(0, -1)); }
+static inline block th_hi(block x) { return _mm_and_si128(x, _mm_set_epi64x(-1, 0)); }
+static inline block th_vmask(uint64_t bit) { return _mm_set1_epi64x((long long)th_mask(bit)); }
+
+static inline void th_s12(block a, block b, block *s1, block *s2)
+{
+    block u = blk_xor(a, th_swap(b));
+    *s1 = blk_xor(th_swap(u), th_lo(a));
+    *s2 = blk_xor(u, th_hi(b));
+}
+
+static inline void th_consts_init(struct th_consts *k, block delta)
+{
+    block s1a, s2a, s1b, s2b;
+    th_s12(delta, blk_zero(), &s1a, &s2a);
+    th_s12(blk_zero(), delta, &s1b, &s2b);
+    k->delta = delta;
+    k->s1_da_db = blk_xor(s1a, s1b);
+    k->s2_da_db = blk_xor(s2a, s2b);
+    k->s1_db = s1b;
+    k->s2_db = s2b;
+}
+
+static inline block th_rows(uint64_t r1, uint64_t r2, block s1, block s2)
+{
+    return blk_xor(blk_and(th_vmask(r1), s1), blk_and(th_vmask(r2), s2));
+}
+
+/* Bit 64 of blocks x and y, as bits 0 and 1. */
+static inline unsigned th_mbits(block x, block y)
+{
+    return (unsigned)_mm_movemask_pd(_mm_castsi128_pd(_mm_slli_epi64(_mm_unpackhi_epi64(x, y), 63)));
+}
+
+/* th_garble, the same tables and labels, with the constants of Delta. */
+static inline block th_garble_v(block a0, block b0, const struct th_consts *k, uint64_t pa,
+                                uint64_t pb, const block *h, uint64_t u1, uint64_t u2,
+                                unsigned char *tab)
+{
+    const uint64_t na = pa ^ 1, nb = pb ^ 1;
+    const uint64_t r1_01 = u1 ^ na ^ nb, r2_01 = u2 ^ na, r1_10 = u1 ^ nb;
+    const uint64_t r1_11 = u1 ^ na, r2_11 = u2 ^ nb;
+    const uint64_t v00 = pa & pb, v01 = pa & nb, v11 = na & nb;
+    block s1, s2;
+    th_s12(a0, b0, &s1, &s2);
+    const block p00 = blk_xor(th_rows(u1, u2, s1, s2), blk_xor(th_lo(b0), th_hi(a0)));
+    const block p11 = th_rows(r1_11, r2_11, blk_xor(s1, k->s1_da_db), blk_xor(s2, k->s2_da_db));
+    const block p01 = blk_xor(th_rows(r1_01, r2_01, blk_xor(s1, k->s1_db), blk_xor(s2, k->s2_db)),
+                              th_lo(blk_xor(b0, k->delta)));
+    const block hab0 = _mm_unpacklo_epi64(h[0], h[2]), hab1 = _mm_unpacklo_epi64(h[1], h[3]);
+    const block hx0 = _mm_unpacklo_epi64(h[4], h[4]), hx1 = _mm_unpacklo_epi64(h[5], h[5]);
+    const block gg = blk_xor(blk_xor(blk_xor(hab0, hab1), blk_xor(p00, p11)),
+                             blk_and(th_vmask(v00 ^ v11), k->delta));
+    const block g2 = blk_xor(blk_xor(blk_xor(hx0, hx1), blk_xor(p00, p01)),
+                             blk_and(th_vmask(v00 ^ v01), k->delta));
+    const unsigned mA = th_mbits(h[0], h[1]), mB = th_mbits(h[2], h[3]), mX = th_mbits(h[4], h[5]);
+    const uint64_t mA0 = mA & 1, mA1 = mA >> 1, mB0 = mB & 1, mB1 = mB >> 1;
+    const uint64_t mX0 = mX & 1, mX1 = mX >> 1;
+    const uint64_t z = (u1 ^ mA0 ^ mX0) | (u2 ^ mB0 ^ mX0) << 1 | (r1_11 ^ u1 ^ mA0 ^ mA1) << 2
+                       | (r2_11 ^ u2 ^ mB0 ^ mB1) << 3 | (r1_10 ^ r1_11 ^ mX0 ^ mX1) << 4;
+    blk_store(tab, gg);
+    const uint64_t g2l = blk_lo64(g2);
+    memcpy(tab + 16, &g2l, 8);
+    tab[24] = (unsigned char)z;
+    return blk_xor(blk_xor(blk_xor(hab0, hx0), p00), blk_and(th_vmask(v00), k->delta));
+}
+
 /* Evaluates one gate: labels a, b; hA, hB, hX the hashes of a (3g), b (3g+1)
  * and a^b (3g+2); tab the gate's 25 bytes. Returns the output label. */
 static inline block th_eval(block a, block b, block hA, block hB, block hX,
