@@ -615,7 +615,7 @@ END_TEST
  * (lsb 1) and arbitrary hash outputs, each of the 16 choices of the false
  * labels' colours and the 2 random bits, the evaluator in each of the 4
  * views gets the false label xor (a AND b) Delta; every control byte keeps
- * bits 5..7 zero; the garbler's vector form equals the scalar one. */
+ * bits 5..7 zero; the vector forms equal the scalar ones. */
 START_TEST(gc_three_halves_gate_decodes_in_every_case)
 {
     uint64_t rs = 0x3a1f;
@@ -645,6 +645,9 @@ START_TEST(gc_three_halves_gate_decodes_in_every_case)
                     block want = blk_xor(c0, blk_and(blk_mask_from_bit(v), delta));
                     block got = th_eval(a, b, h[sa], h[2 + sb], h[4 + (sa ^ sb)], tab);
                     ck_assert_msg(blk_eq(got, want), "trial %d case %u view %u%u", trial, c, sa, sb);
+                    block got_v = th_eval_v(a, b, h[sa], h[2 + sb], h[4 + (sa ^ sb)], tab);
+                    ck_assert_msg(blk_eq(got_v, want), "vector: trial %d case %u view %u%u", trial,
+                                  c, sa, sb);
                 }
         }
     }

@@ -145,8 +145,8 @@ static void eval_batch_3h(struct gc_evaluator *e, const struct gc_sgate *sg, uin
     }
     crypto_hash_singles_tw(&e->hash, e->tw, h, 3 * (size_t)m);
     for (uint32_t k = 0; k < m; k++)
-        S[sg[k].out] = th_eval(e->a[k], e->b[k], h[3 * k], h[3 * k + 1], h[3 * k + 2],
-                               t + (size_t)TH_TABLE_BYTES * sg[k].rank);
+        S[sg[k].out] = th_eval_v(e->a[k], e->b[k], h[3 * k], h[3 * k + 1], h[3 * k + 2],
+                                 t + (size_t)TH_TABLE_BYTES * sg[k].rank);
 }
 
 /* Evaluates one planned window; branches on the plan only (public). */

@@ -206,4 +206,26 @@ static inline block th_eval(block a, block b, block hA, block hB, block hX,
     return blk_from_u64(cr, cl);
 }
 
+/* th_eval in 128-bit lanes (the evaluator's loop): the same label. */
+static inline block th_eval_v(block a, block b, block hA, block hB, block hX,
+                              const unsigned char *tab)
+{
+    const uint64_t sa = (uint64_t)blk_lsb(a), sb = (uint64_t)blk_lsb(b), s = sa ^ sb;
+    const uint64_t z = tab[24];
+    const uint64_t mA = (uint64_t)th_mbits(hA, hA) & 1, mB = (uint64_t)th_mbits(hB, hB) & 1;
+    const uint64_t mX = (uint64_t)th_mbits(hX, hX) & 1;
+    const uint64_t r1 = (z ^ (sa & z >> 2) ^ (s & z >> 4) ^ mA ^ mX) & 1;
+    const uint64_t r2 = (z >> 1 ^ (sb & z >> 3) ^ (s & z >> 4) ^ mB ^ mX) & 1;
+    const block sel = _mm_set_epi64x((long long)th_mask(sb), (long long)th_mask(sa));
+    uint64_t g2;
+    memcpy(&g2, tab + 16, 8);
+    block s1, s2;
+    th_s12(a, b, &s1, &s2);
+    block c = blk_and(sel, blk_load(tab));                               /* [sa G0 | sb G1] */
+    c = blk_xor(c, blk_and(th_vmask(s), _mm_set1_epi64x((long long)g2))); /* (sa^sb) G2 */
+    c = blk_xor(c, blk_xor(_mm_unpacklo_epi64(hA, hB), _mm_unpacklo_epi64(hX, hX)));
+    c = blk_xor(c, th_rows(r1, r2, s1, s2));
+    return blk_xor(c, _mm_andnot_si128(sel, blk_xor(th_lo(b), th_hi(a)))); /* [!sa BL | !sb AR] */
+}
+
 #endif
