@@ -78,8 +78,6 @@ int fixed_parse_signed(const char *s, size_t len, int negate, uint32_t width, in
         else
             next = carry;
     }
-    if (nd == 0)
-        bits = 0;
     mag += bits;
     mag += next;
     unsigned __int128 limit = (unsigned __int128)1 << (width - 1);

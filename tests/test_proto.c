@@ -237,7 +237,7 @@ START_TEST(proto_garbling_choices_agree_or_are_refused)
                 /* Both auto over an in-memory pair: nothing measured, half-gates. */
                 int want = gc ? gc : ec ? ec : MPCC_GARBLING_HALFGATES;
                 ck_assert_int_eq(g.stats.garbling, want);
-                ck_assert_double_eq(g.stats.t_probe, -1);
+                ck_assert_double_eq(g.stats.garbling_rtt, -1);
                 ck_assert_int_eq(e.stats.garbling, g.stats.garbling);
                 uint64_t per = g.stats.garbling == MPCC_GARBLING_THREEHALVES ? 25 : 32;
                 ck_assert_uint_eq(e.stats.table_bytes, per * g.stats.n_and);
@@ -289,8 +289,8 @@ START_TEST(proto_auto_garbling_follows_the_round_trip)
         ck_assert_int_eq(e.stats.garbling, cases[k].want);
         double used = cases[k].g < 0 ? cases[k].e : cases[k].e < 0 ? cases[k].g
                       : cases[k].g < cases[k].e ? cases[k].g : cases[k].e;
-        ck_assert_double_eq_tol(g.stats.t_probe, used, 2e-6);
-        ck_assert_double_eq_tol(e.stats.t_probe, used, 2e-6);
+        ck_assert_double_eq_tol(g.stats.garbling_rtt, used, 2e-6);
+        ck_assert_double_eq_tol(e.stats.garbling_rtt, used, 2e-6);
         free_setup(&su);
     }
     circ_free(c);

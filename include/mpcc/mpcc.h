@@ -59,8 +59,8 @@ struct mpcc_stats {
     uint8_t session_id[32];   /* the handshake's session id (proto.h), for logs */
     enum mpcc_garbling garbling; /* the scheme used (never AUTO after a run) */
     uint64_t table_bytes;     /* garbled-table bytes sent or received */
-    double t_probe;           /* auto: the round trip that decided the scheme, measured
-                               * while connecting (-1: none, or not auto) */
+    double garbling_rtt;      /* auto: the round trip that decided the scheme (s; -1:
+                               * none measured, or not auto) */
 };
 
 /* One party's side of a two-party run of a raw circuit. Every field is read

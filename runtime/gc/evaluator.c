@@ -82,16 +82,11 @@ enum mpcc_status gc_evaluator_set_label(struct gc_evaluator *e, uint32_t wire, b
 enum mpcc_status gc_evaluator_set_scheme(struct gc_evaluator *e, enum gc_scheme s,
                                          struct mpcc_error *err)
 {
-    if (e->n_and != 0)
-        return mpcc_error_set(err, MPCC_ERR_INVALID,
-                              "evaluator: the garbling scheme cannot change after the first AND gate");
-    if (s != GC_HALF_GATES && s != GC_THREE_HALVES)
-        return mpcc_error_set(err, MPCC_ERR_INVALID, "evaluator: unknown garbling scheme %d", (int)s);
-    e->scheme = s;
-    return MPCC_OK;
+    enum mpcc_status st = gc_scheme_check(s, e->n_and, "evaluator", err);
+    if (st == MPCC_OK)
+        e->scheme = s;
+    return st;
 }
-
-enum gc_scheme gc_evaluator_scheme(const struct gc_evaluator *e) { return e->scheme; }
 
 block gc_evaluator_label(const struct gc_evaluator *e, uint32_t wire) { return e->slots[GC_SLOT_BASE + wire]; }
 uint64_t gc_evaluator_n_and(const struct gc_evaluator *e) { return e->n_and; }
@@ -116,7 +111,7 @@ static void eval_batch(struct gc_evaluator *e, const struct gc_sgate *sg, uint32
     crypto_hash_singles_tw(&e->hash, e->tw, h, 2 * (size_t)m);
     for (uint32_t k = 0; k < m; k++) {
         block a = e->a[k];
-        const unsigned char *tk = t + (size_t)32 * sg[k].rank;
+        const unsigned char *tk = t + (size_t)GC_HG_TABLE_BYTES * sg[k].rank;
         block tg = blk_load(tk), te = blk_load(tk + 16);
         block c = blk_xor(h[2 * k], h[2 * k + 1]);
         c = blk_xor(c, blk_and(blk_lsb_mask(a), tg));
@@ -127,7 +122,7 @@ static void eval_batch(struct gc_evaluator *e, const struct gc_sgate *sg, uint32
 
 /* Three-halves (threehalves.h) for the m <= GC_BATCH independent AND gates
  * sg[0 .. m-1]: A, B and A^B hashed under tweaks 3g, 3g+1, 3g+2 in one
- * MITCCRH call, then th_eval on the gate's 25 bytes at its rank in t. */
+ * MITCCRH call, then th_eval_v on the gate's 25 bytes at its rank in t. */
 static void eval_batch_3h(struct gc_evaluator *e, const struct gc_sgate *sg, uint32_t m,
                           uint64_t and_base, const unsigned char *t)
 {

@@ -97,7 +97,7 @@ void gc_garbler_free(struct gc_garbler *g)
 
 size_t gc_scheme_table_bytes(enum gc_scheme s)
 {
-    return s == GC_THREE_HALVES ? TH_TABLE_BYTES : 32;
+    return s == GC_THREE_HALVES ? TH_TABLE_BYTES : GC_HG_TABLE_BYTES;
 }
 
 const char *gc_scheme_name(enum gc_scheme s)
@@ -108,11 +108,9 @@ const char *gc_scheme_name(enum gc_scheme s)
 enum mpcc_status gc_garbler_set_scheme(struct gc_garbler *g, enum gc_scheme s, struct prg *prg,
                                        struct mpcc_error *err)
 {
-    if (g->n_and != 0)
-        return mpcc_error_set(err, MPCC_ERR_INVALID,
-                              "garbler: the garbling scheme cannot change after the first AND gate");
-    if (s != GC_HALF_GATES && s != GC_THREE_HALVES)
-        return mpcc_error_set(err, MPCC_ERR_INVALID, "garbler: unknown garbling scheme %d", (int)s);
+    enum mpcc_status st = gc_scheme_check(s, g->n_and, "garbler", err);
+    if (st != MPCC_OK)
+        return st;
     g->scheme = s;
     if (s == GC_THREE_HALVES) {
         block seed;
@@ -123,8 +121,6 @@ enum mpcc_status gc_garbler_set_scheme(struct gc_garbler *g, enum gc_scheme s, s
     }
     return MPCC_OK;
 }
-
-enum gc_scheme gc_garbler_scheme(const struct gc_garbler *g) { return g->scheme; }
 
 block gc_garbler_delta(const struct gc_garbler *g) { return g->delta; }
 block gc_garbler_salt(const struct gc_garbler *g) { return g->hash.salt; }
@@ -191,14 +187,14 @@ static void garble_batch(struct gc_garbler *g, const struct gc_sgate *sg, uint32
         block wg = blk_xor(hA0, blk_and(pa, tg));
         block we = blk_xor(hB0, blk_and(pb, dB));
         S[sg[k].out] = blk_xor(wg, we);
-        blk_store(tab + 32 * (size_t)sg[k].rank, tg);
-        blk_store(tab + 32 * (size_t)sg[k].rank + 16, te);
+        blk_store(tab + GC_HG_TABLE_BYTES * (size_t)sg[k].rank, tg);
+        blk_store(tab + GC_HG_TABLE_BYTES * (size_t)sg[k].rank + 16, te);
     }
 }
 
 /* Three-halves (threehalves.h) for the m <= GC_BATCH independent AND gates
  * sg[0 .. m-1]: 6 hashes per gate in one MITCCRH call (both labels of A, B
- * and A^B under tweaks 3g, 3g+1, 3g+2), then th_garble. coins holds the
+ * and A^B under tweaks 3g, 3g+1, 3g+2), then th_garble_v. coins holds the
  * window's random bits from gate coin_base on (a multiple of 64). */
 static void garble_batch_3h(struct gc_garbler *g, const struct gc_sgate *sg, uint32_t m,
                             uint64_t and_base, uint64_t coin_base, unsigned char *tab)

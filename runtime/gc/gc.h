@@ -91,7 +91,6 @@ void gc_garbler_free(struct gc_garbler *g);
  * AES_k(floor(g / 64)), so tables do not depend on how the walk is split. */
 enum mpcc_status gc_garbler_set_scheme(struct gc_garbler *g, enum gc_scheme s, struct prg *prg,
                                        struct mpcc_error *err);
-enum gc_scheme gc_garbler_scheme(const struct gc_garbler *g);
 
 block gc_garbler_delta(const struct gc_garbler *g);
 /* The public salt S the evaluator needs (send it in the clear). */
@@ -163,7 +162,6 @@ void gc_evaluator_free(struct gc_evaluator *e);
 /* As gc_garbler_set_scheme (no randomness needed). */
 enum mpcc_status gc_evaluator_set_scheme(struct gc_evaluator *e, enum gc_scheme s,
                                          struct mpcc_error *err);
-enum gc_scheme gc_evaluator_scheme(const struct gc_evaluator *e);
 
 enum mpcc_status gc_evaluator_set_label(struct gc_evaluator *e, uint32_t wire, block label,
                                         struct mpcc_error *err);

@@ -17,6 +17,23 @@
  * two rounds of the VAES kernels' 16-key groups. */
 #define GC_BATCH 32
 
+/* Half-gates' table bytes per AND gate (TG, TE); three-halves' are
+ * TH_TABLE_BYTES (threehalves.h). */
+#define GC_HG_TABLE_BYTES 32
+
+/* gc_garbler_set_scheme / gc_evaluator_set_scheme's checks: `who` has made
+ * n_and AND gates so far. */
+static inline enum mpcc_status gc_scheme_check(enum gc_scheme s, uint64_t n_and, const char *who,
+                                               struct mpcc_error *err)
+{
+    if (n_and != 0)
+        return mpcc_error_set(err, MPCC_ERR_INVALID,
+                              "%s: the garbling scheme cannot change after the first AND gate", who);
+    if (s != GC_HALF_GATES && s != GC_THREE_HALVES)
+        return mpcc_error_set(err, MPCC_ERR_INVALID, "%s: unknown garbling scheme %d", who, (int)s);
+    return MPCC_OK;
+}
+
 /* Gates planned together. A window's tables (at most 32 bytes per gate) fit
  * GC_SINK_CHUNK_BYTES. */
 #define GC_WINDOW 8192

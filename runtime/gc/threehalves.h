@@ -67,7 +67,11 @@ static inline uint64_t th_row1(uint64_t r1, uint64_t r2, uint64_t al, uint64_t a
     return (th_mask(r1) & (al ^ br)) ^ (th_mask(r2) & (ar ^ bl ^ br));
 }
 
-/* Garbles one gate. a0, b0: the colour-0 input labels; pa, pb (0/1): the
+/* The reference forms, th_garble and th_eval: the equations above written
+ * out half by half. garbler.c and evaluator.c run the 128-bit forms below
+ * (th_garble_v, th_eval_v); test_gc checks them against these in every case.
+ *
+ * Garbles one gate. a0, b0: the colour-0 input labels; pa, pb (0/1): the
  * colours of the FALSE input labels; h[0..5]: the hashes of a0, a0^D (tweak
  * 3g), b0, b0^D (3g+1), a0^b0, a0^b0^D (3g+2); u1, u2: random bits. Writes
  * the 25 table bytes to tab and returns the output wire's false label. */

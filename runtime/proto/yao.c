@@ -53,8 +53,6 @@ static enum gc_scheme gc_scheme_of(enum mpcc_garbling g)
     return g == MPCC_GARBLING_THREEHALVES ? GC_THREE_HALVES : GC_HALF_GATES;
 }
 
-
-
 /* Calls fn(ctx, wire, index) for each input bit owned by `evaluator_side`
  * (1: the evaluator's inputs, 0: the garbler's), in circuit order, in chunks:
  * fills wires[] with up to LABEL_CHUNK wire numbers starting after *pos. */
@@ -163,6 +161,15 @@ static void fill_got(const struct mpcc_2pc *run, unsigned who, uint8_t *got)
         got[k] = (run->recipients[k] & who) ? 1 : 0;
 }
 
+/* out[i] = mine[i] xor theirs[i] where mask[i] is set: our outputs. */
+static void combine_shares(const uint8_t *mine, const uint8_t *theirs, const uint8_t *mask,
+                           uint64_t n, uint8_t *out)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (mask[i])
+            out[i] = (mine[i] ^ theirs[i]) & 1;
+}
+
 /* The output exchange, in one flight each way. `mine` holds this side's
  * share of every output bit (the garbler's decoding bits or the evaluator's
  * colour bits); each of our outputs is mine xor the peer's share. me: 1
@@ -208,6 +215,8 @@ static enum mpcc_status exchange_output_shares(const struct mpcc_2pc *run,
                                   to_g, err);
         if (st == MPCC_OK)
             st = net_transcript_expect(ch, "after the output shares", err); /* D */
+        if (st == MPCC_OK)
+            combine_shares(mine, theirs, mask, nob, output_bits);
     } else {
         st = net_transcript_expect(ch, "after the garbled tables", err); /* A */
         if (st == MPCC_OK && to_e > 0)
@@ -216,17 +225,15 @@ static enum mpcc_status exchange_output_shares(const struct mpcc_2pc *run,
         if (st == MPCC_OK)
             st = net_transcript_expect(ch, "after the output shares", err); /* B */
         if (st == MPCC_OK)
+            combine_shares(mine, theirs, mask, nob, output_bits);
+        if (st == MPCC_OK)
             st = net_transcript_send(ch, value, err); /* C */
         uint64_t to_g = select_outputs(run, 1, mask);
         if (st == MPCC_OK && to_g > 0)
             st = send_masked_bits(ch, PROTO_FRAME_COLOUR, mine, mask, nob, to_g, err);
         if (st == MPCC_OK)
             st = net_transcript_send(ch, value, err); /* D */
-        select_outputs(run, 2, mask);
     }
-    for (uint64_t i = 0; st == MPCC_OK && i < nob; i++)
-        if (mask[i])
-            output_bits[i] = (mine[i] ^ theirs[i]) & 1;
     if (st == MPCC_OK)
         fill_got(run, me, got);
 out:
@@ -467,7 +474,7 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
     }
     double t2 = proto_now();
 
-    /* The garbler's scheme: what we agreed, or its pick under auto. */
+    /* The garbler repeats the scheme both derived from the hellos. */
     uint8_t scheme = 0;
     st = net_recv_frame(ch, PROTO_FRAME_SCHEME, &scheme, 1, &len, "garbling scheme", err);
     if (st == MPCC_OK && (len != 1 || scheme != agreed))
@@ -475,12 +482,12 @@ static enum mpcc_status run_evaluator(const struct mpcc_2pc *run, struct net_cha
                             "%s announced garbling scheme %u, not the one agreed (%s)",
                             net_peer(ch), scheme, mpcc_garbling_name(agreed));
     if (st == MPCC_OK)
-        st = gc_evaluator_set_scheme(e, gc_scheme_of((enum mpcc_garbling)scheme), err);
+        st = gc_evaluator_set_scheme(e, gc_scheme_of(agreed), err);
     if (st != MPCC_OK)
         goto out;
-    struct table_pipe tp = {ch, gc_scheme_table_bytes(gc_scheme_of((enum mpcc_garbling)scheme))};
+    struct table_pipe tp = {ch, gc_scheme_table_bytes(gc_scheme_of(agreed))};
     if (stats) {
-        stats->garbling = (enum mpcc_garbling)scheme;
+        stats->garbling = agreed;
         stats->table_bytes = gc_prog_n_and(plan) * tp.bytes_per_and;
     }
     mpcc_progress_phase(net_progress(ch), MPCC_PHASE_GARBLE);
@@ -557,7 +564,7 @@ enum mpcc_status proto_2pc_run(const struct mpcc_2pc *run, struct net_channel *c
     if (st == MPCC_OK && run->role == MPCC_EVALUATOR && count_input_bits(run, 1) > 0)
         st = ot_base_send_start(ch, OT_KAPPA, &early, err);
     if (st == MPCC_OK)
-        st = proto_hello_recv(run, ch, nonce, s->session_id, &agreed, &s->t_probe, err);
+        st = proto_hello_recv(run, ch, nonce, s->session_id, &agreed, &s->garbling_rtt, err);
     s->t_handshake = proto_now() - t0;
     if (st == MPCC_OK && run->role == MPCC_GARBLER)
         st = run_garbler(run, ch, s->session_id, agreed, input_bits, output_bits, got, s, extra,

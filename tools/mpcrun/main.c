@@ -287,16 +287,15 @@ static int parse_args(int argc, char **argv, struct options *o)
             else
                 return fail_usage("--protocol takes bmr or yao, not '%s'", optarg);
             break;
-        case OPT_GARBLING:
-            if (strcmp(optarg, "auto") == 0)
-                o->garbling = MPCC_GARBLING_AUTO;
-            else if (strcmp(optarg, "halfgates") == 0)
-                o->garbling = MPCC_GARBLING_HALFGATES;
-            else if (strcmp(optarg, "threehalves") == 0)
-                o->garbling = MPCC_GARBLING_THREEHALVES;
-            else
+        case OPT_GARBLING: {
+            int g = 0;
+            while (mpcc_garbling_name(g) != NULL && strcmp(optarg, mpcc_garbling_name(g)) != 0)
+                g++;
+            if (mpcc_garbling_name(g) == NULL)
                 return fail_usage("--garbling takes auto, halfgates or threehalves, not '%s'", optarg);
+            o->garbling = (enum mpcc_garbling)g;
             break;
+        }
         case ':': return fail_usage("option %s needs a value", name);
         default:
             if (optopt >= 256 && strchr(argv[optind - 1], '=') != NULL)
@@ -384,11 +383,11 @@ static void print_stats(const char *who, const char *protocol, const struct mpcc
             s->t_prepare * 1e3, s->t_handshake * 1e3, s->t_base_ot * 1e3, s->t_inputs * 1e3, s->t_garble * 1e3,
             s->t_output * 1e3, s->t_total * 1e3, who, rate / 1e6);
     if (s->garbling != MPCC_GARBLING_AUTO && s->n_and > 0) {
-        char probe[80] = "";
-        if (s->t_probe >= 0)
-            snprintf(probe, sizeof probe, " (auto: %.2f ms round trip)", s->t_probe * 1e3);
+        char rtt[80] = "";
+        if (s->garbling_rtt >= 0)
+            snprintf(rtt, sizeof rtt, " (auto: %.2f ms round trip)", s->garbling_rtt * 1e3);
         fprintf(stderr, "%s: garbling %s%s, %.2f table bytes per AND, %.2f bytes on the wire per AND\n",
-                who, mpcc_garbling_name(s->garbling), probe,
+                who, mpcc_garbling_name(s->garbling), rtt,
                 (double)s->table_bytes / (double)s->n_and,
                 (double)(s->bytes_sent + s->bytes_recv) / (double)s->n_and);
     }
