@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(cmake gcc make flex bison check libssl-dev pkg-config openssl)
+packages=(cmake gcc libc6-dev make flex bison check libssl-dev pkg-config openssl)
 # The test suite also runs the constant-time check under valgrind, renders
 # the manual pages with groff and man, and checks the editor files with
 # python3 and vim.
