@@ -361,6 +361,35 @@ START_TEST(check_abort_sees_aborts_and_leaves_data_alone)
 }
 END_TEST
 
+/* The same when we are sending: the peer's abort frame, unread behind our
+ * send, becomes the reason (as seen in a three-party run whose third party
+ * died while one garbler sent the evaluator its tables). */
+START_TEST(abort_frame_before_a_close_while_we_send_is_the_reason)
+{
+    static const char why[] = "peer 'h3': connection closed by peer";
+    int raw;
+    struct net_channel *ch = raw_pair(&raw, 5000);
+    uint8_t frame[8 + sizeof why - 1];
+    uint32_t type = NET_FRAME_ABORT, n = sizeof why - 1;
+    for (int i = 0; i < 4; i++)
+        frame[i] = (uint8_t)(type >> (8 * i)), frame[4 + i] = (uint8_t)(n >> (8 * i));
+    memcpy(frame + 8, why, n);
+    raw_write(raw, frame, sizeof frame);
+    close(raw);
+    uint8_t *buf = calloc(1, BIG);
+    ck_assert_ptr_nonnull(buf);
+    struct mpcc_error err = {0};
+    enum mpcc_status st = net_send(ch, buf, BIG, &err);
+    if (st == MPCC_OK)
+        st = net_flush(ch, &err);
+    ck_assert_int_eq(st, MPCC_ERR_PROTOCOL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "peer 'bob' (local socket) stopped the run (while we sent "));
+    ck_assert_ptr_nonnull(strstr(err.msg, "): peer 'h3': connection closed by peer"));
+    free(buf);
+    net_free(ch);
+}
+END_TEST
+
 START_TEST(sending_to_a_closed_peer_fails_without_sigpipe)
 {
     int raw;
@@ -594,6 +623,7 @@ static Suite *net_suite(void)
     tcase_add_test(tc, abort_frame_before_a_close_mid_block_is_read_as_the_reason);
     tcase_add_test(tc, check_abort_sees_aborts_and_leaves_data_alone);
     tcase_add_test(tc, sending_to_a_closed_peer_fails_without_sigpipe);
+    tcase_add_test(tc, abort_frame_before_a_close_while_we_send_is_the_reason);
     tcase_add_test(tc, truncated_frame_is_an_error);
     tcase_add_test(tc, oversized_and_mistyped_frames_are_rejected_before_reading);
     tcase_add_test(tc, frame_alloc_and_empty_frames_round_trip);

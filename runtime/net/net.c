@@ -74,7 +74,10 @@ static enum mpcc_status net_broken(struct net_channel *ch, struct mpcc_error *er
                           ch->peer);
 }
 
-/* Writes all of buf, or fails with a message naming the peer. */
+static bool net_abort_after_send(struct net_channel *ch, char *why);
+
+/* Writes all of buf, or fails with a message naming the peer (or quoting
+ * its abort frame, when it stopped the run and closed while we sent). */
 static enum mpcc_status net_write_all(struct net_channel *ch, const uint8_t *buf, size_t len,
                                       struct mpcc_error *err)
 {
@@ -89,6 +92,12 @@ static enum mpcc_status net_write_all(struct net_channel *ch, const uint8_t *buf
             if (st == MPCC_ERR_TIMEOUT)
                 return mpcc_error_set(err, st, "%s: not accepting data for %d ms (%zu of %zu "
                                       "bytes sent)", ch->peer, ch->timeout_ms, off, len);
+            char last_words[NET_ABORT_MAX + 1];
+            if (net_abort_after_send(ch, last_words)) {
+                ch->broken = MPCC_ERR_PROTOCOL;
+                return mpcc_error_set(err, MPCC_ERR_PROTOCOL, "%s stopped the run (while we sent "
+                                      "%zu bytes): %s", ch->peer, len - off, last_words);
+            }
             return mpcc_error_set(err, st, "%s: %s while sending %zu bytes", ch->peer, why,
                                   len - off);
         }
@@ -186,6 +195,24 @@ static bool net_tail_abort(const struct net_channel *ch, char *why)
         return true;
     }
     return false;
+}
+
+/* After a failed send: a peer that stopped the run sent an abort frame and
+ * closed, and the frame may still wait, unread, in our receive buffer (we
+ * were busy sending). Reads what has arrived without waiting (at most 1 MiB:
+ * only the tail matters) and looks for the frame at its end, as
+ * net_read_failed does after a failed read. */
+static bool net_abort_after_send(struct net_channel *ch, char *why)
+{
+    uint8_t sink[4096];
+    for (int i = 0; i < 256; i++) {
+        char w[NET_WHY_MAX] = "";
+        size_t got = 0;
+        if (ch->ops->read_some(ch, sink, sizeof sink, &got, net_now_ms(), w) != MPCC_OK || got == 0)
+            break;
+        net_count_recv(ch, sink, got);
+    }
+    return net_tail_abort(ch, why);
 }
 
 /* The error of a run the peer stopped, saying why. */
