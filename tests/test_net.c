@@ -361,6 +361,18 @@ START_TEST(check_abort_sees_aborts_and_leaves_data_alone)
 }
 END_TEST
 
+/* Sends BIG zero bytes and flushes: the status of the first failure. */
+static enum mpcc_status send_big(struct net_channel *ch, struct mpcc_error *err)
+{
+    uint8_t *buf = calloc(1, BIG);
+    ck_assert_ptr_nonnull(buf);
+    enum mpcc_status st = net_send(ch, buf, BIG, err);
+    if (st == MPCC_OK)
+        st = net_flush(ch, err);
+    free(buf);
+    return st;
+}
+
 /* The same when we are sending: the peer's abort frame, unread behind our
  * send, becomes the reason (as seen in a three-party run whose third party
  * died while one garbler sent the evaluator its tables). */
@@ -376,16 +388,11 @@ START_TEST(abort_frame_before_a_close_while_we_send_is_the_reason)
     memcpy(frame + 8, why, n);
     raw_write(raw, frame, sizeof frame);
     close(raw);
-    uint8_t *buf = calloc(1, BIG);
-    ck_assert_ptr_nonnull(buf);
     struct mpcc_error err = {0};
-    enum mpcc_status st = net_send(ch, buf, BIG, &err);
-    if (st == MPCC_OK)
-        st = net_flush(ch, &err);
+    enum mpcc_status st = send_big(ch, &err);
     ck_assert_int_eq(st, MPCC_ERR_PROTOCOL);
     ck_assert_ptr_nonnull(strstr(err.msg, "peer 'bob' (local socket) stopped the run (while we sent "));
     ck_assert_ptr_nonnull(strstr(err.msg, "): peer 'h3': connection closed by peer"));
-    free(buf);
     net_free(ch);
 }
 END_TEST
@@ -395,15 +402,10 @@ START_TEST(sending_to_a_closed_peer_fails_without_sigpipe)
     int raw;
     struct net_channel *ch = raw_pair(&raw, 5000);
     close(raw);
-    uint8_t *buf = calloc(1, BIG);
-    ck_assert_ptr_nonnull(buf);
     struct mpcc_error err = {0};
-    enum mpcc_status st = net_send(ch, buf, BIG, &err);
-    if (st == MPCC_OK)
-        st = net_flush(ch, &err);
+    enum mpcc_status st = send_big(ch, &err);
     ck_assert_int_eq(st, MPCC_ERR_CLOSED);
     ck_assert_ptr_nonnull(strstr(err.msg, "peer 'bob' (local socket): connection "));
-    free(buf);
     net_free(ch);
 }
 END_TEST
